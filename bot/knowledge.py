@@ -1,0 +1,125 @@
+"""Load and validate the knowledge base: Markdown entries with YAML front matter.
+
+An entry file looks like::
+
+    ---
+    id: gratuite
+    title: Le programme est gratuit
+    kind: rule
+    source: programme
+    excerpt: "Ce programme est proposé gratuitement par ..."
+    questions:
+      - Le programme est-il payant ?
+      - combien ca coute
+      - Faut-il payer pour participer ?
+    ---
+    Le programme est proposé gratuitement ...
+
+`source: programme` entries state facts of the programme: their `excerpt` must be a verbatim
+quote of `knowledge/sources/programme.txt`. `source: illustratif` entries are our own examples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)
+Kind = Literal["rule", "example", "faq"]
+Source = Literal["programme", "illustratif"]
+
+
+class Entry(BaseModel):
+    """One knowledge entry."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Field(min_length=3)
+    kind: Kind
+    source: Source
+    excerpt: str | None = None
+    questions: list[str] = Field(min_length=3, max_length=8)
+    domains: list[str] = Field(default_factory=list)
+    deadline: dt.date | None = None
+    body: str = Field(min_length=10)
+    path: str = ""
+
+    @property
+    def illustrative(self) -> bool:
+        return self.source == "illustratif"
+
+    @field_validator("questions")
+    @classmethod
+    def _questions_not_blank(cls, value: list[str]) -> list[str]:
+        if any(not q.strip() for q in value):
+            raise ValueError("question vide")
+        return value
+
+    @model_validator(mode="after")
+    def _programme_facts_are_quoted(self) -> "Entry":
+        if self.source == "programme" and not self.excerpt:
+            raise ValueError(f"{self.id}: an entry of the programme needs its verbatim excerpt")
+        if self.source == "illustratif" and self.kind != "example":
+            raise ValueError(f"{self.id}: only example projects may be illustrative")
+        return self
+
+
+class KnowledgeError(ValueError):
+    """A knowledge file that cannot be read or does not fit the schema."""
+
+
+def parse_entry(text: str, path: str = "") -> Entry:
+    match = FRONT_MATTER.match(text.replace("\r\n", "\n"))
+    if not match:
+        raise KnowledgeError(f"{path}: missing YAML front matter")
+    meta = yaml.safe_load(match.group(1)) or {}
+    if not isinstance(meta, dict):
+        raise KnowledgeError(f"{path}: front matter is not a mapping")
+    try:
+        return Entry(**meta, body=match.group(2).strip(), path=path)
+    except Exception as exc:  # pydantic.ValidationError, TypeError
+        raise KnowledgeError(f"{path}: {exc}") from exc
+
+
+def entry_files(knowledge_dir: Path) -> list[Path]:
+    return sorted(p for p in (knowledge_dir / "entries").rglob("*.md"))
+
+
+def load_entries(knowledge_dir: Path) -> list[Entry]:
+    """Every entry under `knowledge_dir/entries`, validated; ids must be unique."""
+    entries = [parse_entry(p.read_text(encoding="utf-8"), str(p.relative_to(knowledge_dir))) for p in entry_files(knowledge_dir)]
+    seen: dict[str, str] = {}
+    for entry in entries:
+        if entry.id in seen:
+            raise KnowledgeError(f"duplicate id {entry.id!r} in {seen[entry.id]} and {entry.path}")
+        seen[entry.id] = entry.path
+    if not entries:
+        raise KnowledgeError(f"no entry found under {knowledge_dir / 'entries'}")
+    return entries
+
+
+def load_glossary(knowledge_dir: Path) -> list[list[str]]:
+    """Groups of synonyms from `knowledge/glossary.yaml` (a list of lists of terms)."""
+    path = knowledge_dir / "glossary.yaml"
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    groups = data.get("synonyms", []) if isinstance(data, dict) else data
+    return [[str(term) for term in group] for group in groups]
+
+
+def content_hash(knowledge_dir: Path) -> str:
+    """A hash of every file the index is built from, to tell a stale index."""
+    digest = hashlib.sha256()
+    for path in sorted(knowledge_dir.rglob("*")):
+        if path.is_file() and path.suffix in {".md", ".yaml", ".yml", ".txt"}:
+            digest.update(str(path.relative_to(knowledge_dir)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()

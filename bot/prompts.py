@@ -1,0 +1,34 @@
+"""Texts users read, loaded from `prompts/*.yaml` (French). Code refers to them by key.
+
+`texts("messages")["abstain"]` reads `prompts/messages.yaml`, key `abstain`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.config import get_settings
+
+
+@lru_cache(maxsize=32)
+def _load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: a prompts file must be a mapping")
+    return data
+
+
+def texts(name: str, prompts_dir: Path | None = None) -> dict[str, Any]:
+    """The mapping held in `prompts/<name>.yaml`."""
+    folder = prompts_dir or get_settings().prompts_dir
+    return _load(Path(folder) / f"{name}.yaml")
+
+
+def say(name: str, key: str, /, **values: Any) -> str:
+    """One text of `prompts/<name>.yaml`, formatted with `values` (str.format)."""
+    template = texts(name)[key]
+    return str(template).format(**values) if values else str(template)

@@ -1,0 +1,56 @@
+"""Shared fixtures. Tests run offline: any connection outside loopback fails."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["TOKENIZERS_PARALLELISM"] = "false"
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address, *args, **kwargs):
+    host = address[0] if isinstance(address, tuple) else None
+    if host is not None:
+        try:
+            allowed = host == "localhost" or ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            allowed = False
+        if not allowed:
+            raise OSError(f"network access outside loopback is blocked in tests: {host}")
+    return _real_connect(self, address, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _block_network(monkeypatch):
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory) -> Path:
+    """One index for the whole test session, built from the real knowledge base."""
+    return tmp_path_factory.mktemp("index")
+
+
+@pytest.fixture()
+def settings(tmp_path, index_dir):
+    """Settings pointing to a fresh SQLite file and the session's index."""
+    from bot.config import Settings
+
+    return Settings(CANDIBOT_DB=tmp_path / "candibot.db", CANDIBOT_INDEX_DIR=index_dir)
+
+
+@pytest.fixture(scope="session")
+def retriever(index_dir):
+    """The real retriever with the real embedding model, loaded once per session."""
+    from bot.config import Settings
+    from bot.retrieval import Retriever
+
+    return Retriever.load(Settings(CANDIBOT_INDEX_DIR=index_dir))
