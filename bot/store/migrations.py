@@ -1,0 +1,88 @@
+"""Versioned schema migrations: ordered functions, each applied once, recorded in `schema_version`.
+
+Add a migration by appending a function to `MIGRATIONS`; never edit or reorder an applied one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+
+def _m001_initial(db: Database) -> None:
+    """Users, dialog state, drafts with their versions, events, review comments."""
+    db["users"].create(
+        {"id": str, "created_at": str, "updated_at": str},
+        pk="id",
+    )
+    db["dialog_state"].create(
+        {"user_id": str, "step": str, "data": str, "keyboard_version": int, "updated_at": str},
+        pk="user_id",
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["drafts"].create(
+        {
+            "id": int,
+            "user_id": str,
+            "status": str,
+            "title": str,
+            "data": str,
+            "version": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["drafts"].create_index(["user_id"])
+    db["drafts"].create_index(["status"])
+    db["draft_versions"].create(
+        {"id": int, "draft_id": int, "version": int, "data": str, "created_at": str},
+        pk="id",
+        foreign_keys=[("draft_id", "drafts", "id")],
+    )
+    db["draft_versions"].create_index(["draft_id", "version"], unique=True)
+    db["events"].create(
+        {"id": int, "user_id": str, "ts": str, "kind": str, "text": str, "args": str, "step": str},
+        pk="id",
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["events"].create_index(["user_id", "id"])
+    db["review_comments"].create(
+        {"id": int, "draft_id": int, "author": str, "body": str, "created_at": str},
+        pk="id",
+        foreign_keys=[("draft_id", "drafts", "id")],
+    )
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_m001_initial]
+
+
+def current_version(db: Database) -> int:
+    if not db["schema_version"].exists():
+        return 0
+    row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(db: Database) -> int:
+    """Apply every migration not yet applied, each in its own transaction. Returns the version."""
+    with db.atomic():
+        if not db["schema_version"].exists():
+            db["schema_version"].create({"version": int, "applied_at": str}, pk="version")
+    version = current_version(db)
+    for number, migration in enumerate(MIGRATIONS, start=1):
+        if number <= version:
+            continue
+        with db.atomic():
+            # re-read inside the transaction: another process may have migrated meanwhile
+            if current_version(db) >= number:
+                continue
+            migration(db)
+            db["schema_version"].insert(
+                {"version": number, "applied_at": dt.datetime.now(dt.timezone.utc).isoformat()}
+            )
+        version = number
+    return current_version(db)

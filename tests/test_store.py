@@ -1,0 +1,112 @@
+"""The SQLite store: pragmas, migrations, state, drafts and their versions, events."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+
+from bot.store import DialogState, Store
+from bot.store.migrations import MIGRATIONS, current_version, migrate
+
+
+@pytest.fixture()
+def store(tmp_path):
+    s = Store(tmp_path / "candibot.db")
+    yield s
+    s.close()
+
+
+def test_pragmas(store):
+    assert store.pragma("journal_mode") == "wal"
+    assert store.pragma("foreign_keys") == 1
+    assert store.pragma("busy_timeout") == 5000
+
+
+def test_migrations_idempotent(tmp_path):
+    path = tmp_path / "m.db"
+    first = Store(path)
+    assert first.schema_version == len(MIGRATIONS)
+    assert migrate(first.db) == len(MIGRATIONS)
+    first.close()
+    again = Store(path)
+    assert current_version(again.db) == len(MIGRATIONS)
+    rows = list(again.db["schema_version"].rows)
+    assert [r["version"] for r in rows] == list(range(1, len(MIGRATIONS) + 1))
+    assert {"users", "dialog_state", "drafts", "draft_versions", "events", "review_comments"} <= set(
+        again.db.table_names()
+    )
+
+
+def test_state_round_trip_survives_reopen(tmp_path):
+    path = tmp_path / "s.db"
+    s = Store(path)
+    assert s.load_state("u1") is None
+    s.save_state("u1", DialogState(step="form", data={"field": "email", "n": 3}, keyboard_version=7))
+    s.close()
+    state = Store(path).load_state("u1")
+    assert state.step == "form" and state.data == {"field": "email", "n": 3} and state.keyboard_version == 7
+
+
+def test_events_keep_raw_text(store):
+    raw = "<b>Bonjour</b> 😀 '; DROP TABLE users; --"
+    store.log_event("u1", "text", raw, step="menu")
+    store.log_event("u2", "command", "aide")
+    assert [e["text"] for e in store.events("u1")] == [raw]
+    assert len(store.events()) == 2
+
+
+def test_drafts_versions_and_listing(store):
+    draft_id = store.create_draft("u1", {"project": {"title": "A"}}, title="A")
+    assert store.save_draft(draft_id, {"project": {"title": "B"}}, title="B") == 2
+    assert store.save_draft(draft_id, {"project": {"title": "B"}}) == 2  # unchanged: no new version
+    store.save_draft(draft_id, {"project": {"title": "B"}}, status="complete")
+    other = store.create_draft("u2", {})
+    draft = store.get_draft(draft_id)
+    assert draft.title == "B" and draft.status == "complete" and draft.version == 2
+    assert [v["data"]["project"]["title"] for v in store.draft_versions(draft_id)] == ["A", "B"]
+    assert [d.id for d in store.list_drafts(status="complete")] == [draft_id]
+    assert {d.id for d in store.list_drafts()} == {draft_id, other}
+    assert [d.id for d in store.list_drafts(user_id="u2")] == [other]
+    assert store.get_draft(9999) is None
+    with pytest.raises(KeyError):
+        store.save_draft(9999, {})
+
+
+def test_foreign_keys_enforced(store):
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_comment(12345, "relecteur", "pas de brouillon")
+    draft_id = store.create_draft("u1", {})
+    store.add_comment(draft_id, "relecteur", "Préciser le binôme.")
+    assert store.comments(draft_id)[0]["body"] == "Préciser le binôme."
+
+
+def test_atomic_rolls_back(store):
+    with pytest.raises(RuntimeError):
+        with store.atomic():
+            store.save_state("u1", DialogState(step="x"))
+            raise RuntimeError("boom")
+    assert store.load_state("u1") is None
+
+
+def test_threads_share_store(store):
+    def work(n):
+        for i in range(20):
+            store.log_event(f"t{n}", "text", str(i))
+            store.save_state(f"t{n}", DialogState(step="menu", data={"i": i}))
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(store.events()) == 80
+    assert all(store.load_state(f"t{n}").data == {"i": 19} for n in range(4))
+
+
+def test_two_processes_share_file(tmp_path):
+    path = tmp_path / "shared.db"
+    a, b = Store(path), Store(path)
+    a.save_state("u", DialogState(step="a"))
+    assert b.load_state("u").step == "a"
