@@ -1,8 +1,23 @@
-"""question -> Answer: composed from the best knowledge entry, extractive, never invented."""
+"""question -> Answer: composed from the best knowledge entry, extractive, never invented.
+
+The answer text is the entry's body, followed by the entry it comes from. Dates are checked
+against today: a deadline that has passed is said to have passed. When the best match is not
+confident enough, the answer abstains and says what the assistant can do.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import BaseModel, Field
+
+from bot.config import Settings
+from bot.knowledge import Entry
+from bot.prompts import say, texts
+from bot.retrieval import Hit, Retriever
+
+MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or two
+ABSTAIN_BELOW = 0.5  # fused score of the best entry; calibrated on the dev set (docs/evaluation.md)
 
 
 class Source(BaseModel):
@@ -16,3 +31,61 @@ class Answer(BaseModel):
     answer: str
     abstained: bool
     sources: list[Source] = Field(default_factory=list)
+
+
+def french_date(day: dt.date) -> str:
+    months = texts("answers")["months"]
+    return f"{day.day}{'er' if day.day == 1 else ''} {months[day.month - 1]} {day.year}"
+
+
+class Answerer:
+    """Answers questions on the programme from the knowledge base.
+
+    >>> Answerer(retriever, settings).answer("c'est gratuit ?").sources[0].id  # doctest: +SKIP
+    'gratuite'
+    """
+
+    def __init__(self, retriever: Retriever, settings: Settings, threshold: float = ABSTAIN_BELOW):
+        self.retriever = retriever
+        self.settings = settings
+        self.threshold = threshold
+
+    def answer(self, question: str) -> Answer:
+        question = question or ""
+        text = question.strip()[:MAX_QUESTION_CHARS]
+        if not text:
+            return Answer(question=question, answer=say("answers", "empty_question"), abstained=True)
+        hits = self.retriever.search(text, k=3)
+        if not hits or hits[0].score < self.threshold:
+            return self.abstention(question, hits)
+        best = hits[0]
+        return Answer(
+            question=question,
+            answer=self.compose(best.entry),
+            abstained=False,
+            sources=[self._source(best)],
+        )
+
+    def abstention(self, question: str, hits: list[Hit] | None = None) -> Answer:
+        message = f"{say('answers', 'abstain')}\n\n{say('answers', 'abstain_offer')}"
+        return Answer(question=question, answer=message, abstained=True, sources=[])
+
+    def compose(self, entry: Entry) -> str:
+        parts = [entry.body.strip()]
+        if entry.deadline is not None:
+            parts.append(self._deadline_note(entry.deadline))
+        origin = say("answers", "origin_illustratif" if entry.illustrative else "origin_programme")
+        parts.append(say("answers", "source_line", title=entry.title, origin=origin))
+        return "\n\n".join(p for p in parts if p)
+
+    def _deadline_note(self, deadline: dt.date) -> str:
+        if self.settings.current_date() <= deadline:
+            return say("answers", "deadline_upcoming", deadline=french_date(deadline))
+        note = say("answers", "deadline_passed", deadline=french_date(deadline))
+        if self.settings.programme_url:
+            note += "\n" + say("answers", "deadline_passed_url", url=self.settings.programme_url)
+        return note
+
+    @staticmethod
+    def _source(hit: Hit) -> Source:
+        return Source(id=hit.entry.id, title=hit.entry.title, score=round(hit.score, 4))

@@ -1,0 +1,40 @@
+# Candibot — every target runs inside the project's virtual environment (.venv).
+# `make chat` and `make test` are the README's two commands, spelled out there without make too.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: setup setup-test chat test eval bench index clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# The CPU build of PyTorch first: a plain `torch` requirement would pull a multi-GB CUDA build.
+setup: $(BIN)/python
+	$(BIN)/pip install torch==2.13.0
+	$(BIN)/pip install -e .
+
+setup-test: $(BIN)/python
+	$(BIN)/pip install torch==2.13.0
+	$(BIN)/pip install -e ".[test]"
+
+chat: setup
+	$(BIN)/candibot chat
+
+test: setup-test
+	$(BIN)/python -m pytest
+
+index:
+	$(BIN)/candibot index build
+
+eval:
+	$(BIN)/python eval/run_eval.py
+
+bench:
+	$(BIN)/python bench/bench_answers.py
+	@for b in bench/bench_dialog.py bench/bench_telegram.py; do [ -f $$b ] && $(BIN)/python $$b || true; done
+
+clean:
+	rm -rf index/ .pytest_cache build *.egg-info

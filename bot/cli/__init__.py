@@ -1,0 +1,132 @@
+"""The `candibot` command: thin click commands over the core (see DESIGN.md, command-line contract)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from bot.config import get_settings
+from bot.knowledge import KnowledgeError
+from bot.prompts import say
+
+
+def _utf8_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(encoding="utf-8", errors="replace")
+
+
+def _services():
+    from bot.services import Services
+
+    try:
+        services = Services(get_settings())
+        services.retriever  # load the model and the index once, up front
+    except KnowledgeError as exc:
+        raise click.ClickException(say("cli", "knowledge_error", error=exc)) from exc
+    return services
+
+
+def _batch(lines, handle) -> None:
+    """One output line per input line, flushed as it goes."""
+    for line in lines:
+        click.echo(handle(line.rstrip("\n")))
+        sys.stdout.flush()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+@click.group(help="Candibot : l’assistant des candidatures au programme « Mobiliser la data au service du territoire ».")
+@click.version_option(package_name="candibot")
+def main() -> None:
+    _utf8_streams()
+
+
+@main.command(help="Répond à une question sur le programme (ou à une question par ligne sur l’entrée standard).")
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Une réponse JSON par ligne.")
+def ask(question: str | None, as_json: bool) -> None:
+    answerer = _services().answerer
+
+    def handle(text: str) -> str:
+        answer = answerer.answer(text)
+        if as_json:
+            return json.dumps(answer.model_dump(), ensure_ascii=False)
+        return answer.answer if question is not None else _one_line(answer.answer)
+
+    if question is not None:
+        click.echo(handle(question))
+    else:
+        _batch(sys.stdin, handle)
+
+
+@main.command(help="Dit si une idée de projet est éligible (ou une idée par ligne sur l’entrée standard).")
+@click.argument("idea", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Un verdict JSON par ligne.")
+def check(idea: str | None, as_json: bool) -> None:
+    from bot.eligibility import render_fr
+
+    checker = _services().checker
+
+    def handle(text: str) -> str:
+        verdict = checker.check(text)
+        if as_json:
+            return json.dumps(verdict.to_json_dict(), ensure_ascii=False)
+        return render_fr(verdict) if idea is not None else _one_line(render_fr(verdict))
+
+    if idea is not None:
+        click.echo(handle(idea))
+    else:
+        _batch(sys.stdin, handle)
+
+
+@main.group(help="Index de recherche de la base de connaissances.")
+def index() -> None:
+    pass
+
+
+@index.command("build", help="(Re)construit l’index, avec une barre de progression.")
+def index_build() -> None:
+    from rich.progress import Progress
+
+    from bot.retrieval.embedder import Embedder
+    from bot.retrieval.index import build_index
+
+    settings = get_settings()
+    click.echo(say("cli", "loading"))
+    embedder = Embedder(settings.embedding_model)
+    with Progress(transient=False) as progress:
+        tasks: dict[str, int] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(say("cli", f"index_stage_{stage}"), total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        try:
+            manifest = build_index(Path(settings.index_dir), Path(settings.knowledge_dir), embedder, update)
+        except KnowledgeError as exc:
+            raise click.ClickException(say("cli", "knowledge_error", error=exc)) from exc
+    click.echo(say("cli", "index_built", path=settings.index_dir, **manifest))
+
+
+def _register_optional_commands() -> None:
+    """Faces written in their own modules: chat (terminal), run (Telegram), drafts and export."""
+    from importlib import import_module
+
+    for module, name in (("bot.cli.chat", "chat"), ("bot.cli.run", "run"), ("bot.cli.drafts", "drafts"), ("bot.cli.drafts", "export")):
+        try:
+            command = getattr(import_module(module), name)
+        except (ImportError, AttributeError):
+            continue
+        main.add_command(command, name)
+
+
+_register_optional_commands()

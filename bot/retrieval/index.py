@@ -1,0 +1,118 @@
+"""Build, save and load the retrieval index (`index/`), and tell when it is stale.
+
+One *document* per entry text (title + body) and one per example question, each pointing to its
+entry. The lexical part is a bm25s index over `lemmas`; the dense part a FAISS inner-product index
+over L2-normalised embeddings. `manifest.json` records what the index was built from.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import bm25s
+import faiss
+import numpy as np
+
+from bot.knowledge import Entry, content_hash, load_entries, load_glossary
+from bot.retrieval.embedder import Embedder
+from bot.retrieval.normalize import Glossary, lemmas
+
+FORMAT_VERSION = 3  # bump when documents or tokenisation change
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Document:
+    entry_id: str
+    field: str  # "text" or "question"
+    text: str
+    tokens: list[str]
+
+
+def documents_of(entries: list[Entry], glossary: Glossary) -> list[Document]:
+    docs: list[Document] = []
+    for entry in entries:
+        text = f"{entry.title}. {entry.body}"
+        docs.append(Document(entry.id, "text", text, lemmas(text, glossary)))
+        for question in entry.questions:
+            docs.append(Document(entry.id, "question", question, lemmas(f"{question} {entry.title}", glossary)))
+    return docs
+
+
+def expected_manifest(knowledge_dir: Path, model_name: str) -> dict:
+    return {"format": FORMAT_VERSION, "knowledge_hash": content_hash(knowledge_dir), "model": model_name}
+
+
+def read_manifest(index_dir: Path) -> dict | None:
+    try:
+        return json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def is_stale(index_dir: Path, knowledge_dir: Path, model_name: str) -> bool:
+    manifest = read_manifest(index_dir)
+    if manifest is None:
+        return True
+    wanted = expected_manifest(knowledge_dir, model_name)
+    return any(manifest.get(key) != value for key, value in wanted.items())
+
+
+def build_index(
+    index_dir: Path,
+    knowledge_dir: Path,
+    embedder: Embedder,
+    progress: Progress | None = None,
+) -> dict:
+    """(Re)build `index_dir` from `knowledge_dir`; returns the manifest written."""
+    notify = progress or (lambda stage, done, total: None)
+    entries = load_entries(knowledge_dir)
+    glossary = Glossary(load_glossary(knowledge_dir))
+    docs = documents_of(entries, glossary)
+    notify("lexical", 0, len(docs))
+    lexical = bm25s.BM25()
+    lexical.index([d.tokens or [""] for d in docs], show_progress=False)
+    notify("lexical", len(docs), len(docs))
+
+    batch = 32
+    parts = []
+    for start in range(0, len(docs), batch):
+        parts.append(embedder.encode([d.text for d in docs[start : start + batch]]))
+        notify("dense", min(start + batch, len(docs)), len(docs))
+    vectors = np.vstack(parts)
+    dense = faiss.IndexFlatIP(vectors.shape[1])
+    dense.add(vectors)
+
+    tmp = index_dir.with_name(index_dir.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    lexical.save(str(tmp / "bm25"))
+    faiss.write_index(dense, str(tmp / "dense.faiss"))
+    (tmp / "documents.json").write_text(
+        json.dumps([d.__dict__ for d in docs], ensure_ascii=False), encoding="utf-8"
+    )
+    manifest = expected_manifest(knowledge_dir, embedder.model_name)
+    manifest.update(entries=len(entries), documents=len(docs), dimension=int(vectors.shape[1]))
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    shutil.rmtree(index_dir, ignore_errors=True)
+    tmp.rename(index_dir)
+    return manifest
+
+
+@dataclass
+class LoadedIndex:
+    documents: list[Document]
+    lexical: bm25s.BM25
+    dense: faiss.Index
+    manifest: dict
+
+
+def load_index(index_dir: Path) -> LoadedIndex:
+    docs = [Document(**d) for d in json.loads((index_dir / "documents.json").read_text(encoding="utf-8"))]
+    lexical = bm25s.BM25.load(str(index_dir / "bm25"))
+    dense = faiss.read_index(str(index_dir / "dense.faiss"))
+    return LoadedIndex(docs, lexical, dense, read_manifest(index_dir) or {})

@@ -1,0 +1,97 @@
+"""French text normalisation shared by the lexical index, the answers and the eligibility rules.
+
+`normalize` gives comparable plain text; `lemmas` gives the tokens the lexical index works on:
+lower case, elisions (l', d', qu'…) cut, lemmatised with simplemma, accents stripped, glossary
+synonyms mapped to their canonical term, function words dropped.
+
+>>> normalize("L’Interco peut-elle candidater ?")
+'interco peut elle candidater'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import simplemma
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_ELISION = re.compile(r"\b(?:[lcdjmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’`´](?=\w)", re.IGNORECASE)
+_STOPWORDS_FILE = Path(__file__).with_name("stopwords_fr.txt")
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return plain.replace("œ", "oe").replace("æ", "ae")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words, elisions removed, accents kept (for lemmatisation)."""
+    text = _ELISION.sub(" ", text.lower())
+    return _WORD.findall(text)
+
+
+def normalize(text: str) -> str:
+    """Lower case, no accents, no elisions, no punctuation, single spaces."""
+    return " ".join(strip_accents(w) for w in words(text))
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    lines = _STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=65536)
+def lemma(word: str) -> str:
+    """simplemma's French lemma of one lower-cased word, without accents."""
+    return strip_accents(simplemma.lemmatize(word, lang="fr").lower())
+
+
+class Glossary:
+    """Maps synonyms (single words or phrases) to one canonical token, longest phrase first."""
+
+    def __init__(self, groups: list[list[str]]):
+        self._phrases: dict[tuple[str, ...], str] = {}
+        for group in groups:
+            if not group:
+                continue
+            canonical = "_".join(self._key(group[0]))
+            for term in group:
+                key = self._key(term)
+                if key:
+                    self._phrases.setdefault(key, canonical)
+        self._longest = max((len(k) for k in self._phrases), default=0)
+
+    @staticmethod
+    def _key(term: str) -> tuple[str, ...]:
+        return tuple(lemma(w) for w in words(term))
+
+    def map(self, tokens: list[str]) -> list[str]:
+        if not self._phrases:
+            return tokens
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self._longest, len(tokens) - i), 0, -1):
+                canonical = self._phrases.get(tuple(tokens[i : i + size]))
+                if canonical:
+                    out.append(canonical)
+                    i += size
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+
+def lemmas(text: str, glossary: Glossary | None = None) -> list[str]:
+    """Content tokens of `text`: lemmatised, accent-free, synonyms mapped, function words dropped."""
+    tokens = [lemma(w) for w in words(text)]
+    if glossary is not None:
+        tokens = glossary.map(tokens)
+    stop = stopwords()
+    return [t for t in tokens if t not in stop]

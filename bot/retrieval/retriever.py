@@ -1,0 +1,136 @@
+"""Hybrid retriever: BM25 over lemmas + dense cosine, fused into one score in [0, 1].
+
+Fusion is a weighted sum of absolute signals (not ranks), so the fused score of the best entry
+also tells how confident the match is, which is what `bot.answers` abstains on:
+
+    fused = w * lex / (lex + c) + (1 - w) * cosine
+
+`w` and `c` are tuned on the dev set by `eval/run_eval.py --tune` (see docs/evaluation.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Literal
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from bot.config import Settings
+from bot.knowledge import Entry, load_entries, load_glossary
+from bot.retrieval.embedder import Embedder
+from bot.retrieval.hit import Hit
+from bot.retrieval.index import LoadedIndex, build_index, is_stale, load_index
+from bot.retrieval.normalize import Glossary, lemmas
+
+Mode = Literal["lexical", "dense", "fused"]
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """Parameters of the fused score (tuned on eval/questions_dev.yaml)."""
+
+    weight: float = 0.7  # share of the lexical signal
+    saturation: float = 6.0  # BM25 score giving a lexical signal of 0.5
+    typo_cutoff: float = 84.0  # rapidfuzz ratio for correcting an unknown query word
+
+    def lexical(self, raw: np.ndarray) -> np.ndarray:
+        return raw / (raw + self.saturation)
+
+
+class Retriever:
+    """Search the knowledge base.
+
+    >>> retriever = Retriever.load(Settings())            # doctest: +SKIP
+    >>> [h.entry.id for h in retriever.search("c'est gratuit ?", k=1)]  # doctest: +SKIP
+    ['gratuite']
+    """
+
+    def __init__(self, entries: list[Entry], index: LoadedIndex, embedder: Embedder, glossary: Glossary, fusion: Fusion | None = None):
+        self.entries = entries
+        self.by_id = {e.id: e for e in entries}
+        self.index = index
+        self.embedder = embedder
+        self.glossary = glossary
+        self.fusion = fusion or Fusion()
+        self._doc_entry = np.array([self._position(d.entry_id) for d in index.documents])
+        self._vocab = [t for t in index.lexical.vocab_dict if t]
+        self._vocab_set = set(self._vocab)
+
+    def _position(self, entry_id: str) -> int:
+        return next(i for i, e in enumerate(self.entries) if e.id == entry_id)
+
+    @classmethod
+    def load(cls, settings: Settings, embedder: Embedder | None = None, progress=None) -> "Retriever":
+        """Load `settings.index_dir`, building it first when missing or stale."""
+        embedder = embedder or Embedder(settings.embedding_model)
+        index_dir, knowledge_dir = Path(settings.index_dir), Path(settings.knowledge_dir)
+        if is_stale(index_dir, knowledge_dir, embedder.model_name):
+            build_index(index_dir, knowledge_dir, embedder, progress)
+        entries = load_entries(knowledge_dir)
+        retriever = cls(entries, load_index(index_dir), embedder, Glossary(load_glossary(knowledge_dir)))
+        retriever.search("bonjour")  # warm caches (lemmatiser, model)
+        return retriever
+
+    # -- signals ------------------------------------------------------------------------------
+    def query_tokens(self, query: str) -> list[str]:
+        """Query lemmas, unknown words corrected to the closest indexed word (typos)."""
+        tokens = []
+        for token in lemmas(query, self.glossary):
+            if token not in self._vocab_set and len(token) >= 5 and not token.isdigit():
+                match = process.extractOne(token, self._vocab, scorer=fuzz.ratio, score_cutoff=self.fusion.typo_cutoff)
+                token = match[0] if match else token
+            tokens.append(token)
+        return tokens
+
+    def _per_entry(self, doc_scores: np.ndarray) -> np.ndarray:
+        best = np.zeros(len(self.entries), dtype="float32")
+        np.maximum.at(best, self._doc_entry, doc_scores.astype("float32"))
+        return best
+
+    def lexical_scores(self, query: str) -> np.ndarray:
+        tokens = [t for t in self.query_tokens(query) if t in self._vocab_set]
+        if not tokens:
+            return np.zeros(len(self.entries), dtype="float32")
+        return self._per_entry(np.asarray(self.index.lexical.get_scores(tokens)))
+
+    def dense_scores(self, query: str) -> np.ndarray:
+        vector = self.embedder.encode([query])
+        ndocs = self.index.dense.ntotal
+        scores, ids = self.index.dense.search(vector, ndocs)
+        doc_scores = np.zeros(ndocs, dtype="float32")
+        doc_scores[ids[0]] = scores[0]
+        return self._per_entry(np.clip(doc_scores, 0.0, 1.0))
+
+    def scores(self, query: str, mode: Mode = "fused") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(score, lexical signal, dense cosine) per entry, in `self.entries` order."""
+        zeros = np.zeros(len(self.entries), dtype="float32")
+        lexical = self.fusion.lexical(self.lexical_scores(query)) if mode != "dense" else zeros
+        dense = self.dense_scores(query) if mode != "lexical" else zeros
+        if mode == "lexical":
+            return lexical, lexical, dense
+        if mode == "dense":
+            return dense, lexical, dense
+        w = self.fusion.weight
+        return w * lexical + (1 - w) * dense, lexical, dense
+
+    # -- search ---------------------------------------------------------------------------------
+    def search(self, query: str, k: int = 5, kinds: Iterable[str] | None = None, mode: Mode = "fused") -> list[Hit]:
+        """The `k` best entries for `query`, best first (optionally only entries of `kinds`)."""
+        score, lexical, dense = self.scores(query, mode)
+        allowed = set(kinds) if kinds else None
+        order = np.argsort(-score, kind="stable")
+        hits = []
+        for i in order:
+            entry = self.entries[i]
+            if allowed and entry.kind not in allowed:
+                continue
+            hits.append(Hit(entry, float(score[i]), float(lexical[i]), float(dense[i])))
+            if len(hits) == k:
+                break
+        return hits
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """L2-normalised embeddings of `texts` with the index's model."""
+        return self.embedder.encode(texts)

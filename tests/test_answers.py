@@ -1,0 +1,72 @@
+"""Answers: extractive, sourced, date-aware, abstaining when out of scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.answers import Answerer
+from bot.config import Settings
+
+
+@pytest.fixture()
+def answerer(retriever, settings):
+    return Answerer(retriever, settings)
+
+
+def test_answer_is_the_entry_text_and_names_its_source(answerer, retriever):
+    answer = answerer.answer("Est-ce que le programme est gratuit ?")
+    assert not answer.abstained
+    assert answer.sources[0].id == "gratuite"
+    entry = retriever.by_id["gratuite"]
+    assert entry.body.strip() in answer.answer
+    assert f"« {entry.title} »" in answer.answer
+
+
+def _deadline_answer(retriever, today, url=None):
+    settings = Settings(CANDIBOT_TODAY=today, PROGRAMME_URL=url)
+    return Answerer(retriever, settings).answer("Quelle est la date limite pour candidater ?")
+
+
+def test_deadline_before_the_date_is_not_said_to_have_passed(retriever):
+    answer = _deadline_answer(retriever, dt.date(2024, 1, 15))
+    assert answer.sources[0].id == "date-limite"
+    assert "28 février 2024" in answer.answer
+    assert "pas encore passée" in answer.answer
+
+
+def test_deadline_after_the_date_is_said_to_have_passed_without_inventing_a_url(retriever):
+    answer = _deadline_answer(retriever, dt.date(2026, 11, 28))
+    assert "est passée" in answer.answer
+    assert "site web du programme" in answer.answer
+    assert "http" not in answer.answer
+
+
+def test_programme_url_setting_fills_in_the_address(retriever):
+    answer = _deadline_answer(retriever, dt.date(2026, 11, 28), url="https://programme.example.org")
+    assert "https://programme.example.org" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Quelle est la recette de la tarte tatin ?", "Qui a gagné la coupe du monde de football ?", "il fait beau demain à Lyon ?"],
+)
+def test_out_of_scope_questions_abstain_and_say_what_the_assistant_can_do(answerer, question):
+    answer = answerer.answer(question)
+    assert answer.abstained and answer.sources == []
+    assert "Je ne sais pas" in answer.answer
+    assert "éligible" in answer.answer and "candidature" in answer.answer
+
+
+@pytest.mark.parametrize("text", ["", "   ", "🙂🙂🙂", "x" * 10_000, "SELECT * FROM drafts;", "<b>bonjour</b>", "How do I apply?"])
+def test_bad_input_gets_a_french_answer_or_an_abstention(answerer, text):
+    answer = answerer.answer(text)
+    assert answer.answer
+    assert answer.abstained or answer.sources
+
+
+def test_illustrative_examples_are_marked_as_such(answerer, retriever):
+    illustrative = [e for e in retriever.entries if e.illustrative]
+    answer = answerer.compose(illustrative[0])
+    assert "illustratif" in answer

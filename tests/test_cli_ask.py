@@ -1,0 +1,67 @@
+"""`candibot ask` and `candibot index build` as a user runs them: real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def run_cli(args, index_dir, stdin=None, **env):
+    environment = {**os.environ, "CANDIBOT_INDEX_DIR": str(index_dir), "HF_HUB_OFFLINE": "1", **env}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=environment,
+        timeout=180,
+    )
+
+
+def test_ask_batch_json_keeps_one_line_per_input_line_even_on_bad_input(retriever, index_dir, tmp_path):
+    questions = [
+        "Le programme est-il gratuit ?",
+        "",
+        "🤔",
+        "x" * 10_000,
+        "<script>alert('x')</script>",
+        "'; DROP TABLE drafts; --",
+        "What is this programme about?",
+        "qui est le formateur",
+    ]
+    done = run_cli(["ask", "--json"], index_dir, stdin="\n".join(questions) + "\n", CANDIBOT_DB=str(tmp_path / "c.db"))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == len(questions)
+    rows = [json.loads(line) for line in lines]
+    for question, row in zip(questions, rows):
+        assert set(row) == {"question", "answer", "abstained", "sources"}
+        assert row["question"] == question
+        assert row["answer"]
+        for source in row["sources"]:
+            assert set(source) == {"id", "title", "score"}
+    assert rows[0]["sources"][0]["id"] == "gratuite" and not rows[0]["abstained"]
+    assert rows[1]["abstained"]
+    assert rows[7]["sources"][0]["id"] == "formateur"
+    assert "Traceback" not in done.stderr
+
+
+def test_ask_one_shot_prints_the_answer_with_its_source(retriever, index_dir):
+    done = run_cli(["ask", "Qui sont les partenaires ?"], index_dir)
+    assert done.returncode == 0, done.stderr
+    assert "Source :" in done.stdout
+    assert "Banque des Territoires" in done.stdout
+
+
+def test_index_build_rebuilds_and_reports(tmp_path, retriever):
+    done = run_cli(["index", "build"], tmp_path / "index")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "index" / "manifest.json").exists()
+    assert "Index construit" in done.stdout

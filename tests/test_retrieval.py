@@ -1,0 +1,90 @@
+"""French normalisation, the index lifecycle and hybrid search, on the real knowledge base and model."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.retrieval import Retriever
+from bot.retrieval.index import is_stale, read_manifest
+from bot.retrieval.normalize import Glossary, lemmas, normalize
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_normalize_strips_case_accents_elisions_and_punctuation():
+    assert normalize("L’Interco peut-elle candidater jusqu'au 28 Février ?") == "interco peut elle candidater au 28 fevrier"
+    assert normalize("Œuvre & cœur!!") == "oeuvre coeur"
+    assert normalize("") == ""
+
+
+def test_lemmas_map_glossary_phrases_to_one_canonical_token():
+    glossary = Glossary([["intercommunalité", "interco", "EPCI", "communauté de communes"]])
+    assert lemmas("Les communautés de communes", glossary) == ["intercommunalite"]
+    assert lemmas("notre EPCI", glossary) == ["intercommunalite"]
+    assert lemmas("une interco", glossary) == ["intercommunalite"]
+    # the same words without the glossary stay apart
+    assert lemmas("Les communautés de communes") == ["communaute", "commune"]
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("Le programme est-il payant ?", "gratuite"),
+        ("c combien le prix ???", "gratuite"),
+        ("Qui est le formateur ?", "formateur"),
+        ("jusqu a quand peut on candidater", "date-limite"),
+        ("C'est quoi le binome ?", "binome"),
+        ("on a juste une idée, ca suffit ?", "idee-suffit"),
+        ("Quels sont les partenaires du programme ?", "partenaires"),
+        ("un portail open data c'est ok ?", "projets-non-prioritaires"),
+        ("combien d'intercos seront retenues ?", "nombre-laureats"),
+    ],
+)
+def test_search_finds_the_right_entry_first(retriever, question, expected):
+    assert retriever.search(question, k=3)[0].entry.id == expected
+
+
+def test_typos_are_corrected_against_the_index_vocabulary(retriever):
+    assert "formateur" in retriever.query_tokens("le formatteur c qui")
+
+
+def test_search_filters_by_kind_and_returns_fused_scores_in_range(retriever):
+    hits = retriever.search("dépôts sauvages de déchets", k=3, kinds={"example"})
+    assert len(hits) == 3 and all(h.entry.kind == "example" for h in hits)
+    assert all(0.0 <= h.score <= 1.0 for h in hits)
+    assert hits == sorted(hits, key=lambda h: -h.score)
+
+
+def test_modes_give_their_own_signal(retriever):
+    lexical = retriever.search("gratuit", k=1, mode="lexical")[0]
+    dense = retriever.search("gratuit", k=1, mode="dense")[0]
+    assert lexical.score == pytest.approx(lexical.lexical)
+    assert dense.score == pytest.approx(dense.dense)
+
+
+def test_index_is_rebuilt_when_knowledge_or_model_changes(tmp_path, retriever):
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    settings = Settings(CANDIBOT_KNOWLEDGE_DIR=knowledge, CANDIBOT_INDEX_DIR=tmp_path / "index")
+    model = settings.embedding_model
+    assert is_stale(settings.index_dir, knowledge, model)
+    first = Retriever.load(settings, embedder=retriever.embedder)
+    assert not is_stale(settings.index_dir, knowledge, model)
+    assert is_stale(settings.index_dir, knowledge, "another-model")
+    entry = next((knowledge / "entries").rglob("gratuite.md"))
+    entry.write_text(entry.read_text(encoding="utf-8").replace("gratuit", "gratuit, sans frais", 1), encoding="utf-8")
+    assert is_stale(settings.index_dir, knowledge, model)
+    before = read_manifest(settings.index_dir)["knowledge_hash"]
+    second = Retriever.load(settings, embedder=retriever.embedder)
+    assert read_manifest(settings.index_dir)["knowledge_hash"] != before
+    assert len(second.index.documents) == len(first.index.documents)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "🤔🤔", "x" * 10_000, "'; DROP TABLE users; --", "<script>alert(1)</script>", "What is the weather like?"])
+def test_bad_input_never_raises(retriever, text):
+    hits = retriever.search(text, k=3)
+    assert len(hits) == 3
