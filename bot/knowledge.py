@@ -79,7 +79,10 @@ def parse_entry(text: str, path: str = "") -> Entry:
     match = FRONT_MATTER.match(text.replace("\r\n", "\n"))
     if not match:
         raise KnowledgeError(f"{path}: missing YAML front matter")
-    meta = yaml.safe_load(match.group(1)) or {}
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{path}: invalid YAML front matter: {exc}") from exc
     if not isinstance(meta, dict):
         raise KnowledgeError(f"{path}: front matter is not a mapping")
     try:

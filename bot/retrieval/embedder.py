@@ -31,6 +31,10 @@ class Embedder:
     def __init__(self, model_name: str):
         offline_environment()
         from sentence_transformers import SentenceTransformer  # slow import, only when needed
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
+        transformers_logging.set_verbosity_error()
 
         self.model_name = model_name
         self._model = SentenceTransformer(resolve_model(model_name), device="cpu")
