@@ -1,0 +1,128 @@
+"""`candibot chat`: the whole assistant in the terminal, over the same engine and database as Telegram.
+
+Contract (docs: DESIGN.md): the prompt `vous> ` is printed before each line is read; buttons are
+printed as `[1] Libellé` lines and may be answered by number or label; end of input ends the session
+(state is kept); exported files go to `--out-dir` and their paths are printed. Rich rendering when
+stdin is a terminal, plain text otherwise (so that pipes can drive it).
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from bot.dialog.texts import t
+from bot.dialog.types import Input, Reply
+
+
+class Screen:
+    """Prints replies: rich when interactive, plain lines otherwise."""
+
+    def __init__(self, rich: bool):
+        self.console = None
+        if rich:
+            from rich.console import Console
+
+            self.console = Console()
+
+    def reply(self, reply: Reply, first_number: int) -> None:
+        if self.console is not None:
+            from rich.markup import escape
+            from rich.panel import Panel
+
+            body = escape(reply.text)
+            if reply.buttons:
+                body += "\n" + "\n".join(
+                    f"[bold cyan]\\[{n}][/] {escape(b.label)}" for n, b in enumerate(reply.buttons, first_number)
+                )
+            if body.strip():
+                self.console.print(Panel(body, title=t("chat.bot"), title_align="left", border_style="green"))
+        else:
+            if reply.text:
+                click.echo(reply.text)
+            for n, b in enumerate(reply.buttons, first_number):
+                click.echo(f"[{n}] {b.label}")
+        if reply.document is not None:
+            self.line(t("chat.saved", path=reply.document))
+
+    def line(self, text: str) -> None:
+        if self.console is not None:
+            self.console.print(text, markup=False, highlight=False)
+        else:
+            click.echo(text)
+
+    def read(self) -> str | None:
+        prompt = t("chat.prompt")
+        if self.console is not None:
+            try:
+                return self.console.input(prompt)
+            except EOFError:
+                return None
+        sys.stdout.write(prompt)
+        sys.stdout.flush()
+        line = sys.stdin.readline()
+        if not line:
+            return None
+        return line.rstrip("\r\n")
+
+
+def to_input(line: str, buttons: list, version: int | None) -> Input:
+    """A typed line: a button number or label becomes a button press, anything else is parsed."""
+    stripped = line.strip()
+    if stripped.isdigit() and 1 <= int(stripped) <= len(buttons):
+        return Input(kind="button", text=buttons[int(stripped) - 1].value, version=version)
+    for b in buttons:
+        if stripped.casefold() == b.label.casefold():
+            return Input(kind="button", text=b.value, version=version)
+    return Input.parse(line)
+
+
+@click.command()
+@click.option("--user", "user", default=None, help="Identifiant de l'utilisateur (par défaut : terminal-<login>).")
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Dossier où enregistrer les documents exportés.",
+)
+def chat(user: str | None, out_dir: Path) -> None:
+    """Converser avec l'assistant dans le terminal (même moteur et même base que Telegram)."""
+    from bot.config import Settings
+    from bot.dialog import Engine
+    from bot.services import Services
+
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    user_id = user or f"terminal-{getpass.getuser()}"
+    screen = Screen(rich=sys.stdin.isatty() and sys.stdout.isatty())
+    engine = Engine(Services(Settings()), out_dir=out_dir.resolve())
+    try:
+        engine.warm_up()
+    except Exception:  # the engine answers with a French message when a piece is unavailable
+        logging.getLogger(__name__).exception("warm-up failed")
+    buttons: list = []
+    version: int | None = None
+    while True:
+        line = screen.read()
+        if line is None:
+            break
+        replies = engine.handle(user_id, to_input(line, buttons, version))
+        number = 1
+        shown: list = []
+        for reply in replies:
+            screen.reply(reply, number)
+            number += len(reply.buttons)
+            shown += reply.buttons
+            if reply.buttons:
+                version = reply.version
+        buttons = shown
+    screen.line("")
+    screen.line(t("chat.bye"))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    chat()
