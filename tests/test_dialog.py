@@ -1,0 +1,155 @@
+"""The dialog engine through its API only: menu, commands, buttons, bad input, persistence.
+
+Real SQLite in a tmp dir, real Services (the model is loaded once per session, only when a question
+or an idea is actually asked).
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from bot.config import Settings
+from bot.dialog import Engine, Input
+from bot.services import Services
+
+
+@pytest.fixture(scope="session")
+def services(tmp_path_factory, index_dir):
+    db = tmp_path_factory.mktemp("dialog") / "candibot.db"
+    return Services(Settings(CANDIBOT_DB=db, CANDIBOT_INDEX_DIR=index_dir))
+
+
+@pytest.fixture()
+def engine(services, tmp_path):
+    return Engine(services, out_dir=tmp_path / "out")
+
+
+_counter = iter(range(10**6))
+
+
+@pytest.fixture()
+def user():
+    return f"user-{next(_counter)}"
+
+
+def texts(replies):
+    return "\n".join(r.text for r in replies)
+
+
+def press(engine, user, replies, value):
+    version = next(r.version for r in reversed(replies) if r.buttons)
+    return engine.handle(user, Input(kind="button", text=value, version=version))
+
+
+def test_start_shows_menu_with_five_buttons(engine, user):
+    replies = engine.handle(user, "/start")
+    assert "Candibot" in replies[0].text
+    values = [b.value for r in replies for b in r.buttons]
+    assert values == ["go:question", "go:idea", "go:draft", "go:export", "go:help"]
+    assert replies[-1].version == engine.state(user).keyboard_version
+
+
+def test_help_lists_every_command(engine, user):
+    text = texts(engine.handle(user, "/aide"))
+    for command in ("/start", "/aide", "/question", "/eligibilite", "/candidature", "/recap",
+                    "/modifier", "/passer", "/retour", "/annuler", "/export"):
+        assert command in text
+
+
+@pytest.mark.parametrize("line", ["/nimportequoi", "/DROP", "/<b>x</b>"])
+def test_unknown_command(engine, user, line):
+    replies = engine.handle(user, line)
+    assert "Je ne connais pas la commande" in replies[0].text
+    assert replies[-1].buttons  # the current step again
+
+
+@pytest.mark.parametrize("line", ["", "   ", "x" * 5000])
+def test_bad_text_at_menu(engine, user, line):
+    engine.handle(user, "/start")
+    replies = engine.handle(user, line)
+    assert replies[0].text.startswith(("Je n'ai rien reçu", "Votre message est trop long"))
+    assert engine.state(user).step == "menu"
+
+
+def test_stale_button(engine, user):
+    first = engine.handle(user, "/start")
+    engine.handle(user, "/aide")
+    replies = press(engine, user, first, "go:help")
+    assert replies[0].text == "Ce bouton n'est plus actif."
+    assert replies[-1].buttons
+
+
+def test_button_not_offered_is_refused(engine, user):
+    engine.handle(user, "/start")
+    replies = engine.handle(user, Input(kind="button", text="fmt:docx"))
+    assert replies[0].text == "Ce bouton n'est plus actif."
+
+
+def test_current_button_and_label(engine, user):
+    replies = engine.handle(user, "/start")
+    assert "Voici ce que je sais faire" in texts(press(engine, user, replies, "go:help"))
+    assert "Voici ce que je sais faire" in texts(engine.handle(user, "aide"))  # a label typed
+
+
+def test_commands_outside_form(engine, user):
+    engine.handle(user, "/start")
+    assert "rien à interrompre" in texts(engine.handle(user, "/annuler"))
+    assert "pas de question à passer" in texts(engine.handle(user, "/passer"))
+    assert "pas d'étape précédente" in texts(engine.handle(user, "/retour"))
+    assert "pas encore de candidature" in texts(engine.handle(user, "/export"))
+    assert "pas encore de candidature" in texts(engine.handle(user, "/recap"))
+
+
+def test_deep_link_payload(engine, user):
+    replies = engine.handle(user, Input(kind="command", text="start", args="eligibilite"))
+    assert engine.state(user).step == "idea"
+    assert "Décrivez votre idée" in texts(replies)
+
+
+def test_every_input_is_logged_before_reply(engine, services, user):
+    raw = "<script>alert(1)</script> 😀"
+    engine.handle(user, "/question")
+    engine.handle(user, "/annuler")
+    engine.handle(user, Input(kind="text", text=raw))
+    logged = [e["text"] for e in services.store.events(user)]
+    assert logged[-1] == raw and logged[0] == "question"
+
+
+def test_state_survives_a_new_engine(services, tmp_path, user):
+    Engine(services).handle(user, "/eligibilite")
+    again = Engine(Services(services.settings))
+    assert again.state(user).step == "idea"
+
+
+def test_two_users_interleaved_and_concurrent(engine, user):
+    other = user + "-b"
+    engine.handle(user, "/eligibilite")
+    engine.handle(other, "/question")
+    assert engine.state(user).step == "idea" and engine.state(other).step == "question"
+    errors = []
+
+    def run(u):
+        try:
+            for _ in range(15):
+                engine.handle(u, "/aide")
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(u,)) for u in (user, other)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors
+    assert engine.state(user).step == "idea" and engine.state(other).step == "question"
+
+
+@pytest.mark.slow
+def test_free_text_is_answered_as_a_question(engine, user):
+    engine.handle(user, "/start")
+    replies = engine.handle(user, "Le programme est-il gratuit ?")
+    assert "erreur inattendue" not in texts(replies)
+    assert "gratuit" in texts(replies).lower()
+    assert replies[-1].buttons  # menu again
