@@ -1,0 +1,186 @@
+"""The guided form through the engine: a full draft to a DOCX, validation, /passer, /retour, /modifier,
+a question mid-form, resume after restart. Each field is answered with its own example from
+prompts/form.yaml (illustrative values), so the test follows the form as it is declared.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("bot.candidature.form")
+pytest.importorskip("bot.export")
+
+from bot.config import Settings  # noqa: E402
+from bot.dialog import Engine, Input  # noqa: E402
+from bot.dialog import fields as F  # noqa: E402
+from bot.services import Services  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def services(tmp_path_factory, index_dir):
+    db = tmp_path_factory.mktemp("form") / "candibot.db"
+    return Services(Settings(CANDIBOT_DB=db, CANDIBOT_INDEX_DIR=index_dir))
+
+
+@pytest.fixture()
+def engine(services, tmp_path):
+    return Engine(services, out_dir=tmp_path / "out")
+
+
+_counter = iter(range(10**6))
+
+
+@pytest.fixture()
+def user():
+    return f"form-{next(_counter)}"
+
+
+def texts(replies):
+    return "\n".join(r.text for r in replies)
+
+
+def press(engine, user, replies, value):
+    version = next(r.version for r in reversed(replies) if r.buttons)
+    return engine.handle(user, Input(kind="button", text=value, version=version))
+
+
+def has_button(replies, value):
+    return any(b.value == value for r in replies for b in r.buttons)
+
+
+def answer_current(engine, user, replies):
+    """Answer the field being asked with its example; confirm grouped answers; go on at warnings."""
+    field = F.field(engine.state(user).data["field"])
+    replies = engine.handle(user, field.example)
+    if has_button(replies, "form:yes"):
+        replies = press(engine, user, replies, "form:yes")
+    if has_button(replies, "form:continue"):
+        replies = press(engine, user, replies, "form:continue")
+    return replies
+
+
+def start_form(engine, user):
+    replies = engine.handle(user, "/start")
+    return press(engine, user, replies, "go:draft")
+
+
+def test_every_field_has_an_example_that_parses():
+    for field in F.fields():
+        assert field.example, field.name
+        field.parse(field.example)
+
+
+def test_full_conversation_to_docx(engine, user, services):
+    replies = start_form(engine, user)
+    answers = 1
+    assert f"Étape 1/{len(F.fields())}" in texts(replies)
+    while engine.state(user).step != "recap":
+        replies = answer_current(engine, user, replies)
+        answers += 1
+        assert answers < 40, texts(replies)
+    assert answers <= 20 - 2, answers  # leaves room for « Exporter » and the format
+    assert "erreur inattendue" not in texts(replies)
+    replies = press(engine, user, replies, "go:export")
+    replies = press(engine, user, replies, "fmt:docx")
+    documents = [r.document for r in replies if r.document]
+    assert len(documents) == 1 and documents[0].suffix == ".docx" and documents[0].stat().st_size > 0
+    draft = services.store.get_draft(engine.state(user).data["draft_id"])
+    assert draft.status == "complete"
+
+
+def test_progress_mark_and_back(engine, user):
+    replies = start_form(engine, user)
+    first = engine.state(user).data["field"]
+    replies = answer_current(engine, user, replies)
+    assert "Étape 2/" in texts(replies)
+    replies = engine.handle(user, "/retour")
+    assert engine.state(user).data["field"] == first
+    assert "Étape 1/" in texts(replies)
+    assert "Vous êtes déjà à la première étape" in texts(engine.handle(user, "/retour"))
+
+
+@pytest.mark.parametrize("bad", ["", "x" * 5000, "😀😀😀", "<script>alert(1)</script>", "/inconnue"])
+def test_bad_input_at_every_step(engine, user, bad):
+    replies = start_form(engine, user)
+    while engine.state(user).step != "recap":
+        field = engine.state(user).data["field"]
+        replies = engine.handle(user, bad)
+        assert "erreur inattendue" not in texts(replies)
+        assert replies and all(r.text for r in replies)
+        if engine.state(user).data.get("field") == field and engine.state(user).step == "form":
+            replies = answer_current(engine, user, replies)
+        elif has_button(replies, "form:yes"):
+            replies = press(engine, user, replies, "form:no")
+            replies = answer_current(engine, user, replies)
+        elif has_button(replies, "form:continue"):
+            replies = press(engine, user, replies, "form:continue")
+
+
+def test_question_mid_form_then_same_step_once(engine, user):
+    replies = start_form(engine, user)
+    replies = answer_current(engine, user, replies)
+    field = engine.state(user).data["field"]
+    replies = engine.handle(user, "Le programme est-il gratuit ?")
+    assert engine.state(user).data["field"] == field
+    assert texts(replies).count("Étape 2/") == 1
+    replies = engine.handle(user, "/question Qui est le formateur ?")
+    assert texts(replies).count("Étape 2/") == 1
+
+
+def test_three_failures_offer_help(engine, user):
+    start_form(engine, user)
+    replies = []
+    for _ in range(3):
+        replies = engine.handle(user, "😀")
+        if engine.state(user).step != "form":
+            pytest.skip("the first field accepts emoji")
+    assert has_button(replies, "form:help")
+
+
+def test_skip_optional_and_required(engine, user):
+    replies = start_form(engine, user)
+    while engine.state(user).step == "form":
+        field = F.field(engine.state(user).data["field"])
+        if field.optional:
+            replies = engine.handle(user, "/passer")
+            assert "Question passée" in texts(replies)
+            assert engine.state(user).data["field"] != field.name
+            return
+        replies = engine.handle(user, "/passer")
+        assert "obligatoire" in texts(replies)
+        assert engine.state(user).data["field"] == field.name
+        replies = answer_current(engine, user, replies)
+
+
+def test_resume_after_restart_and_edit_from_recap(services, tmp_path, user):
+    engine = Engine(services, out_dir=tmp_path)
+    replies = start_form(engine, user)
+    answer_current(engine, user, replies)
+    answer_current(engine, user, replies)
+    step_field = engine.state(user).data["field"]
+    fresh = Engine(Services(services.settings), out_dir=tmp_path)
+    assert fresh.state(user).data["field"] == step_field
+    replies = fresh.handle(user, "/candidature")
+    replies = press(fresh, user, replies, "draft:resume")
+    assert fresh.state(user).data["field"] == step_field
+    replies = fresh.handle(user, "/recap")
+    first = F.fields()[0]
+    replies = press(fresh, user, replies, f"edit:{first.name}")
+    assert fresh.state(user).data["field"] == first.name
+    replies = answer_current(fresh, user, replies)
+    assert fresh.state(user).step == "recap"
+
+
+def test_new_draft_from_checked_idea(engine, user):
+    idea = "Optimiser la collecte des déchets de notre intercommunalité grâce aux données de remplissage des bacs."
+    replies = engine.handle(user, f"/eligibilite {idea}")
+    replies = press(engine, user, replies, "draft:idea")
+    description = F.description_field()
+    while engine.state(user).data["field"] != description.name:
+        replies = answer_current(engine, user, replies)
+    assert idea in texts(replies) and has_button(replies, "form:keep")
+    replies = press(engine, user, replies, "form:keep")
+    draft = F.draft_from(engine.store.get_draft(engine.state(user).data["draft_id"]).data)
+    assert idea in F.text_of(F.value(draft, description))
