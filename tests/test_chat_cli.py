@@ -1,0 +1,137 @@
+"""`candibot chat` as a subprocess driven through pipes, and as a click command."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli.chat import chat
+from bot.store import Store
+
+PROMPT = "vous> "
+CMD = [sys.executable, "-c", "from bot.cli.chat import chat; chat()"]
+
+
+def env_for(db, index_dir):
+    return {**os.environ, "CANDIBOT_DB": str(db), "CANDIBOT_INDEX_DIR": str(index_dir)}
+
+
+def test_click_command_menu_and_numbers(tmp_path, index_dir, monkeypatch):
+    monkeypatch.setenv("CANDIBOT_DB", str(tmp_path / "c.db"))
+    monkeypatch.setenv("CANDIBOT_INDEX_DIR", str(index_dir))
+    result = CliRunner().invoke(chat, ["--user", "t1", "--out-dir", str(tmp_path)], input="/start\n5\n/foo\n")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.count(PROMPT) == 4  # one per line read, and one before end of input
+    assert "[1] Poser une question" in out and "[5] Aide" in out
+    assert "Voici ce que je sais faire" in out  # « 5 » pressed the Aide button
+    assert "Je ne connais pas la commande /foo" in out
+    assert Store(tmp_path / "c.db").load_state("t1").step == "menu"
+
+
+def test_help_option():
+    result = CliRunner().invoke(chat, ["--help"])
+    assert result.exit_code == 0 and "--out-dir" in result.output and "--user" in result.output
+
+
+class Session:
+    """A chat subprocess; `send` writes one line and waits for the next prompt."""
+
+    def __init__(self, env, args=()):
+        self.proc = subprocess.Popen(
+            [*CMD, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            env=env, text=True, bufsize=0,
+        )
+        self.out = ""
+        self._lock = threading.Lock()
+        threading.Thread(target=self._pump, daemon=True).start()
+        self.wait_prompts(1)
+
+    def _pump(self):
+        while True:
+            ch = self.proc.stdout.read(1)
+            if not ch:
+                return
+            with self._lock:
+                self.out += ch
+
+    def wait_prompts(self, count, timeout=120):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self.out.count(PROMPT) >= count:
+                    return self.out
+            time.sleep(0.02)
+        raise AssertionError(f"no prompt: {self.out[-2000:]}")
+
+    def send(self, line):
+        n = self.out.count(PROMPT)
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        return self.wait_prompts(n + 1)[-4000:]
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+        return self.out
+
+
+@pytest.mark.slow
+def test_subprocess_killed_mid_form_loses_nothing(tmp_path, index_dir):
+    pytest.importorskip("bot.candidature.form")
+    from bot.dialog import fields as F
+
+    env = env_for(tmp_path / "c.db", index_dir)
+    s = Session(env, ["--user", "k1", "--out-dir", str(tmp_path)])
+    s.send("/start")
+    s.send("/candidature")
+    first, second = F.fields()[0], F.fields()[1]
+    s.send(first.example)
+    if "[1] Oui" in s.out[-500:]:
+        s.send("1")
+    s.proc.send_signal(signal.SIGKILL)
+    s.proc.wait(timeout=10)
+    state = Store(tmp_path / "c.db").load_state("k1")
+    assert state.data["field"] == second.name
+    draft = Store(tmp_path / "c.db").get_draft(state.data["draft_id"])
+    assert F.is_filled(F.draft_from(draft.data), first)
+    again = Session(env, ["--user", "k1", "--out-dir", str(tmp_path)])
+    out = again.send("/candidature")
+    assert "[1] Reprendre ma candidature" in out
+    out = again.send("1")
+    assert f"Étape 2/{len(F.fields())}" in out
+    again.close()
+
+
+@pytest.mark.slow
+def test_subprocess_full_conversation_to_docx(tmp_path, index_dir):
+    pytest.importorskip("bot.candidature.form")
+    pytest.importorskip("bot.export")
+    from bot.dialog import fields as F
+
+    out_dir = tmp_path / "exports"
+    s = Session(env_for(tmp_path / "c.db", index_dir), ["--user", "p1", "--out-dir", str(out_dir)])
+    s.send("/start")
+    s.send("3")  # Rédiger / reprendre ma candidature
+    for _ in range(40):
+        state = Store(tmp_path / "c.db").load_state("p1")
+        if state.step == "recap":
+            break
+        if state.step == "confirm":
+            s.send("Oui, c'est correct")
+        elif state.step == "eligibility":
+            s.send("Continuer quand même")
+        else:
+            s.send(F.field(state.data["field"]).example)
+    s.send("/export docx")
+    out = s.close()
+    assert "Document enregistré : " in out
+    files = list(out_dir.glob("*.docx"))
+    assert len(files) == 1 and str(files[0]) in out
