@@ -1,0 +1,157 @@
+"""The Telegram face: updates become engine inputs, engine replies become Bot API calls.
+
+    face = TelegramFace(engine)
+    application.add_handlers(face.handlers())
+
+The engine is synchronous (it may run the model for tens of milliseconds): it runs in a worker
+thread so that other users are not kept waiting. While it works longer than `typing_after`
+seconds, the chat shows « en train d'écrire ».
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Protocol
+
+from telegram import Bot, LinkPreviewOptions, Update
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot.dialog.types import Input, Reply
+from bot.prompts import say
+from bot.telegram.callbacks import decode
+from bot.telegram.render import keyboard, safe_file_name, split_html, tg_length, to_html
+
+log = logging.getLogger(__name__)
+MAX_CAPTION = 1024
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+class Engine(Protocol):
+    def handle(self, user_id: str, inp: Input) -> list[Reply]: ...
+
+
+def engine_user(telegram_user_id: int) -> str:
+    """The engine's user id of a Telegram user."""
+    return f"telegram:{telegram_user_id}"
+
+
+class TelegramFace:
+    def __init__(self, engine: Engine, *, typing_after: float = 0.8, typing_every: float = 4.5):
+        self.engine = engine
+        self.typing_after = typing_after
+        self.typing_every = typing_every
+
+    def handlers(self) -> list[BaseHandler]:
+        new_message = filters.UpdateType.MESSAGE
+        return [
+            MessageHandler(new_message & filters.TEXT, self.on_text),
+            CallbackQueryHandler(self.on_press),
+            MessageHandler(new_message & ~filters.TEXT & ~filters.StatusUpdate.ALL, self.on_other),
+        ]
+
+    # --- updates -------------------------------------------------------------------------------
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Text and commands (« /start payload » carries a deep-link payload as args)."""
+        inp = Input.parse(update.effective_message.text)
+        await self.turn(context.bot, update.effective_chat.id, update.effective_user.id, inp)
+
+    async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        await self._quietly(query.answer())
+        if query.message is not None and query.message.is_accessible:
+            # the pressed keyboard is spent: take it away so it cannot be pressed again
+            await self._quietly(query.edit_message_reply_markup(reply_markup=None))
+        decoded = decode(query.data or "")
+        value, version = decoded if decoded else ("", -1)  # data not ours: a stale press
+        inp = Input(kind="button", text=value, version=version)
+        await self.turn(context.bot, update.effective_chat.id, update.effective_user.id, inp)
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Photos, voice, stickers, files, locations…: say only text is understood, then the
+        current step again."""
+        chat_id, user = update.effective_chat.id, engine_user(update.effective_user.id)
+        await self.deliver(context.bot, chat_id, [Reply(text=say("telegram", "only_text"))])
+        replies = await self._engine_call(context.bot, chat_id, self.current_step, user)
+        await self.deliver(context.bot, chat_id, replies)
+
+    # --- the engine ----------------------------------------------------------------------------
+
+    async def turn(self, bot: Bot, chat_id: int, telegram_user_id: int, inp: Input) -> None:
+        replies = await self._engine_call(bot, chat_id, self.engine.handle, engine_user(telegram_user_id), inp)
+        await self.deliver(bot, chat_id, replies)
+
+    def current_step(self, user: str) -> list[Reply]:
+        """The user's current step asked again (with a fresh keyboard)."""
+        resume = getattr(self.engine, "resume", None)
+        if resume is not None:
+            return resume(user)
+        # Until the engine offers `resume`: an empty text makes it ask the step again, after a
+        # « nothing received » line that is dropped here (only_text was just said instead).
+        replies = self.engine.handle(user, Input(kind="text", text=""))
+        return replies[1:] if len(replies) > 1 else replies
+
+    async def _engine_call(self, bot: Bot, chat_id: int, func, *args) -> list[Reply]:
+        work = asyncio.ensure_future(asyncio.to_thread(func, *args))
+        wait = self.typing_after
+        try:
+            while True:
+                done, _ = await asyncio.wait({work}, timeout=wait)
+                if done:
+                    return work.result()
+                await self._quietly(bot.send_chat_action(chat_id, ChatAction.TYPING))
+                wait = self.typing_every
+        except Exception:
+            log.exception("the engine failed on an update of chat %s", chat_id)
+            return [Reply(text=say("telegram", "error"))]
+
+    # --- replies -------------------------------------------------------------------------------
+
+    async def deliver(self, bot: Bot, chat_id: int, replies: list[Reply]) -> None:
+        """Send the replies in order; one that cannot be sent is logged and the rest still go."""
+        for reply in replies:
+            try:
+                await self._send(bot, chat_id, reply)
+            except Forbidden:
+                log.info("chat %s blocked the bot: replies dropped", chat_id)
+                return
+            except TelegramError as error:
+                log.error("a reply to chat %s could not be sent: %s", chat_id, error)
+
+    async def _send(self, bot: Bot, chat_id: int, reply: Reply) -> None:
+        markup = keyboard(reply.buttons, reply.version)
+        if reply.document is not None:
+            if reply.slow:
+                await self._quietly(bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT))
+            caption = to_html(reply.text) if reply.text.strip() else None
+            if caption and tg_length(caption) > MAX_CAPTION:
+                await self._send(bot, chat_id, Reply(text=reply.text))
+                caption = None
+            with reply.document.open("rb") as handle:
+                await bot.send_document(
+                    chat_id, document=handle, filename=safe_file_name(reply.document_name, reply.document),
+                    caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup,
+                )
+            return
+        if not reply.text.strip() and markup is None:
+            return
+        if reply.slow:
+            await self._quietly(bot.send_chat_action(chat_id, ChatAction.TYPING))
+        chunks = split_html(reply.text)
+        for i, chunk in enumerate(chunks):
+            await bot.send_message(
+                chat_id, chunk, parse_mode=ParseMode.HTML,
+                reply_markup=markup if i == len(chunks) - 1 else None,
+                link_preview_options=NO_PREVIEW,
+            )
+
+    @staticmethod
+    async def _quietly(call) -> None:
+        """A courtesy call (chat action, callback answer, keyboard removal): failure is harmless."""
+        try:
+            await call
+        except TelegramError as error:
+            log.debug("courtesy call failed: %s", error)
