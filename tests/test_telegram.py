@@ -339,3 +339,48 @@ async def test_the_token_never_reaches_the_logs(standin, engine):
     output = stream.getvalue()
     assert output  # DEBUG logging did happen
     assert TOKEN not in output and TOKEN.split(":")[1] not in output
+
+
+# --- candibot run: settings errors -------------------------------------------------------------
+
+
+@pytest.fixture()
+def cli_env(monkeypatch, tmp_path):
+    from bot.config import get_settings
+
+    monkeypatch.chdir(tmp_path)  # no .env here
+    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    yield monkeypatch
+    get_settings.cache_clear()
+
+
+def test_run_without_token_says_how_to_get_one(cli_env):
+    from click.testing import CliRunner
+
+    from bot.cli.run import run
+
+    result = CliRunner().invoke(run, [])
+    assert result.exit_code == 1
+    assert "TELEGRAM_BOT_TOKEN" in result.output and "@BotFather" in result.output
+    assert "candibot chat" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("args", "secret", "key"), [
+    (["--webhook", "ftp://exemple.org/x"], None, "bad_webhook_url"),
+    (["--webhook", "https://exemple.org/x"], "é secret avec espaces", "bad_secret"),
+])
+def test_run_rejects_a_bad_webhook_setting_in_french(cli_env, args, secret, key):
+    from click.testing import CliRunner
+
+    from bot.cli.run import run
+
+    cli_env.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    if secret:
+        cli_env.setenv("TELEGRAM_WEBHOOK_SECRET", secret)
+    result = CliRunner().invoke(run, args)
+    assert result.exit_code == 1
+    assert say("telegram", key, url=args[1]).splitlines()[0] in result.output
+    assert TOKEN not in result.output

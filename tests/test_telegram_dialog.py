@@ -100,6 +100,13 @@ def app_for(standin, engine, **kwargs):
     return build_application(engine, TOKEN, base_url=standin.base_url, backoff=0.05, **kwargs)
 
 
+def test_every_menu_command_is_one_the_engine_knows():
+    from bot.dialog import flow
+    from bot.telegram import bot_commands
+
+    assert {c.command for c in bot_commands()} <= set(flow.COMMANDS)
+
+
 def needs_knowledge():
     if not any((Settings().knowledge_dir / "entries").glob("**/*.md")):
         pytest.skip("the knowledge base has no entries yet")
