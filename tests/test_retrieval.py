@@ -76,7 +76,7 @@ def test_index_is_rebuilt_when_knowledge_or_model_changes(tmp_path, retriever):
     assert not is_stale(settings.index_dir, knowledge, model)
     assert is_stale(settings.index_dir, knowledge, "another-model")
     entry = next((knowledge / "entries").rglob("gratuite.md"))
-    entry.write_text(entry.read_text(encoding="utf-8").replace("gratuit", "gratuit, sans frais", 1), encoding="utf-8")
+    entry.write_text(entry.read_text(encoding="utf-8") + "Aucun frais n’est demandé.\n", encoding="utf-8")
     assert is_stale(settings.index_dir, knowledge, model)
     before = read_manifest(settings.index_dir)["knowledge_hash"]
     second = Retriever.load(settings, embedder=retriever.embedder)

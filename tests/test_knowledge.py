@@ -1,0 +1,101 @@
+"""Every knowledge entry fits the schema, and every programme fact is quoted from the source."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import KnowledgeError, load_entries, load_glossary, parse_entry
+
+KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+SOURCE = (KNOWLEDGE / "sources" / "programme.txt").read_text(encoding="utf-8")
+ENTRIES = load_entries(KNOWLEDGE)
+REQUIRED_IDS = {
+    "objectif", "montee-en-competences", "partenaires", "gratuite", "duree-et-parcours", "formation-starter",
+    "suivi-accompagnement", "restitution-collective", "formateur", "public-cible", "nombre-laureats",
+    "date-limite", "ou-candidater", "contenu-candidature", "etapes-candidature", "binome", "idee-suffit",
+    "domaines", "politique-publique", "projets-non-prioritaires", "exemples-site", "benefices",
+    "exemple-pcaet", "exemple-attractivite-commerciale", "exemple-collecte-dechets", "exemple-depots-sauvages",
+    "exemple-mobilites-quotidien", "faq-commune-seule", "faq-prochaine-promotion",
+}
+ILLUSTRATIVE_DOMAINS = {
+    "déchets", "mobilité", "santé", "inclusion numérique", "relation citoyenne", "développement économique",
+    "transition écologique", "énergie", "eau", "habitat", "social",
+}
+DATE = re.compile(r"\b\d{1,2}(?:er)? (?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}\b")
+
+
+def test_every_required_topic_has_its_entry():
+    assert REQUIRED_IDS <= {e.id for e in ENTRIES}
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.source == "programme"], ids=lambda e: e.id)
+def test_programme_entries_quote_the_source_verbatim(entry):
+    assert entry.excerpt in SOURCE
+    for date in DATE.findall(entry.body):
+        assert date in SOURCE, f"{entry.id} states a date the source does not give: {date}"
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.id)
+def test_no_entry_invents_an_address_or_an_amount(entry):
+    text = f"{entry.title} {entry.body}".lower()
+    assert "http" not in text and "www." not in text and "@" not in text
+    assert "€" not in text and "euros" not in text
+
+
+def test_illustrative_examples_are_many_varied_and_marked():
+    illustrative = [e for e in ENTRIES if e.illustrative]
+    assert len(illustrative) >= 14
+    assert all(e.kind == "example" and e.domains for e in illustrative)
+    assert all(e.body.startswith("Exemple illustratif") and "illustratif" in e.title for e in illustrative)
+    assert ILLUSTRATIVE_DOMAINS <= {d for e in illustrative for d in e.domains}
+
+
+def test_deadline_is_the_one_of_the_source():
+    dated = [e for e in ENTRIES if e.deadline]
+    assert [(e.id, e.deadline.isoformat()) for e in dated] == [("date-limite", "2024-02-28")]
+
+
+def test_glossary_groups_are_not_empty():
+    groups = load_glossary(KNOWLEDGE)
+    assert len(groups) >= 20 and all(len(g) >= 2 for g in groups)
+
+
+GOOD = """---
+id: essai
+title: Un essai
+kind: rule
+source: programme
+excerpt: "Ce programme est proposé gratuitement"
+questions: ["Est-ce gratuit ?", "c payant ?", "combien ca coute"]
+---
+Le programme est gratuit.
+"""
+
+
+@pytest.mark.parametrize(
+    "broken, reason",
+    [
+        (GOOD.replace('excerpt: "Ce programme est proposé gratuitement"\n', ""), "excerpt"),
+        (GOOD.replace("kind: rule", "kind: rumeur"), "kind"),
+        (GOOD.replace('questions: ["Est-ce gratuit ?", "c payant ?", "combien ca coute"]', 'questions: ["Est-ce gratuit ?"]'), "questions"),
+        (GOOD.replace("source: programme", "source: illustratif"), "illustrative"),
+        (GOOD.replace("id: essai", "id: Essai Libre"), "id"),
+        (GOOD.replace("---\nid", "id", 1), "front matter"),
+        (GOOD.replace('questions: ["Est-ce', 'questions: [Est-ce ?'), "YAML"),
+    ],
+)
+def test_broken_entries_are_refused_with_a_reason(broken, reason):
+    assert parse_entry(GOOD, "ok.md").id == "essai"
+    with pytest.raises(KnowledgeError):
+        parse_entry(broken, "broken.md")
+
+
+def test_duplicate_ids_are_refused(tmp_path):
+    (tmp_path / "entries").mkdir()
+    (tmp_path / "entries" / "a.md").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "entries" / "b.md").write_text(GOOD, encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="duplicate"):
+        load_entries(tmp_path)
