@@ -17,7 +17,10 @@ from bot.prompts import say, texts
 from bot.retrieval import Hit, Retriever
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or two
-ABSTAIN_BELOW = 0.35  # fused score of the best entry; calibrated on the dev set (docs/evaluation.md)
+# The best entry must pass both bars to be given as the answer; calibrated on the dev set
+# (eval/run_eval.py --tune, docs/evaluation.md).
+ABSTAIN_BELOW = 0.35  # fused score of the best entry
+MIN_COVERAGE = 0.5  # share of the question's words (idf-weighted) found in that entry
 
 
 class Source(BaseModel):
@@ -45,10 +48,21 @@ class Answerer:
     'gratuite'
     """
 
-    def __init__(self, retriever: Retriever, settings: Settings, threshold: float = ABSTAIN_BELOW):
+    def __init__(
+        self,
+        retriever: Retriever,
+        settings: Settings,
+        threshold: float = ABSTAIN_BELOW,
+        min_coverage: float = MIN_COVERAGE,
+    ):
         self.retriever = retriever
         self.settings = settings
         self.threshold = threshold
+        self.min_coverage = min_coverage
+
+    def confident(self, hit: Hit) -> bool:
+        """Whether `hit` is a good enough match to be given as the answer."""
+        return hit.score >= self.threshold and hit.coverage >= self.min_coverage
 
     def answer(self, question: str) -> Answer:
         question = question or ""
@@ -56,7 +70,7 @@ class Answerer:
         if not text:
             return Answer(question=question, answer=say("answers", "empty_question"), abstained=True)
         hits = self.retriever.search(text, k=3)
-        if not hits or hits[0].score < self.threshold:
+        if not hits or not self.confident(hits[0]):
             return self.abstention(question, hits)
         best = hits[0]
         return Answer(

@@ -41,34 +41,41 @@ def load(name: str) -> list[dict]:
 
 
 # -- question answering ---------------------------------------------------------------------------
-def best_scores(retriever: Retriever, items: list[dict], mode: str):
-    """For each question: (ranked entry ids top 3, best score, ms)."""
+class Row:
+    """One question's retrieval: ranked entry ids, best hit's score and coverage, time."""
+
+    def __init__(self, ids, score, coverage, ms):
+        self.ids, self.score, self.coverage, self.ms = ids, score, coverage, ms
+
+
+def retrieve(retriever: Retriever, items: list[dict], mode: str) -> list[Row]:
     rows = []
     for item in items:
         start = time.perf_counter()
         hits = retriever.search(item["q"], k=3, mode=mode)
         ms = (time.perf_counter() - start) * 1000
-        rows.append(([h.entry.id for h in hits], hits[0].score if hits else 0.0, ms))
+        best = hits[0] if hits else None
+        rows.append(Row([h.entry.id for h in hits], best.score if best else 0.0, best.coverage if best else 0.0, ms))
     return rows
 
 
-def calibrate(items: list[dict], rows) -> float:
-    """The abstention threshold maximising answer accuracy on these (dev) items."""
-    candidates = sorted({round(r[1], 4) for r in rows} | {0.0, 1.0})
-    best_t, best_acc = 0.0, -1.0
-    for t in candidates:
-        acc = sum(correct(item, row, t) for item, row in zip(items, rows)) / len(items)
-        if acc > best_acc:
-            best_t, best_acc = t, acc
-    return best_t
-
-
-def correct(item: dict, row, threshold: float) -> bool:
-    ids, score, _ = row
-    abstains = score < threshold
+def answers_right(item: dict, row: Row, threshold: float, min_coverage: float) -> bool:
+    abstains = row.score < threshold or row.coverage < min_coverage
     if not item["expected"]:
         return abstains
-    return not abstains and bool(ids) and ids[0] in item["expected"]
+    return not abstains and bool(row.ids) and row.ids[0] in item["expected"]
+
+
+def accuracy(items, rows, threshold, min_coverage) -> float:
+    return sum(answers_right(i, r, threshold, min_coverage) for i, r in zip(items, rows)) / len(items)
+
+
+def calibrate(items: list[dict], rows: list[Row], coverages=(0.0,)) -> tuple[float, float]:
+    """(threshold, min coverage) maximising answer accuracy on these (dev) items."""
+    thresholds = sorted({round(r.score, 4) for r in rows} | {0.0})
+    scored = [(accuracy(items, rows, t, c), -c, t) for c in coverages for t in thresholds]
+    acc, neg_c, t = max(scored)
+    return t, -neg_c
 
 
 def facts_ok(item: dict, answer_text: str) -> bool:
@@ -76,69 +83,84 @@ def facts_ok(item: dict, answer_text: str) -> bool:
     return all(normalize(str(f)) in text for f in item.get("facts", []))
 
 
-def qa_metrics(retriever, answerer_threshold, items, rows, answerer: Answerer | None = None) -> dict:
+def qa_metrics(retriever, threshold, min_coverage, items, rows, answerer) -> dict:
     in_scope = [(i, r) for i, r in zip(items, rows) if i["expected"]]
     oos = [(i, r) for i, r in zip(items, rows) if not i["expected"]]
-    hit1 = sum(r[0][:1] and r[0][0] in i["expected"] for i, r in in_scope) / max(len(in_scope), 1)
-    hit3 = sum(bool(set(r[0][:3]) & set(i["expected"])) for i, r in in_scope) / max(len(in_scope), 1)
+    hit1 = sum(bool(r.ids) and r.ids[0] in i["expected"] for i, r in in_scope) / max(len(in_scope), 1)
+    hit3 = sum(bool(set(r.ids[:3]) & set(i["expected"])) for i, r in in_scope) / max(len(in_scope), 1)
     accurate = 0
     for item, row in zip(items, rows):
-        ok = correct(item, row, answerer_threshold)
-        if ok and item["expected"] and answerer is not None:
-            ok = facts_ok(item, answerer.compose(retriever.by_id[row[0][0]]))
+        ok = answers_right(item, row, threshold, min_coverage)
+        if ok and item["expected"]:
+            ok = facts_ok(item, answerer.compose(retriever.by_id[row.ids[0]]))
         accurate += ok
-    abstained = [(i, r) for i, r in zip(items, rows) if r[1] < answerer_threshold]
-    precision = sum(not i["expected"] for i, _ in abstained) / len(abstained) if abstained else 1.0
-    recall = sum(r[1] < answerer_threshold for _, r in oos) / max(len(oos), 1)
+    abstains = [r.score < threshold or r.coverage < min_coverage for r in rows]
+    abstained = [i for i, a in zip(items, abstains) if a]
+    precision = sum(not i["expected"] for i in abstained) / len(abstained) if abstained else 1.0
+    recall = sum(a for i, a in zip(items, abstains) if not i["expected"]) / max(len(oos), 1)
     return {
         "hit@1": hit1,
         "hit@3": hit3,
         "answer accuracy": accurate / len(items),
         "abstention precision": precision,
         "abstention recall": recall,
-        "median ms": statistics.median(r[2] for r in rows),
-        "threshold": answerer_threshold,
+        "median ms": statistics.median(r.ms for r in rows),
+        "threshold": threshold,
+        "min coverage": min_coverage,
     }
 
 
-def qa_report(retriever: Retriever, answerer: Answerer) -> tuple[str, dict]:
+def qa_report(retriever: Retriever, answerer: Answerer) -> str:
     dev, test = load("questions_dev.yaml"), load("questions_test.yaml")
-    lines = []
     results = {}
-    for mode in MODES:
-        dev_rows = best_scores(retriever, dev, mode)
-        threshold = answerer.threshold if mode == "fused" else calibrate(dev, dev_rows)
-        results[(mode, "dev")] = qa_metrics(retriever, threshold, dev, dev_rows, answerer)
+    configs = [
+        ("lexical (BM25)", "lexical", False),
+        ("dense (embeddings)", "dense", False),
+        ("fused, score only", "fused", False),
+        ("fused + coverage (candibot)", "fused", True),
+    ]
+    for name, mode, full in configs:
+        dev_rows = retrieve(retriever, dev, mode)
+        if full:
+            threshold, min_coverage = answerer.threshold, answerer.min_coverage
+        else:
+            threshold, min_coverage = calibrate(dev, dev_rows)
+        results[(name, "dev")] = qa_metrics(retriever, threshold, min_coverage, dev, dev_rows, answerer)
         if test:
-            test_rows = best_scores(retriever, test, mode)
-            results[(mode, "test")] = qa_metrics(retriever, threshold, test, test_rows, answerer)
-    cols = ["hit@1", "hit@3", "answer accuracy", "abstention precision", "abstention recall", "median ms", "threshold"]
-    lines.append(f"Questions: dev {len(dev)} ({sum(not i['expected'] for i in dev)} hors sujet), "
-                 f"test {len(test)} ({sum(not i['expected'] for i in test)} hors sujet, jamais utilisé pour régler)")
-    lines.append("")
-    lines.append("| retriever | set | " + " | ".join(cols) + " |")
-    lines.append("|---|---|" + "---|" * len(cols))
-    for (mode, split), m in results.items():
+            test_rows = retrieve(retriever, test, mode)
+            results[(name, "test")] = qa_metrics(retriever, threshold, min_coverage, test, test_rows, answerer)
+    cols = ["hit@1", "hit@3", "answer accuracy", "abstention precision", "abstention recall", "median ms", "threshold", "min coverage"]
+    lines = [
+        f"Questions : dev {len(dev)} (dont {sum(not i['expected'] for i in dev)} hors sujet), "
+        f"test {len(test)} (dont {sum(not i['expected'] for i in test)} hors sujet ; jamais utilisé pour régler). "
+        "Seuils des références calibrés sur le dev.",
+        "",
+        "| retriever | set | " + " | ".join(cols) + " |",
+        "|---|---|" + "---|" * len(cols),
+    ]
+    for (name, split), m in results.items():
         cells = [f"{m[c]:.1f}" if c == "median ms" else f"{m[c]:.3f}" for c in cols]
-        lines.append(f"| {mode} | {split} | " + " | ".join(cells) + " |")
-    return "\n".join(lines), results
+        lines.append(f"| {name} | {split} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def tune(retriever: Retriever) -> None:
     dev = load("questions_dev.yaml")
     base = retriever.fusion
     best = None
-    for weight in (0.5, 0.6, 0.7, 0.8, 0.9):
+    coverages = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)
+    for weight in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
         for saturation in (2.0, 4.0, 6.0, 8.0, 12.0):
             retriever.fusion = replace(base, weight=weight, saturation=saturation)
-            rows = best_scores(retriever, dev, "fused")
-            t = calibrate(dev, rows)
-            acc = sum(correct(i, r, t) for i, r in zip(dev, rows)) / len(dev)
-            print(f"weight={weight} saturation={saturation} threshold={t:.3f} answer accuracy={acc:.3f}")
+            rows = retrieve(retriever, dev, "fused")
+            t, c = calibrate(dev, rows, coverages)
+            acc = accuracy(dev, rows, t, c)
+            hit1 = sum(bool(r.ids) and r.ids[0] in i["expected"] for i, r in zip(dev, rows) if i["expected"])
+            print(f"weight={weight} saturation={saturation} threshold={t:.3f} min_coverage={c} accuracy={acc:.3f} hit1={hit1}")
             if best is None or acc > best[0]:
-                best = (acc, weight, saturation, t)
+                best = (acc, weight, saturation, t, c)
     retriever.fusion = base
-    print(f"best on dev: accuracy={best[0]:.3f} weight={best[1]} saturation={best[2]} threshold={best[3]:.3f}")
+    print(f"best on dev: accuracy={best[0]:.3f} weight={best[1]} saturation={best[2]} threshold={best[3]:.3f} min_coverage={best[4]}")
 
 
 # -- eligibility ----------------------------------------------------------------------------------
@@ -196,7 +218,7 @@ def main() -> None:
     if args.tune:
         tune(retriever)
         return
-    qa_table, _ = qa_report(retriever, services.answerer)
+    qa_table = qa_report(retriever, services.answerer)
     try:
         checker = services.checker
         elig_table = eligibility_report(retriever, checker)

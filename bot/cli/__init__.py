@@ -117,16 +117,8 @@ def index_build() -> None:
     click.echo(say("cli", "index_built", path=settings.index_dir, **manifest))
 
 
-def _register_optional_commands() -> None:
-    """Faces written in their own modules: chat (terminal), run (Telegram), drafts and export."""
-    from importlib import import_module
+from bot.cli.chat import chat  # noqa: E402  (faces in their own modules, registered on the group)
+from bot.cli.run import run  # noqa: E402
 
-    for module, name in (("bot.cli.chat", "chat"), ("bot.cli.run", "run"), ("bot.cli.drafts", "drafts"), ("bot.cli.drafts", "export")):
-        try:
-            command = getattr(import_module(module), name)
-        except (ImportError, AttributeError):
-            continue
-        main.add_command(command, name)
-
-
-_register_optional_commands()
+main.add_command(chat)
+main.add_command(run)

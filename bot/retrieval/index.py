@@ -7,6 +7,7 @@ over L2-normalised embeddings. `manifest.json` records what the index was built 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from dataclasses import dataclass
@@ -19,9 +20,9 @@ import numpy as np
 
 from bot.knowledge import Entry, content_hash, load_entries, load_glossary
 from bot.retrieval.embedder import Embedder
-from bot.retrieval.normalize import Glossary, lemmas
+from bot.retrieval.normalize import STOPWORDS_FILE, Glossary, lemmas
 
-FORMAT_VERSION = 3  # bump when documents or tokenisation change
+FORMAT_VERSION = 4  # bump when documents or tokenisation change
 Progress = Callable[[str, int, int], None]
 
 
@@ -44,7 +45,13 @@ def documents_of(entries: list[Entry], glossary: Glossary) -> list[Document]:
 
 
 def expected_manifest(knowledge_dir: Path, model_name: str) -> dict:
-    return {"format": FORMAT_VERSION, "knowledge_hash": content_hash(knowledge_dir), "model": model_name}
+    stopwords = hashlib.sha256(STOPWORDS_FILE.read_bytes()).hexdigest()[:16]
+    return {
+        "format": FORMAT_VERSION,
+        "knowledge_hash": content_hash(knowledge_dir),
+        "stopwords_hash": stopwords,
+        "model": model_name,
+    }
 
 
 def read_manifest(index_dir: Path) -> dict | None:

@@ -19,7 +19,7 @@ import simplemma
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _ELISION = re.compile(r"\b(?:[lcdjmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’`´](?=\w)", re.IGNORECASE)
-_STOPWORDS_FILE = Path(__file__).with_name("stopwords_fr.txt")
+STOPWORDS_FILE = Path(__file__).with_name("stopwords_fr.txt")
 
 
 def strip_accents(text: str) -> str:
@@ -41,7 +41,7 @@ def normalize(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    lines = _STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    lines = STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Literal
 
+import math
+from collections import Counter
+
 import numpy as np
 from rapidfuzz import fuzz, process
 
@@ -57,6 +60,14 @@ class Retriever:
         self._doc_entry = np.array([self._position(d.entry_id) for d in index.documents])
         self._vocab = [t for t in index.lexical.vocab_dict if t]
         self._vocab_set = set(self._vocab)
+        self._entry_vocab: list[set[str]] = [set() for _ in entries]
+        document_frequency: Counter[str] = Counter()
+        for doc, position in zip(index.documents, self._doc_entry):
+            self._entry_vocab[position].update(doc.tokens)
+            document_frequency.update(set(doc.tokens))
+        n = len(index.documents)
+        self._idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in document_frequency.items()}
+        self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
 
     def _position(self, entry_id: str) -> int:
         return next(i for i, e in enumerate(self.entries) if e.id == entry_id)
@@ -84,13 +95,24 @@ class Retriever:
             tokens.append(token)
         return tokens
 
+    def coverage(self, tokens: list[str], position: int) -> float:
+        """Share of the query's words, weighted by rarity, that the entry at `position` contains.
+
+        Out-of-scope questions match an entry on one common word; their other words are nowhere.
+        """
+        if not tokens:
+            return 0.0
+        weights = [self._idf.get(t, self._unknown_idf) for t in tokens]
+        found = sum(w for t, w in zip(tokens, weights) if t in self._entry_vocab[position])
+        return found / sum(weights)
+
     def _per_entry(self, doc_scores: np.ndarray) -> np.ndarray:
         best = np.zeros(len(self.entries), dtype="float32")
         np.maximum.at(best, self._doc_entry, doc_scores.astype("float32"))
         return best
 
-    def lexical_scores(self, query: str) -> np.ndarray:
-        tokens = [t for t in self.query_tokens(query) if t in self._vocab_set]
+    def lexical_scores(self, query: str, tokens: list[str] | None = None) -> np.ndarray:
+        tokens = [t for t in (self.query_tokens(query) if tokens is None else tokens) if t in self._vocab_set]
         if not tokens:
             return np.zeros(len(self.entries), dtype="float32")
         return self._per_entry(np.asarray(self.index.lexical.get_scores(tokens)))
@@ -103,10 +125,10 @@ class Retriever:
         doc_scores[ids[0]] = scores[0]
         return self._per_entry(np.clip(doc_scores, 0.0, 1.0))
 
-    def scores(self, query: str, mode: Mode = "fused") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def scores(self, query: str, mode: Mode = "fused", tokens: list[str] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(score, lexical signal, dense cosine) per entry, in `self.entries` order."""
         zeros = np.zeros(len(self.entries), dtype="float32")
-        lexical = self.fusion.lexical(self.lexical_scores(query)) if mode != "dense" else zeros
+        lexical = self.fusion.lexical(self.lexical_scores(query, tokens)) if mode != "dense" else zeros
         dense = self.dense_scores(query) if mode != "lexical" else zeros
         if mode == "lexical":
             return lexical, lexical, dense
@@ -118,7 +140,8 @@ class Retriever:
     # -- search ---------------------------------------------------------------------------------
     def search(self, query: str, k: int = 5, kinds: Iterable[str] | None = None, mode: Mode = "fused") -> list[Hit]:
         """The `k` best entries for `query`, best first (optionally only entries of `kinds`)."""
-        score, lexical, dense = self.scores(query, mode)
+        tokens = self.query_tokens(query)
+        score, lexical, dense = self.scores(query, mode, tokens)
         allowed = set(kinds) if kinds else None
         order = np.argsort(-score, kind="stable")
         hits = []
@@ -126,7 +149,7 @@ class Retriever:
             entry = self.entries[i]
             if allowed and entry.kind not in allowed:
                 continue
-            hits.append(Hit(entry, float(score[i]), float(lexical[i]), float(dense[i])))
+            hits.append(Hit(entry, float(score[i]), float(lexical[i]), float(dense[i]), self.coverage(tokens, int(i))))
             if len(hits) == k:
                 break
         return hits
