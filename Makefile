@@ -30,7 +30,7 @@ index:
 	$(BIN)/candibot index build
 
 eval:
-	$(BIN)/python eval/run_eval.py
+	$(BIN)/python eval/run_eval.py --write docs/evaluation-results.md
 
 bench:
 	$(BIN)/python bench/bench_answers.py
