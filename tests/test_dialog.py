@@ -153,3 +153,35 @@ def test_free_text_is_answered_as_a_question(engine, user):
     assert "erreur inattendue" not in texts(replies)
     assert "gratuit" in texts(replies).lower()
     assert replies[-1].buttons  # menu again
+
+
+def test_resume_asks_the_step_again_with_a_fresh_keyboard(engine, services, user):
+    first = engine.handle(user, "/start")
+    version = engine.state(user).keyboard_version
+    replies = engine.resume(user, "photosize")
+    assert texts(replies) == "Que voulez-vous faire ?"  # the step's prompt, nothing else
+    assert "Je n'ai rien reçu" not in texts(replies)
+    assert [b.value for b in replies[-1].buttons] == [b.value for b in first[-1].buttons]
+    assert replies[-1].version == version + 1 == engine.state(user).keyboard_version
+    stale = press(engine, user, first, "go:help")  # the keyboard shown before is stale now
+    assert stale[0].text == "Ce bouton n'est plus actif."
+    assert services.store.events(user)[1]["kind"] == "resume"
+    assert services.store.events(user)[1]["text"] == "photosize"
+
+
+def test_resume_keeps_the_step_and_its_data(engine, user):
+    engine.handle(user, "/eligibilite")
+    replies = engine.resume(user)
+    assert engine.state(user).step == "idea"
+    assert "Décrivez votre idée" in texts(replies) and len(replies) == 1
+    new_user = user + "-new"
+    assert engine.resume(new_user)[-1].buttons  # an unknown user gets the menu
+
+
+def test_resume_of_a_step_removed_by_an_upgrade_gives_the_menu(engine, services, user):
+    from bot.store import DialogState
+
+    services.store.save_state(user, DialogState(step="gone", data={"draft_id": 7}))
+    replies = engine.resume(user)
+    assert replies[-1].buttons and engine.state(user).step == "menu"
+    assert engine.state(user).data["draft_id"] == 7

@@ -42,6 +42,7 @@ class EchoEngine:
         self.tmp = tmp
         self.inputs: dict[str, list[Input]] = defaultdict(list)
         self.version: dict[str, int] = defaultdict(int)
+        self.resumed: dict[str, list[str]] = defaultdict(list)
         self.lock = threading.Lock()
 
     def handle(self, user_id: str, inp: Input) -> list[Reply]:
@@ -72,7 +73,9 @@ class EchoEngine:
                           document_name="Candidature: CC du Val/d'Oise <2024>.docx")]
         return [Reply(text=f"{user_id}|{inp.kind}|{inp.text}|{inp.args}")]
 
-    def resume(self, user_id: str) -> list[Reply]:
+    def resume(self, user_id: str, reason: str = "") -> list[Reply]:
+        with self.lock:
+            self.resumed[user_id].append(reason)
         return [Reply(text="Étape actuelle", buttons=[Button(label="Oui", value="yes")],
                       version=self.version[user_id])]
 
@@ -245,6 +248,9 @@ async def test_non_text_messages_get_a_polite_answer_and_the_step_again(standin,
     assert texts_to(standin, 7) == [say("telegram", "only_text"), "Étape actuelle"]
     assert standin.sent(7)[1]["params"]["reply_markup"]["inline_keyboard"]
     assert engine.inputs[engine_user(7)] == []  # nothing reached the engine as text
+    expected = {"photo": "photosize", "voice": "voice", "sticker": "sticker", "document": "document",
+                "location": "location"}[kind]
+    assert engine.resumed[engine_user(7)] == [expected]  # asked again once, through resume
 
 
 async def test_users_run_concurrently_each_in_order_without_cross_talk(standin, engine):

@@ -80,6 +80,29 @@ class Engine:
             self.store.save_state(user, turn.state)
             return turn.replies
 
+    def resume(self, user_id: str | int, reason: str = "") -> list[Reply]:
+        """The user's current step asked again, with a fresh keyboard (buttons shown earlier
+        become stale). For faces that received something the engine cannot read (a photo, a
+        voice message…): they say so themselves, then show these replies. `reason` (e.g.
+        « photo ») is written to the events table."""
+        user = str(user_id)
+        with self._lock(user):
+            state = self.store.load_state(user) or DialogState()
+            self.store.log_event(user, "resume", reason, step=state.step)
+            if state.step not in flow.STEPS:
+                state.step = "menu"
+            turn = Turn(self, user, state)
+            try:
+                self.prompt(turn)
+            except Exception:
+                log.exception("resume failure for user %s at %s", user, state.step)
+                state.step = "menu"  # the working data (the draft) is kept
+                turn = Turn(self, user, state)
+                flow.menu_prompt(turn)
+            self._seal_keyboard(turn)
+            self.store.save_state(user, turn.state)
+            return turn.replies
+
     # -- internals ------------------------------------------------------------------------
     def prompt(self, turn: Turn) -> None:
         """Say the current step's question (with its buttons) again."""

@@ -229,9 +229,12 @@ def advance(turn: Turn) -> None:
 
 
 def eligibility_prompt(turn: Turn) -> None:
-    turn.attach(
-        [button("eligibility_buttons.rephrase", "form:rephrase"), button("eligibility_buttons.continue", "form:continue")]
-    )
+    buttons = [button("eligibility_buttons.rephrase", "form:rephrase"),
+               button("eligibility_buttons.continue", "form:continue")]
+    if turn.replies and not turn.replies[-1].buttons and turn.replies[-1].document is None:
+        turn.attach(buttons)
+    else:  # asked again on its own (resume, help): say what the buttons are about
+        turn.say("eligibility_choice", buttons)
 
 
 def on_rephrase(turn: Turn, text: str) -> None:

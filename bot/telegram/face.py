@@ -32,6 +32,8 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 class Engine(Protocol):
     def handle(self, user_id: str, inp: Input) -> list[Reply]: ...
 
+    def resume(self, user_id: str, reason: str = "") -> list[Reply]: ...
+
 
 def engine_user(telegram_user_id: int) -> str:
     """The engine's user id of a Telegram user."""
@@ -72,10 +74,11 @@ class TelegramFace:
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Photos, voice, stickers, files, locations…: say only text is understood, then the
-        current step again."""
+        current step again (`Engine.resume`, with a fresh keyboard)."""
         chat_id, user = update.effective_chat.id, engine_user(update.effective_user.id)
         await self.deliver(context.bot, chat_id, [Reply(text=say("telegram", "only_text"))])
-        replies = await self._engine_call(context.bot, chat_id, self.current_step, user)
+        replies = await self._engine_call(context.bot, chat_id, self.engine.resume, user,
+                                          _message_kind(update))
         await self.deliver(context.bot, chat_id, replies)
 
     # --- the engine ----------------------------------------------------------------------------
@@ -83,16 +86,6 @@ class TelegramFace:
     async def turn(self, bot: Bot, chat_id: int, telegram_user_id: int, inp: Input) -> None:
         replies = await self._engine_call(bot, chat_id, self.engine.handle, engine_user(telegram_user_id), inp)
         await self.deliver(bot, chat_id, replies)
-
-    def current_step(self, user: str) -> list[Reply]:
-        """The user's current step asked again (with a fresh keyboard)."""
-        resume = getattr(self.engine, "resume", None)
-        if resume is not None:
-            return resume(user)
-        # Until the engine offers `resume`: an empty text makes it ask the step again, after a
-        # « nothing received » line that is dropped here (only_text was just said instead).
-        replies = self.engine.handle(user, Input(kind="text", text=""))
-        return replies[1:] if len(replies) > 1 else replies
 
     async def _engine_call(self, bot: Bot, chat_id: int, func, *args) -> list[Reply]:
         work = asyncio.ensure_future(asyncio.to_thread(func, *args))
@@ -155,3 +148,12 @@ class TelegramFace:
             await call
         except TelegramError as error:
             log.debug("courtesy call failed: %s", error)
+
+
+def _message_kind(update: Update) -> str:
+    """What a non-text message was (« photosize », « voice », « sticker »…), for the events table."""
+    message = update.effective_message
+    attachment = message.effective_attachment if message is not None else None
+    if isinstance(attachment, tuple | list):  # photos come as a tuple of sizes
+        attachment = attachment[0] if attachment else None
+    return type(attachment).__name__.lower() if attachment is not None else "other"
