@@ -22,14 +22,14 @@ from bot.knowledge import Entry, content_hash, load_entries, load_glossary
 from bot.retrieval.embedder import Embedder
 from bot.retrieval.normalize import STOPWORDS_FILE, Glossary, lemmas
 
-FORMAT_VERSION = 4  # bump when documents or tokenisation change
+FORMAT_VERSION = 5  # bump when documents or tokenisation change
 Progress = Callable[[str, int, int], None]
 
 
 @dataclass
 class Document:
     entry_id: str
-    field: str  # "text" or "question"
+    field: str  # "text" (title + body), "question" (one example question), "entry" (all of it)
     text: str
     tokens: list[str]
 
@@ -41,6 +41,8 @@ def documents_of(entries: list[Entry], glossary: Glossary) -> list[Document]:
         docs.append(Document(entry.id, "text", text, lemmas(text, glossary)))
         for question in entry.questions:
             docs.append(Document(entry.id, "question", question, lemmas(f"{question} {entry.title}", glossary)))
+        whole = " ".join([entry.title, entry.body, *entry.questions])
+        docs.append(Document(entry.id, "entry", whole, lemmas(whole, glossary)))
     return docs
 
 
