@@ -19,8 +19,9 @@ from bot.retrieval import Hit, Retriever
 MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or two
 # The best entry must pass both bars to be given as the answer; calibrated on the dev set
 # (eval/run_eval.py --tune, docs/evaluation.md).
-ABSTAIN_BELOW = 0.35  # fused score of the best entry
-MIN_COVERAGE = 0.5  # share of the question's words (idf-weighted) found in that entry
+ABSTAIN_BELOW = 0.25  # fused score of the best entry
+MIN_COVERAGE = 0.3  # share of the question's words (idf-weighted) found in that entry...
+SURE_ABOVE = 0.5  # ...unless the fused score alone is this high (long questions with many other words)
 
 
 class Source(BaseModel):
@@ -34,6 +35,11 @@ class Answer(BaseModel):
     answer: str
     abstained: bool
     sources: list[Source] = Field(default_factory=list)
+
+
+def decide(score: float, coverage: float, threshold: float, min_coverage: float, sure_above: float) -> bool:
+    """Answer (True) or abstain (False), from the best entry's fused score and word coverage."""
+    return score >= sure_above or (score >= threshold and coverage >= min_coverage)
 
 
 def french_date(day: dt.date) -> str:
@@ -54,15 +60,17 @@ class Answerer:
         settings: Settings,
         threshold: float = ABSTAIN_BELOW,
         min_coverage: float = MIN_COVERAGE,
+        sure_above: float = SURE_ABOVE,
     ):
         self.retriever = retriever
         self.settings = settings
         self.threshold = threshold
         self.min_coverage = min_coverage
+        self.sure_above = sure_above
 
     def confident(self, hit: Hit) -> bool:
         """Whether `hit` is a good enough match to be given as the answer."""
-        return hit.score >= self.threshold and hit.coverage >= self.min_coverage
+        return decide(hit.score, hit.coverage, self.threshold, self.min_coverage, self.sure_above)
 
     def answer(self, question: str) -> Answer:
         question = question or ""

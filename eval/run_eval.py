@@ -26,7 +26,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.answers import Answerer  # noqa: E402
+from bot.answers import Answerer, decide  # noqa: E402
 from bot.config import Settings, offline_environment  # noqa: E402
 from bot.retrieval.normalize import normalize  # noqa: E402
 from bot.retrieval.retriever import Retriever  # noqa: E402
@@ -59,23 +59,32 @@ def retrieve(retriever: Retriever, items: list[dict], mode: str) -> list[Row]:
     return rows
 
 
-def answers_right(item: dict, row: Row, threshold: float, min_coverage: float) -> bool:
-    abstains = row.score < threshold or row.coverage < min_coverage
+def answers_right(item: dict, row: Row, threshold: float, min_coverage: float, sure: float = 1.01) -> bool:
+    abstains = not decide(row.score, row.coverage, threshold, min_coverage, sure)
     if not item["expected"]:
         return abstains
     return not abstains and bool(row.ids) and row.ids[0] in item["expected"]
 
 
-def accuracy(items, rows, threshold, min_coverage) -> float:
-    return sum(answers_right(i, r, threshold, min_coverage) for i, r in zip(items, rows)) / len(items)
+def accuracy(items, rows, threshold, min_coverage, sure=1.01) -> float:
+    return sum(answers_right(i, r, threshold, min_coverage, sure) for i, r in zip(items, rows)) / len(items)
 
 
-def calibrate(items: list[dict], rows: list[Row], coverages=(0.0,)) -> tuple[float, float]:
-    """(threshold, min coverage) maximising answer accuracy on these (dev) items."""
+def calibrate(items: list[dict], rows: list[Row], coverages=(0.0,), sures=(1.01,)) -> tuple[float, float, float]:
+    """(threshold, min coverage, sure-above) maximising answer accuracy on these (dev) items.
+
+    Ties go to the simplest rule: no coverage bar, no sure-above bar, then the lowest threshold.
+    """
     thresholds = sorted({round(r.score, 4) for r in rows} | {0.0})
-    scored = [(accuracy(items, rows, t, c), -c, t) for c in coverages for t in thresholds]
-    acc, neg_c, t = max(scored)
-    return t, -neg_c
+    scored = [
+        (accuracy(items, rows, t, c, u), -c, u, -t)
+        for c in coverages
+        for u in sures
+        for t in thresholds
+        if t <= u
+    ]
+    acc, neg_c, u, neg_t = max(scored)
+    return -neg_t, -neg_c, u
 
 
 def facts_ok(item: dict, answer_text: str) -> bool:
@@ -83,18 +92,19 @@ def facts_ok(item: dict, answer_text: str) -> bool:
     return all(normalize(str(f)) in text for f in item.get("facts", []))
 
 
-def qa_metrics(retriever, threshold, min_coverage, items, rows, answerer) -> dict:
+def qa_metrics(retriever, rule, items, rows, answerer) -> dict:
+    threshold, min_coverage, sure = rule
     in_scope = [(i, r) for i, r in zip(items, rows) if i["expected"]]
     oos = [(i, r) for i, r in zip(items, rows) if not i["expected"]]
     hit1 = sum(bool(r.ids) and r.ids[0] in i["expected"] for i, r in in_scope) / max(len(in_scope), 1)
     hit3 = sum(bool(set(r.ids[:3]) & set(i["expected"])) for i, r in in_scope) / max(len(in_scope), 1)
     accurate = 0
     for item, row in zip(items, rows):
-        ok = answers_right(item, row, threshold, min_coverage)
+        ok = answers_right(item, row, threshold, min_coverage, sure)
         if ok and item["expected"]:
             ok = facts_ok(item, answerer.compose(retriever.by_id[row.ids[0]]))
         accurate += ok
-    abstains = [r.score < threshold or r.coverage < min_coverage for r in rows]
+    abstains = [not decide(r.score, r.coverage, threshold, min_coverage, sure) for r in rows]
     abstained = [i for i, a in zip(items, abstains) if a]
     precision = sum(not i["expected"] for i in abstained) / len(abstained) if abstained else 1.0
     recall = sum(a for i, a in zip(items, abstains) if not i["expected"]) / max(len(oos), 1)
@@ -107,6 +117,7 @@ def qa_metrics(retriever, threshold, min_coverage, items, rows, answerer) -> dic
         "median ms": statistics.median(r.ms for r in rows),
         "threshold": threshold,
         "min coverage": min_coverage,
+        "sure above": sure,
     }
 
 
@@ -122,14 +133,14 @@ def qa_report(retriever: Retriever, answerer: Answerer) -> str:
     for name, mode, full in configs:
         dev_rows = retrieve(retriever, dev, mode)
         if full:
-            threshold, min_coverage = answerer.threshold, answerer.min_coverage
+            rule = (answerer.threshold, answerer.min_coverage, answerer.sure_above)
         else:
-            threshold, min_coverage = calibrate(dev, dev_rows)
-        results[(name, "dev")] = qa_metrics(retriever, threshold, min_coverage, dev, dev_rows, answerer)
+            rule = calibrate(dev, dev_rows)
+        results[(name, "dev")] = qa_metrics(retriever, rule, dev, dev_rows, answerer)
         if test:
             test_rows = retrieve(retriever, test, mode)
-            results[(name, "test")] = qa_metrics(retriever, threshold, min_coverage, test, test_rows, answerer)
-    cols = ["hit@1", "hit@3", "answer accuracy", "abstention precision", "abstention recall", "median ms", "threshold", "min coverage"]
+            results[(name, "test")] = qa_metrics(retriever, rule, test, test_rows, answerer)
+    cols = ["hit@1", "hit@3", "answer accuracy", "abstention precision", "abstention recall", "median ms", "threshold", "min coverage", "sure above"]
     lines = [
         f"Questions : dev {len(dev)} (dont {sum(not i['expected'] for i in dev)} hors sujet), "
         f"test {len(test)} (dont {sum(not i['expected'] for i in test)} hors sujet ; jamais utilisé pour régler). "
@@ -148,19 +159,21 @@ def tune(retriever: Retriever) -> None:
     dev = load("questions_dev.yaml")
     base = retriever.fusion
     best = None
-    coverages = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)
+    coverages = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6)
+    sures = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 1.01)
     for weight in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
         for saturation in (2.0, 4.0, 6.0, 8.0, 12.0):
             retriever.fusion = replace(base, weight=weight, saturation=saturation)
             rows = retrieve(retriever, dev, "fused")
-            t, c = calibrate(dev, rows, coverages)
-            acc = accuracy(dev, rows, t, c)
+            t, c, u = calibrate(dev, rows, coverages, sures)
+            acc = accuracy(dev, rows, t, c, u)
             hit1 = sum(bool(r.ids) and r.ids[0] in i["expected"] for i, r in zip(dev, rows) if i["expected"])
-            print(f"weight={weight} saturation={saturation} threshold={t:.3f} min_coverage={c} accuracy={acc:.3f} hit1={hit1}")
+            print(f"weight={weight} saturation={saturation} threshold={t:.3f} min_coverage={c} sure_above={u} accuracy={acc:.3f} hit1={hit1}")
             if best is None or acc > best[0]:
-                best = (acc, weight, saturation, t, c)
+                best = (acc, weight, saturation, t, c, u)
     retriever.fusion = base
-    print(f"best on dev: accuracy={best[0]:.3f} weight={best[1]} saturation={best[2]} threshold={best[3]:.3f} min_coverage={best[4]}")
+    print(f"best on dev: accuracy={best[0]:.3f} weight={best[1]} saturation={best[2]} threshold={best[3]:.3f} "
+          f"min_coverage={best[4]} sure_above={best[5]}")
 
 
 # -- eligibility ----------------------------------------------------------------------------------
