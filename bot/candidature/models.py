@@ -1,0 +1,85 @@
+"""Pydantic models of a draft candidature. Every field is optional: a draft fills in as the user answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(validate_assignment=True, extra="ignore")
+
+
+class Person(_Part):
+    name: str
+    role: str
+    email: str
+
+
+class IntercoDetails(_Part):
+    siren: str | None = None
+    population: int | None = None
+    communes: int | None = None
+
+
+class Interco(_Part):
+    name: str | None = None
+    type: str | None = None
+    departement: str | None = None
+    details: IntercoDetails | None = None
+
+
+class Project(_Part):
+    title: str | None = None
+    domains: list[str] = Field(default_factory=list)
+    policy: str | None = None
+    description: str | None = None
+    data: str | None = None
+    results: str | None = None
+    maturity: str | None = None
+
+
+class Binome(_Part):
+    referent_data: Person | None = None
+    referent_metier: Person | None = None
+
+
+class Draft(_Part):
+    """A candidature being drafted. Fields are read and written by dotted path.
+
+    >>> d = Draft(); d.set("project.title", "Dépôts sauvages"); d.get("project.title")
+    'Dépôts sauvages'
+    """
+
+    interco: Interco = Field(default_factory=Interco)
+    contact: Person | None = None
+    project: Project = Field(default_factory=Project)
+    binome: Binome = Field(default_factory=Binome)
+    expectations: str | None = None
+
+    def get(self, path: str) -> Any:
+        value: Any = self
+        for part in path.split("."):
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        return value
+
+    def set(self, path: str, value: Any) -> None:
+        *parents, last = path.split(".")
+        target: Any = self
+        for part in parents:
+            target = getattr(target, part)
+        if last not in type(target).model_fields:
+            raise KeyError(path)
+        setattr(target, last, value)
+
+    def missing(self) -> list[str]:
+        """French labels of the required fields still empty, in the form's order."""
+        from bot.candidature.form import FIELDS, is_empty, label
+
+        return [label(f.name) for f in FIELDS if f.required and is_empty(self.get(f.name))]
+
+    def is_complete(self) -> bool:
+        return not self.missing()

@@ -1,0 +1,240 @@
+"""Pure functions turning one typed answer into a clean value, or raising `FieldError` with a French reason.
+
+Each parser takes the raw text and returns the value stored in the draft:
+
+>>> siren("123 456 782")
+'123456782'
+>>> maturity("on a juste une idée")
+'idée'
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from bot.candidature.models import IntercoDetails, Person
+from bot.prompts import say
+from bot.retrieval.normalize import normalize
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+EMAIL_CANDIDATE = re.compile(r"\S+@\S*|\S*@\S+")
+TAG = re.compile(r"<[^>]{0,200}>")
+_DEPARTEMENTS_FILE = Path(__file__).with_name("departements.yaml")
+
+
+class FieldError(ValueError):
+    """An answer that cannot be accepted; `message_fr` says why, in French."""
+
+    def __init__(self, message_fr: str):
+        super().__init__(message_fr)
+        self.message_fr = message_fr
+
+
+def _error(key: str, **values) -> FieldError:
+    return FieldError(say("form", key, **values))
+
+
+def clean(text: str, max_length: int = 200, min_length: int = 1) -> str:
+    """Text without HTML tags and extra spaces; refuses empty, symbol-only, too long or too short answers."""
+    text = html.unescape(TAG.sub(" ", text or ""))
+    text = " ".join(text.split())
+    if not text:
+        raise _error("error_empty")
+    if not any(ch.isalnum() for ch in text):
+        raise _error("error_no_text")
+    if len(text) > max_length:
+        raise _error("error_too_long", length=len(text), limit=max_length)
+    if len(text) < min_length:
+        raise _error("error_too_short")
+    return text
+
+
+def short_text(text: str) -> str:
+    return clean(text, max_length=200, min_length=2)
+
+
+def long_text(text: str) -> str:
+    return clean(text, max_length=5000, min_length=10)
+
+
+# -- intercommunalité ---------------------------------------------------------------------------
+INTERCO_TYPES = {
+    "communauté de communes": ["communaute de communes", "cc", "comcom", "com com", "communes"],
+    "communauté d’agglomération": ["communaute d agglomeration", "ca", "agglo", "agglomeration", "communaute d agglo"],
+    "communauté urbaine": ["communaute urbaine", "cu", "urbaine"],
+    "métropole": ["metropole", "metro"],
+    "établissement public territorial": ["etablissement public territorial", "ept"],
+    "autre EPCI": ["autre", "autre epci", "epci", "syndicat", "pays", "pole", "petr", "pole d equilibre"],
+}
+
+
+def interco_type(text: str) -> str:
+    key = normalize(short_text(text))
+    for canonical, aliases in INTERCO_TYPES.items():
+        if key == normalize(canonical) or key in aliases:
+            return canonical
+    for canonical, aliases in INTERCO_TYPES.items():
+        if any(len(alias) > 3 and alias in key for alias in [normalize(canonical), *aliases]):
+            return canonical
+    raise _error("error_type", choices=", ".join(INTERCO_TYPES))
+
+
+@lru_cache(maxsize=1)
+def departements() -> dict[str, str]:
+    return {str(code): name for code, name in yaml.safe_load(_DEPARTEMENTS_FILE.read_text(encoding="utf-8")).items()}
+
+
+def departement(text: str) -> str:
+    """« 35 », « 2a », « ille et vilaine », « Ile-et-Vilaine » -> « Ille-et-Vilaine (35) »."""
+    raw = short_text(text).strip()
+    table = departements()
+    code = raw.upper().replace(" ", "")
+    if code.isdigit() and len(code) == 1:
+        code = "0" + code
+    if code in table:
+        return f"{table[code]} ({code})"
+    names = {normalize(name): c for c, name in table.items()}
+    match = process.extractOne(normalize(raw), list(names), scorer=fuzz.ratio, score_cutoff=85)
+    if match:
+        found = names[match[0]]
+        return f"{table[found]} ({found})"
+    raise _error("error_departement")
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def siren(text: str) -> str:
+    digits = re.sub(r"[\s.\-]", "", text or "")
+    if not digits.isdigit() or len(digits) != 9:
+        raise _error("error_siren_length", count=sum(ch.isdigit() for ch in digits))
+    if not luhn_ok(digits):
+        raise _error("error_siren_key")
+    return digits
+
+
+def _number(text: str) -> int:
+    """« 45 000 », « 45k », « 45 000,5 » -> 45000."""
+    text = text.lower().replace("\u202f", " ").replace("\xa0", " ")
+    match = re.match(r"\s*(\d[\d\s.]*)(?:,\d+)?\s*(k|mille)?", text)
+    number = int(re.sub(r"[\s.]", "", match.group(1)))
+    return number * 1000 if match.group(2) else number
+
+
+def interco_details(text: str) -> IntercoDetails:
+    """Optional details in one message: SIREN, population, number of communes, in any order."""
+    text = clean(text, max_length=500)
+    details = IntercoDetails()
+    found = False
+    siren_match = re.search(r"(?<!\d)(\d{3}[\s.]?\d{3}[\s.]?\d{3})(?![\d])(?!\s*(?:hab|k\b|mille|communes?))", text)
+    if siren_match:
+        details.siren = siren(siren_match.group(1))
+        text = text.replace(siren_match.group(0), " ")
+        found = True
+    population = re.search(r"(\d[\d\s.\u202f\xa0]*(?:k|mille)?)\s*(?:hab|habitants|personnes|âmes)", text, re.I)
+    if population:
+        details.population = _number(population.group(1))
+        found = True
+    communes = re.search(r"(\d+)\s*communes?", text, re.I)
+    if communes:
+        details.communes = int(communes.group(1))
+        found = True
+    if not found:
+        raise _error("error_details_nothing")
+    return details
+
+
+# -- people -------------------------------------------------------------------------------------
+def email(text: str) -> str:
+    candidate = (text or "").strip().strip("<>()[];,.")
+    if "@" not in candidate:
+        raise _error("error_email_no_at")
+    if not EMAIL.fullmatch(candidate):
+        raise _error("error_email_invalid", email=candidate[:80])
+    return candidate.lower()
+
+
+def person(text: str) -> Person:
+    """« Marie Dupont, cheffe du service déchets, marie.dupont@agglo.fr » (commas, semicolons or lines)."""
+    text = clean(text, max_length=400)
+    candidate = EMAIL_CANDIDATE.search(text)
+    if not candidate:
+        raise _error("error_email_missing")
+    address = email(candidate.group(0))
+    rest = (text[: candidate.start()] + " " + text[candidate.end():]).replace("\n", ",")
+    parts = [p.strip(" -–:") for p in re.split(r"[,;\n]|\s[-–]\s", rest) if p.strip(" -–:")]
+    if len(parts) < 2:
+        raise _error("error_person_parts")
+    name, role = parts[0], ", ".join(parts[1:])
+    if not re.search(r"[^\W\d_]{2,}", name) or len(name) > 80:
+        raise _error("error_person_name", name=name[:80])
+    return Person(name=name, role=role, email=address)
+
+
+# -- project ------------------------------------------------------------------------------------
+KNOWN_DOMAINS = {
+    "déchets": ["dechet", "dechets", "collecte", "tri", "ordures"],
+    "mobilité": ["mobilite", "mobilites", "transport", "transports", "deplacements"],
+    "mobilités douces": ["mobilites douces", "mobilite douce", "velo", "marche"],
+    "santé": ["sante", "soins"],
+    "social": ["social", "action sociale", "solidarite"],
+    "inclusion numérique": ["inclusion numerique", "numerique"],
+    "relation citoyenne": ["relation citoyenne", "relation usagers", "citoyennete", "participation citoyenne"],
+    "développement économique": ["developpement economique", "economie", "commerce", "emploi"],
+    "transition écologique": ["transition ecologique", "ecologie", "environnement", "climat", "pcaet"],
+    "développement durable": ["developpement durable", "durable"],
+    "énergie": ["energie", "energies", "renovation energetique"],
+    "eau": ["eau", "assainissement"],
+    "habitat": ["habitat", "logement", "logements"],
+    "air": ["air", "qualite de l air", "pollution"],
+    "alimentation": ["alimentation", "agriculture"],
+    "tourisme": ["tourisme"],
+    "urbanisme": ["urbanisme", "amenagement", "foncier"],
+}
+
+
+def domains(text: str) -> list[str]:
+    """Comma-separated domains; known ones are named canonically, others kept as written."""
+    text = clean(text, max_length=300)
+    out: list[str] = []
+    for part in re.split(r"[,;/\n]|\bet\b|\+", text):
+        part = part.strip(" .")
+        if not part or not any(ch.isalnum() for ch in part):
+            continue
+        key = normalize(part)
+        canonical = next((c for c, aliases in KNOWN_DOMAINS.items() if key == normalize(c) or key in aliases), None)
+        value = canonical or part[:60]
+        if value not in out:
+            out.append(value)
+    if not out:
+        raise _error("error_domains")
+    return out
+
+
+MATURITY = {
+    "idée": ["idee", "une idee", "juste une idee", "simple idee", "reflexion", "pas commence", "rien commence", "piste"],
+    "en conception": ["conception", "en conception", "en cours de conception", "on y travaille", "etude", "en preparation", "prototype", "maquette"],
+    "déjà engagé": ["deja engage", "engage", "commence", "lance", "en cours", "demarre", "deja", "pilote en cours", "deploye"],
+}
+
+
+def maturity(text: str) -> str:
+    key = normalize(short_text(text) if len(text.strip()) >= 2 else clean(text))
+    for canonical, aliases in MATURITY.items():
+        if key == normalize(canonical) or key in aliases:
+            return canonical
+    for canonical, aliases in MATURITY.items():
+        if any(alias in key for alias in aliases):
+            return canonical
+    raise _error("error_maturity")
