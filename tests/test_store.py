@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -34,9 +36,10 @@ def test_migrations_idempotent(tmp_path):
     assert current_version(again.db) == len(MIGRATIONS)
     rows = list(again.db["schema_version"].rows)
     assert [r["version"] for r in rows] == list(range(1, len(MIGRATIONS) + 1))
-    assert {"users", "dialog_state", "drafts", "draft_versions", "events", "review_comments"} <= set(
-        again.db.table_names()
-    )
+    assert {"users", "dialog_state", "drafts", "draft_versions", "events", "review_comments",
+            "telegram_updates"} <= set(again.db.table_names())
+    assert migrate(again.db) == len(MIGRATIONS) == 2
+    again.close()
 
 
 def test_state_round_trip_survives_reopen(tmp_path):
@@ -110,3 +113,64 @@ def test_two_processes_share_file(tmp_path):
     a, b = Store(path), Store(path)
     a.save_state("u", DialogState(step="a"))
     assert b.load_state("u").step == "a"
+
+
+def test_upgrade_from_version_1_keeps_data(tmp_path):
+    from sqlite_utils import Database
+
+    path = tmp_path / "v1.db"
+    old = Database(path)
+    assert migrate(old, MIGRATIONS[:1]) == 1
+    assert "telegram_updates" not in old.table_names()
+    old.execute("INSERT INTO users (id, created_at, updated_at) VALUES ('u1', 'x', 'x')")
+    old.conn.commit()
+    old.close()
+    store = Store(path)
+    assert store.schema_version == 2
+    assert "telegram_updates" in store.db.table_names()
+    assert [r["id"] for r in store.db["users"].rows] == ["u1"]
+    assert [r["version"] for r in store.db["schema_version"].rows] == [1, 2]
+    assert store.claim_update(1)
+    store.close()
+
+
+def test_claim_update_once_across_reopen(tmp_path):
+    path = tmp_path / "u.db"
+    first = Store(path)
+    assert first.claim_update(7) is True
+    assert first.claim_update(7) is False
+    assert first.claim_update(8) is True
+    first.close()
+    again = Store(path)
+    assert again.claim_update(7) is False and again.claim_update(9) is True
+    again.close()
+
+
+def test_forget_old_updates(store):
+    store.claim_update(1)
+    store.db.execute("UPDATE telegram_updates SET ts = '2000-01-01T00:00:00.000+00:00' WHERE update_id = 1")
+    store.db.conn.commit()
+    store.claim_update(2)
+    assert store.forget_updates(older_than_days=7) == 1
+    assert [r["update_id"] for r in store.db["telegram_updates"].rows] == [2]
+    assert store.claim_update(2) is False
+
+
+_CLAIMER = """
+import sys
+from bot.store import Store
+store = Store(sys.argv[1])
+won = [i for i in range(300) if store.claim_update(i)]
+print(",".join(map(str, won)))
+"""
+
+
+def test_claim_update_is_safe_across_processes(tmp_path):
+    path = tmp_path / "race.db"
+    Store(path).close()  # migrated once, so the processes race on the claims only
+    procs = [subprocess.Popen([sys.executable, "-c", _CLAIMER, str(path)], stdout=subprocess.PIPE, text=True)
+             for _ in range(3)]
+    outs = [p.communicate(timeout=60)[0].strip() for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    won = [int(x) for out in outs for x in out.split(",") if x]
+    assert sorted(won) == list(range(300))  # every id claimed exactly once, by one process

@@ -57,7 +57,14 @@ def _m001_initial(db: Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_m001_initial]
+def _m002_telegram_updates(db: Database) -> None:
+    """Telegram update ids already taken in hand, so that each is handled once across restarts
+    and processes (a polling replay after a crash, a webhook retry)."""
+    db.execute("CREATE TABLE IF NOT EXISTS telegram_updates (update_id INTEGER PRIMARY KEY, ts TEXT NOT NULL)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_telegram_updates_ts ON telegram_updates (ts)")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_m001_initial, _m002_telegram_updates]
 
 
 def current_version(db: Database) -> int:
@@ -67,13 +74,16 @@ def current_version(db: Database) -> int:
     return int(row[0] or 0)
 
 
-def migrate(db: Database) -> int:
-    """Apply every migration not yet applied, each in its own transaction. Returns the version."""
+def migrate(db: Database, migrations: list[Callable[[Database], None]] | None = None) -> int:
+    """Apply every migration not yet applied, each in its own transaction. Returns the version.
+
+    `migrations` defaults to `MIGRATIONS` (tests pass a prefix to build an older schema)."""
+    migrations = MIGRATIONS if migrations is None else migrations
     with db.atomic():
         if not db["schema_version"].exists():
             db["schema_version"].create({"version": int, "applied_at": str}, pk="version")
     version = current_version(db)
-    for number, migration in enumerate(MIGRATIONS, start=1):
+    for number, migration in enumerate(migrations, start=1):
         if number <= version:
             continue
         with db.atomic():

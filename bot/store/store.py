@@ -213,6 +213,26 @@ class Store:
     def _draft(row: dict[str, Any]) -> StoredDraft:
         return StoredDraft(**{**row, "data": json.loads(row["data"] or "{}"), "title": row["title"] or ""})
 
+    # -- Telegram updates -----------------------------------------------------------------
+    def claim_update(self, update_id: int) -> bool:
+        """True the first time `update_id` is claimed, False ever after (in this process or any
+        other sharing the file, across restarts): one atomic INSERT OR IGNORE, committed."""
+        with self.atomic():
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO telegram_updates (update_id, ts) VALUES (?, ?)", [int(update_id), _now()]
+            )
+            return cursor.rowcount == 1
+
+    def forget_updates(self, older_than_days: float = 7) -> int:
+        """Delete update ids claimed more than `older_than_days` ago (Telegram keeps undelivered
+        updates 24 hours at most); returns how many were deleted."""
+        cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=older_than_days)
+        with self.atomic():
+            cursor = self.db.execute(
+                "DELETE FROM telegram_updates WHERE ts < ?", [cutoff.isoformat(timespec="milliseconds")]
+            )
+            return cursor.rowcount
+
     # -- review comments (for later) -----------------------------------------------------
     def add_comment(self, draft_id: int, author: str, body: str) -> int:
         with self.atomic():

@@ -19,7 +19,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from bot.prompts import texts
 from bot.telegram.delivery import RetryingRateLimiter
 from bot.telegram.face import Engine, TelegramFace
-from bot.telegram.ordering import PerUserOrder, UpdateLog
+from bot.telegram.ordering import PerUserOrder, UpdateLog, update_log_for
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,8 @@ def build_application(
 ) -> Application:
     """An Application wired to `engine`.
 
+    `seen` remembers handled update ids; by default the engine's store (each update handled
+    once across restarts and processes), or an in-memory log when the engine has no store.
     `base_url` is the root of a self-hosted Bot API server (`http://host:8081`); `telegram_limits`
     applies Telegram's flood limits (30 messages/s overall, 20/min per group) before sending.
     """
@@ -57,7 +59,7 @@ def build_application(
                 **({} if telegram_limits else {"overall_max_rate": 0, "group_max_rate": 0}),
             )
         )
-        .concurrent_updates(PerUserOrder(max_concurrent_updates, seen))
+        .concurrent_updates(PerUserOrder(max_concurrent_updates, seen or update_log_for(engine)))
         .post_init(_announce_commands)
     )
     if base_url:
