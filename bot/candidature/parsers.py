@@ -92,7 +92,7 @@ def departements() -> dict[str, str]:
 
 def departement(text: str) -> str:
     """« 35 », « 2a », « ille et vilaine », « Ile-et-Vilaine » -> « Ille-et-Vilaine (35) »."""
-    raw = short_text(text).strip()
+    raw = clean(text, max_length=60)
     table = departements()
     code = raw.upper().replace(" ", "")
     if code.isdigit() and len(code) == 1:
@@ -167,13 +167,13 @@ def email(text: str) -> str:
 
 def person(text: str) -> Person:
     """« Marie Dupont, cheffe du service déchets, marie.dupont@agglo.fr » (commas, semicolons or lines)."""
-    text = clean(text, max_length=400)
+    text = clean(re.sub(r"\s*\n\s*", ", ", (text or "").strip()), max_length=400)
     candidate = EMAIL_CANDIDATE.search(text)
     if not candidate:
         raise _error("error_email_missing")
     address = email(candidate.group(0))
-    rest = (text[: candidate.start()] + " " + text[candidate.end():]).replace("\n", ",")
-    parts = [p.strip(" -–:") for p in re.split(r"[,;\n]|\s[-–]\s", rest) if p.strip(" -–:")]
+    rest = text[: candidate.start()] + " " + text[candidate.end():]
+    parts = [p.strip(" -–:") for p in re.split(r"[,;]|\s[-–]\s", rest) if p.strip(" -–:")]
     if len(parts) < 2:
         raise _error("error_person_parts")
     name, role = parts[0], ", ".join(parts[1:])
@@ -223,14 +223,14 @@ def domains(text: str) -> list[str]:
 
 
 MATURITY = {
-    "idée": ["idee", "une idee", "juste une idee", "simple idee", "reflexion", "pas commence", "rien commence", "piste"],
+    "idée": ["idee", "une idee", "juste une idee", "simple idee", "reflexion", "pas commence", "pas encore", "rien commence", "piste"],
     "en conception": ["conception", "en conception", "en cours de conception", "on y travaille", "etude", "en preparation", "prototype", "maquette"],
     "déjà engagé": ["deja engage", "engage", "commence", "lance", "en cours", "demarre", "deja", "pilote en cours", "deploye"],
 }
 
 
 def maturity(text: str) -> str:
-    key = normalize(short_text(text) if len(text.strip()) >= 2 else clean(text))
+    key = normalize(clean(text, max_length=200))
     for canonical, aliases in MATURITY.items():
         if key == normalize(canonical) or key in aliases:
             return canonical

@@ -25,7 +25,7 @@ STOPWORDS_FILE = Path(__file__).with_name("stopwords_fr.txt")
 def strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return plain.replace("œ", "oe").replace("æ", "ae")
+    return plain.replace("œ", "oe").replace("æ", "ae").replace("Œ", "OE").replace("Æ", "AE")
 
 
 def words(text: str) -> list[str]:

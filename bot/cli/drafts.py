@@ -1,0 +1,82 @@
+"""`candibot drafts list` and `candibot export`: drafts stored in the database, for operators and reviewers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from bot.config import get_settings
+from bot.prompts import say, texts
+
+
+def _store():
+    from bot.store import Store
+
+    return Store(get_settings().db_path)
+
+
+@click.group(help="Brouillons de candidature enregistrés.")
+def drafts() -> None:
+    pass
+
+
+@drafts.command("list", help="Liste les brouillons (les plus récents d’abord).")
+@click.option("--status", help="Seulement les brouillons de ce statut (draft, complete…).")
+@click.option("--json", "as_json", is_flag=True, help="Un objet JSON par ligne.")
+def list_drafts(status: str | None, as_json: bool) -> None:
+    from bot.candidature import Draft
+
+    rows = _store().list_drafts(status=status)
+    if as_json:
+        for row in rows:
+            draft = Draft.model_validate(row.data)
+            click.echo(json.dumps({
+                "id": row.id,
+                "title": row.title,
+                "interco": draft.get("interco.name"),
+                "status": row.status,
+                "complete": draft.is_complete(),
+                "missing": draft.missing(),
+                "user": row.user_id,
+                "version": row.version,
+                "updated_at": row.updated_at,
+            }, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo(say("cli", "no_drafts"))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*texts("cli")["drafts_header"])
+    for row in rows:
+        draft = Draft.model_validate(row.data)
+        table.add_row(
+            str(row.id),
+            row.title or say("cli", "untitled"),
+            str(draft.get("interco.name") or ""),
+            row.status,
+            "oui" if draft.is_complete() else f"non ({len(draft.missing())})",
+            row.updated_at[:16].replace("T", " "),
+        )
+    Console(soft_wrap=True).print(table)
+
+
+@click.command(help="Exporte un brouillon en Markdown, Word, PDF ou JSON.")
+@click.argument("draft_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["md", "docx", "pdf", "json"]), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Fichier à écrire.")
+def export(draft_id: int, fmt: str, output: Path) -> None:
+    from bot.candidature import Draft
+    from bot.export import export_draft
+
+    stored = _store().get_draft(draft_id)
+    if stored is None:
+        raise click.ClickException(say("cli", "draft_not_found", draft_id=draft_id))
+    draft = Draft.model_validate(stored.data)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    meta = {"draft_id": stored.id, "user_id": stored.user_id, "status": stored.status, "updated": stored.updated_at}
+    path = export_draft(draft, fmt, output, meta)
+    click.echo(say("cli", "exported", draft_id=draft_id, path=path))
