@@ -122,3 +122,8 @@ from bot.cli.run import run  # noqa: E402
 
 main.add_command(chat)
 main.add_command(run)
+
+from bot.cli.drafts import drafts, export  # noqa: E402
+
+main.add_command(drafts)
+main.add_command(export)
