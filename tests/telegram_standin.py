@@ -89,7 +89,9 @@ class _Server:
     def __init__(self, token: str):
         self.token = token
         self.pending: list[dict] = []
-        self.update_ids = itertools.count(1)
+        # Update ids grow from the current time (µs), like a bot's real ids, so that stand-ins
+        # started one after the other never reuse an id a shared database has already claimed.
+        self.update_ids = itertools.count(time.time_ns() // 1000)
         self.message_ids = itertools.count(1)
         self.file_ids = itertools.count(1)
         self.calls: list[dict] = []

@@ -74,12 +74,13 @@ def idea_prompt(turn: Turn) -> None:
 
 
 def check_idea(turn: Turn, idea: str) -> None:
-    from bot.eligibility import render_fr
-
-    verdict = turn.services.checker.check(idea)
+    checked = form.check_eligibility(turn, idea)
     turn.data["idea"] = idea
-    turn.data["idea_verdict"] = getattr(verdict, "verdict", None)
-    turn.send(render_fr(verdict), slow=True)
+    turn.data["idea_verdict"] = checked[0] if checked else None
+    if checked is None:
+        turn.say("eligibility_unavailable_idea")
+    else:
+        turn.send(checked[1], slow=True)
     turn.goto("idea_result")
 
 

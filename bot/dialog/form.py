@@ -201,16 +201,30 @@ def commit(turn: Turn, field, value) -> None:
     if field.name in turn.data.get("skipped", []):
         turn.data["skipped"].remove(field.name)
     if field.name == F.description_field().name:
-        verdict = turn.services.checker.check(F.text_of(value))
-        if getattr(verdict, "verdict", None) != "eligible":
-            from bot.eligibility import render_fr
-
+        checked = check_eligibility(turn, F.text_of(value))
+        if checked is None:
+            turn.say("eligibility_unavailable")
+        elif checked[0] != "eligible":
             turn.say("eligibility_warning")
-            turn.send(render_fr(verdict), slow=True)
+            turn.send(checked[1], slow=True)
             turn.goto("eligibility")
             return
-        turn.say("eligibility_ok")
+        else:
+            turn.say("eligibility_ok")
     advance(turn)
+
+
+def check_eligibility(turn: Turn, idea: str) -> tuple[str | None, str] | None:
+    """(verdict, French explanation) of `idea`, or None when the checker is unavailable
+    (the answer is already saved: the form goes on, the user is told the check was not done)."""
+    try:
+        from bot.eligibility import render_fr
+
+        verdict = turn.services.checker.check(idea)
+        return getattr(verdict, "verdict", None), render_fr(verdict)
+    except Exception:
+        log.exception("eligibility check unavailable")
+        return None
 
 
 def advance(turn: Turn) -> None:
