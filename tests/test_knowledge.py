@@ -99,3 +99,50 @@ def test_duplicate_ids_are_refused(tmp_path):
     (tmp_path / "entries" / "b.md").write_text(GOOD, encoding="utf-8")
     with pytest.raises(KnowledgeError, match="duplicate"):
         load_entries(tmp_path)
+
+
+# Checks shown to fail on tampered copies of real entries (a check that cannot fail proves nothing).
+
+NUMBER = re.compile(r"\d+")
+URL = re.compile(r"https?:|www\.|\b[\w-]+\.(?:fr|com|org|net|eu)\b", re.IGNORECASE)
+
+
+def excerpt_problems(entry) -> list[str]:
+    """A programme entry's excerpt must be a verbatim quote of the source (typographic apostrophes included)."""
+    if entry.source != "programme":
+        return []
+    if not entry.excerpt or len(entry.excerpt.strip()) < 15 or entry.excerpt not in SOURCE:
+        return [f"{entry.id}: excerpt not quoted verbatim from the source"]
+    return []
+
+
+def figure_problems(entry) -> list[str]:
+    """Every date or figure in a programme answer comes from the source; illustrative ones state none."""
+    found = DATE.findall(entry.body) + re.findall(r"\b\d{4}-\d{2}-\d{2}\b", entry.body) + NUMBER.findall(entry.body)
+    if entry.source != "programme":
+        return [f"{entry.id}: figure {f!r}" for f in found]
+    return [f"{entry.id}: {f!r} not in the source" for f in found
+            if not re.search(rf"(?<!\d){re.escape(f)}(?!\d)", SOURCE)]
+
+
+def test_no_figure_or_url_anywhere_the_source_does_not_give():
+    problems = [p for e in ENTRIES for p in excerpt_problems(e) + figure_problems(e)]
+    for path in sorted((KNOWLEDGE / "entries").rglob("*.md")) + [KNOWLEDGE / "glossary.yaml"]:
+        problems += [f"{path.name}: URL {m!r}" for m in URL.findall(path.read_text(encoding="utf-8"))]
+    assert problems == []
+
+
+def test_tampered_entries_are_caught():
+    real = {e.id: e for e in ENTRIES}
+    gratuite, limite = real["gratuite"], real["date-limite"]
+    straight = gratuite.model_copy(update={"excerpt": gratuite.excerpt.replace("’", "'")})
+    assert "’" in gratuite.excerpt and excerpt_problems(straight)
+    invented = gratuite.model_copy(update={"excerpt": "Ce programme est proposé gratuitement à toutes les communes."})
+    assert excerpt_problems(invented)
+    assert figure_problems(limite.model_copy(update={"body": "Candidatures avant le 15 mars 2024."}))
+    assert figure_problems(limite.model_copy(update={"body": "Douze lauréats, 12 au plus."}))
+    example = next(e for e in ENTRIES if e.illustrative)
+    assert figure_problems(example.model_copy(update={"body": example.body + " Budget : 30 000 euros."}))
+    assert URL.findall("Candidatez sur www.programme-data.fr") and not URL.findall("sur le site web du programme.")
+    tampered = GOOD.replace('excerpt: "Ce programme est proposé gratuitement"', "excerpt: \"Ce programme est payant\"")
+    assert excerpt_problems(parse_entry(tampered, "tampered.md"))
