@@ -19,7 +19,7 @@ from bot.retrieval import Hit, Retriever
 MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or two
 # The best entry must pass both bars to be given as the answer; calibrated on the dev set
 # (eval/run_eval.py --tune, docs/evaluation.md).
-ABSTAIN_BELOW = 0.25  # fused score of the best entry
+ABSTAIN_BELOW = 0.2  # fused score of the best entry
 MIN_COVERAGE = 0.3  # share of the question's words (idf-weighted) found in that entry...
 SURE_ABOVE = 0.5  # ...unless the fused score alone is this high (long questions with many other words)
 

@@ -16,7 +16,7 @@ An entry file looks like::
     Le programme est proposé gratuitement ...
 
 `source: programme` entries state facts of the programme: their `excerpt` must be a verbatim
-quote of `knowledge/sources/programme.txt`. `source: illustratif` entries are our own examples.
+quote of `knowledge/sources/programme.txt` (distant passages joined by « […] »). `source: illustratif` entries are our own examples.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)
 Kind = Literal["rule", "example", "faq"]
 Source = Literal["programme", "illustratif"]
+EXCERPT_GAP = "[…]"  # joins passages of the source that are far apart in one excerpt
 
 
 class Entry(BaseModel):
@@ -50,6 +51,11 @@ class Entry(BaseModel):
     deadline: dt.date | None = None
     body: str = Field(min_length=10)
     path: str = ""
+
+    @property
+    def quotes(self) -> list[str]:
+        """The verbatim passages of the source this entry rests on (« […] » separates distant ones)."""
+        return [part.strip() for part in (self.excerpt or "").split(EXCERPT_GAP) if part.strip()]
 
     @property
     def illustrative(self) -> bool:
