@@ -1,0 +1,145 @@
+"""The eligibility rules, applied in order: unreadable input, applicant, data-centric, domain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.config import Settings
+from bot.eligibility.phrases import Rules, load_rules
+from bot.eligibility.verdict import ExampleMatch, Reason, Verdict
+from bot.prompts import say, texts
+from bot.retrieval import Retriever
+from bot.retrieval.normalize import normalize
+
+MAX_IDEA_CHARS = 5000
+
+
+class EligibilityChecker:
+    def __init__(self, retriever: Retriever, settings: Settings):
+        self.retriever = retriever
+        self.rules: Rules = load_rules(Path(settings.knowledge_dir))
+
+    # -- the rule entries cited ------------------------------------------------------------------
+    def _reason(self, rule_id: str, key: str, **values) -> Reason:
+        entry = self.retriever.by_id.get(rule_id)
+        return Reason(text=say("eligibility", key, **values), rule_id=rule_id, rule_title=entry.title if entry else rule_id)
+
+    # -- signals ---------------------------------------------------------------------------------
+    def domains(self, text: str) -> list[str]:
+        """Domains whose keywords (or two generic words) occur in the normalised text, best first."""
+        found: list[tuple[int, str]] = []
+        for order, domain in enumerate(self.rules.domains):
+            strong = domain.keywords.count(text)
+            weak = domain.weak.count(text)
+            if strong or weak >= 2:
+                found.append((-(strong * 2 + weak), order, domain))
+        names: list[str] = []
+        for _, _, domain in sorted(found, key=lambda f: (f[0], f[1])):
+            for name in (domain.name, domain.parent):
+                if name and name not in names:
+                    names.append(name)
+        return names
+
+    def _applicant_not_interco(self, text: str) -> str | None:
+        if self.rules.interco.find(text):
+            return None
+        for kind, phrases in self.rules.not_interco.items():
+            if phrases.find(text):
+                return kind
+        return None
+
+    def _unreadable(self, idea: str, text: str) -> str | None:
+        if not idea.strip():
+            return "reason_empty"
+        if len(idea) > MAX_IDEA_CHARS:
+            return "reason_too_long"
+        if not any(ch.isalpha() for ch in idea):
+            return "reason_no_text"
+        tokens = text.split()
+        english = sum(t in self.rules.english for t in tokens)
+        if tokens and english >= 2 and english / len(tokens) > 0.2:
+            return "reason_not_french"
+        return None
+
+    def examples(self, idea: str) -> list[ExampleMatch]:
+        hits = self.retriever.search(idea[:1000], k=3, kinds={"example"})
+        return [ExampleMatch(id=h.entry.id, title=h.entry.title, score=round(h.score, 4), illustrative=h.entry.illustrative) for h in hits]
+
+    # -- the verdict -----------------------------------------------------------------------------
+    def check(self, idea: str) -> Verdict:
+        idea = idea or ""
+        text = normalize(idea[: MAX_IDEA_CHARS + 1])
+        unreadable = self._unreadable(idea, text)
+        if unreadable:
+            return Verdict(
+                idea=idea,
+                verdict="to_clarify",
+                reason_details=[self._reason("contenu-candidature", unreadable, length=len(idea))],
+                missing=self._missing_for_vague(),
+            )
+        examples = self.examples(idea)
+        kind = self._applicant_not_interco(text)
+        if kind:
+            return Verdict(
+                idea=idea,
+                verdict="not_eligible",
+                domains=self.domains(text),
+                reason_details=[
+                    self._reason("public-cible", "reason_not_interco", kind=texts("eligibility")["kinds"][kind]),
+                    self._reason("faq-commune-seule", "reason_not_interco_advice"),
+                ],
+                missing=[texts("eligibility")["missing"]["be_interco"]],
+                examples=examples,
+            )
+        domains = self.domains(text)
+        marker = self.rules.data_centric.find(text)
+        missing_texts = texts("eligibility")["missing"]
+        if not domains:
+            if marker:
+                return Verdict(
+                    idea=idea,
+                    verdict="not_priority",
+                    reason_details=[self._reason("projets-non-prioritaires", "reason_data_centric", marker=marker)],
+                    missing=[missing_texts["policy_link"]],
+                    examples=examples,
+                )
+            return Verdict(
+                idea=idea,
+                verdict="to_clarify",
+                reason_details=[self._reason("politique-publique", "reason_vague")],
+                missing=self._missing_for_vague(),
+                examples=examples,
+            )
+        reasons = [self._reason("politique-publique", "reason_policy", domains=", ".join(domains))]
+        cited = {d.name for d in self.rules.domains if d.programme}
+        for name in domains:
+            if name not in cited:
+                reasons.append(self._reason("domaines", "reason_open_domain", domain=name))
+                break
+        if marker:
+            reasons.append(self._reason("projets-non-prioritaires", "reason_data_tied", marker=marker))
+        if self.rules.early_stage.find(text):
+            reasons.append(self._reason("idee-suffit", "reason_idea"))
+        missing = [] if self.rules.data_words.find(text) else [missing_texts["data"]]
+        return Verdict(idea=idea, verdict="eligible", domains=domains, reason_details=reasons, missing=missing, examples=examples)
+
+    @staticmethod
+    def _missing_for_vague() -> list[str]:
+        missing = texts("eligibility")["missing"]
+        return [missing["policy"], missing["local_issue"], missing["data"]]
+
+
+def render_fr(verdict: Verdict) -> str:
+    """The verdict as a short French message for the chat or the terminal."""
+    t = texts("eligibility")
+    lines = [t["verdicts"][verdict.verdict]]
+    if verdict.reasons:
+        lines += ["", t["header_reasons"], *[f"• {r}" for r in verdict.reasons]]
+    if verdict.missing:
+        lines += ["", t["header_missing"], *[f"• {m}" for m in verdict.missing]]
+    if verdict.examples:
+        lines += ["", t["header_examples"]]
+        for example in verdict.examples:
+            mark = t["illustrative_mark"] if example.illustrative else t["programme_mark"]
+            lines.append("• " + say("eligibility", "example_line", title=example.title.replace(" (exemple illustratif)", ""), mark=mark, score=f"{example.score:.2f}"))
+    return "\n".join(lines)
