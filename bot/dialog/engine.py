@@ -47,7 +47,10 @@ class Engine:
     def warm_up(self) -> None:
         """Load the model and the indexes now, so that the first reply is as fast as the others."""
         self.services.answerer.answer("Le programme est-il gratuit ?")
-        self.services.checker
+        try:
+            self.services.checker
+        except Exception:  # the form and the idea test say so in French when it is missing
+            log.warning("eligibility checker unavailable", exc_info=True)
 
     def state(self, user_id: str | int) -> DialogState:
         """The user's current state (a fresh one for an unknown user)."""
