@@ -9,7 +9,7 @@ from bot.eligibility.phrases import Rules, load_rules
 from bot.eligibility.verdict import ExampleMatch, Reason, Verdict
 from bot.prompts import say, texts
 from bot.retrieval import Retriever
-from bot.retrieval.normalize import normalize
+from bot.retrieval.normalize import lemma, normalize, words
 
 MAX_IDEA_CHARS = 5000
 
@@ -26,11 +26,15 @@ class EligibilityChecker:
 
     # -- signals ---------------------------------------------------------------------------------
     def domains(self, text: str) -> list[str]:
-        """Domains whose keywords (or two generic words) occur in the normalised text, best first."""
-        found: list[tuple[int, str]] = []
+        """Domains whose keywords (or two generic words) occur in the text, best first.
+
+        `text` may hold the normalised text and its lemmas separated by « | »: each counts apart.
+        """
+        found: list[tuple[int, int, object]] = []
+        versions = text.split(" | ")
         for order, domain in enumerate(self.rules.domains):
-            strong = domain.keywords.count(text)
-            weak = domain.weak.count(text)
+            strong = max(domain.keywords.count(v) for v in versions)
+            weak = max(domain.weak.count(v) for v in versions)
             if strong or weak >= 2:
                 found.append((-(strong * 2 + weak), order, domain))
         names: list[str] = []
@@ -41,7 +45,7 @@ class EligibilityChecker:
         return names
 
     def _applicant_not_interco(self, text: str) -> str | None:
-        if self.rules.interco.find(text):
+        if self.rules.interco.find(self.rules.interco_negated.remove(text)):
             return None
         for kind, phrases in self.rules.not_interco.items():
             if phrases.find(text):
@@ -69,6 +73,8 @@ class EligibilityChecker:
     def check(self, idea: str) -> Verdict:
         idea = idea or ""
         text = normalize(idea[: MAX_IDEA_CHARS + 1])
+        # phrases match the text as written or its lemmas (plurals, conjugations): « voiries » -> « voirie »
+        both = f"{text} | {' '.join(lemma(w) for w in words(idea[: MAX_IDEA_CHARS + 1]))}"
         unreadable = self._unreadable(idea, text)
         if unreadable:
             return Verdict(
@@ -79,6 +85,7 @@ class EligibilityChecker:
             )
         examples = self.examples(idea)
         kind = self._applicant_not_interco(text)
+        text = both
         if kind:
             return Verdict(
                 idea=idea,

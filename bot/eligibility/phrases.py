@@ -34,6 +34,9 @@ class Phrases:
     def count(self, normalized_text: str) -> int:
         return len(self._regex.findall(normalized_text)) if self._regex else 0
 
+    def remove(self, normalized_text: str) -> str:
+        return self._regex.sub(" ", normalized_text) if self._regex else normalized_text
+
 
 @dataclass
 class Domain:
@@ -49,6 +52,7 @@ class Domain:
 class Rules:
     domains: list[Domain]
     interco: Phrases
+    interco_negated: Phrases
     not_interco: dict[str, Phrases]
     data_centric: Phrases
     early_stage: Phrases
@@ -74,6 +78,7 @@ def load_rules(knowledge_dir: Path) -> Rules:
     return Rules(
         domains=domains,
         interco=Phrases(rules["interco"]),
+        interco_negated=Phrases(rules["interco_negated"]),
         not_interco={kind: Phrases(phrases) for kind, phrases in rules["not_interco"].items()},
         data_centric=Phrases(rules["data_centric"]),
         early_stage=Phrases(rules["early_stage"]),
