@@ -20,7 +20,9 @@ CMD = [sys.executable, "-c", "from bot.cli.chat import chat; chat()"]
 
 
 def env_for(db, index_dir):
-    return {**os.environ, "CANDIBOT_DB": str(db), "CANDIBOT_INDEX_DIR": str(index_dir)}
+    # one torch thread: on a busy 2-core machine, two threads waiting on each other make a
+    # one-sentence encode 20 times slower
+    return {**os.environ, "CANDIBOT_DB": str(db), "CANDIBOT_INDEX_DIR": str(index_dir), "OMP_NUM_THREADS": "1"}
 
 
 def test_click_command_menu_and_numbers(tmp_path, index_dir, monkeypatch):
@@ -120,6 +122,7 @@ def test_subprocess_full_conversation_to_docx(tmp_path, index_dir):
     s = Session(env_for(tmp_path / "c.db", index_dir), ["--user", "p1", "--out-dir", str(out_dir)])
     s.send("/start")
     s.send("3")  # Rédiger / reprendre ma candidature
+    lines = 1
     for _ in range(40):
         state = Store(tmp_path / "c.db").load_state("p1")
         if state.step == "recap":
@@ -130,6 +133,9 @@ def test_subprocess_full_conversation_to_docx(tmp_path, index_dir):
             s.send("Continuer quand même")
         else:
             s.send(F.field(state.data["field"]).example)
+        lines += 1
+    assert Store(tmp_path / "c.db").load_state("p1").step == "recap"
+    assert lines <= 20, lines  # a complete draft in at most 20 answers (confirmations included)
     s.send("/export docx")
     out = s.close()
     assert "Document enregistré : " in out

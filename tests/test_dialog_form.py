@@ -50,14 +50,20 @@ def has_button(replies, value):
     return any(b.value == value for r in replies for b in r.buttons)
 
 
+INPUTS = {"n": 0}  # every input answer_current sends (typed answers and presses)
+
+
 def answer_current(engine, user, replies):
     """Answer the field being asked with its example; confirm grouped answers; go on at warnings."""
     field = F.field(engine.state(user).data["field"])
     replies = engine.handle(user, field.example)
+    INPUTS["n"] += 1
     if has_button(replies, "form:yes"):
         replies = press(engine, user, replies, "form:yes")
+        INPUTS["n"] += 1
     if has_button(replies, "form:continue"):
         replies = press(engine, user, replies, "form:continue")
+        INPUTS["n"] += 1
     return replies
 
 
@@ -75,12 +81,15 @@ def test_every_field_has_an_example_that_parses():
 def test_full_conversation_to_docx(engine, user, services):
     replies = start_form(engine, user)
     answers = 1
+    INPUTS["n"] = 1  # « Rédiger / reprendre ma candidature »
     assert f"Étape 1/{len(F.fields())}" in texts(replies)
     while engine.state(user).step != "recap":
         replies = answer_current(engine, user, replies)
         answers += 1
         assert answers < 40, texts(replies)
     assert answers <= 20 - 2, answers  # leaves room for « Exporter » and the format
+    # everything the user did, confirmations of grouped answers included: at most 20
+    assert INPUTS["n"] <= 20, INPUTS["n"]
     assert "erreur inattendue" not in texts(replies)
     replies = press(engine, user, replies, "go:export")
     replies = press(engine, user, replies, "fmt:docx")

@@ -205,7 +205,7 @@ async def test_full_draft_to_docx_through_telegram_with_errors_injected(standin,
 def test_candibot_run_polls_the_standin_and_keeps_the_token_out_of_logs(tmp_path, index_dir):
     with StandIn.start(token=TOKEN) as api:
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "CANDIBOT_DB": str(tmp_path / "run.db"),
-               "CANDIBOT_INDEX_DIR": str(index_dir)}
+               "CANDIBOT_INDEX_DIR": str(index_dir), "OMP_NUM_THREADS": "1"}
         proc = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "run", "--base-url", api.base_url],
             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
