@@ -28,7 +28,7 @@ FIELDS: list[FieldSpec] = [
     FieldSpec("interco.name", p.short_text),
     FieldSpec("interco.type", p.interco_type),
     FieldSpec("interco.departement", p.departement),
-    FieldSpec("interco.details", p.interco_details, required=False, confirm=True),
+    FieldSpec("interco.details", p.interco_details, required=False),
     FieldSpec("contact", p.person, confirm=True),
     FieldSpec("project.title", p.short_text),
     FieldSpec("project.domains", p.domains),
