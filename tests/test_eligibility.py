@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.config import Settings
-from bot.eligibility import EligibilityChecker, render_fr
+from bot.eligibility import EligibilityChecker, Verdict, render_fr
+from bot.retrieval.normalize import normalize
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +104,191 @@ def test_json_shape_and_determinism(checker):
     assert first == second
     assert list(first) == ["idea", "verdict", "domains", "reasons", "missing", "examples"]
     assert set(first["examples"][0]) >= {"id", "title", "score"}
+
+
+# -- more wordings: casual, no accents, typos; examples, rendering, bad input -------------------
+
+ELIGIBLE = [
+    ("Notre communauté de communes voudrait optimiser les tournées de collecte des ordures ménagères grâce aux données de pesée des bacs.", "déchets"),
+    ("on est une com com rurale, on aimerait savoir ou installer des aires de covoiturage en croisant les trajets domicile travail", "mobilité"),
+    ("l'agglo veut un tableau de bord des consommations d'energie des batiments publics", "énergie"),
+    ("idee : reperer les logements vacants avec les fichiers fonciers pour les remettre sur le marche", "habitat"),
+    ("La métropole souhaite cartographier les îlots de chaleur pour prioriser la végétalisation.", "transition écologique"),
+    ("analyser la fréquentation de nos espaces France services pour mieux accompagner les personnes éloignées du numérique", "inclusion numérique"),
+    ("mieux connaitre l'offre de medecins generalistes pour lutter contre les deserts medicaux, ce n'est qu'une idee", "santé"),
+    ("detecter les fuites sur le reseau d'eau potable grace a la telereleve des compteurs", "eau"),
+    ("Caractériser les zones d'attractivité commerciale et les comportements des consommateurs de notre EPCI.", "développement économique"),
+    ("Mesurer la qualité de l'air près des écoles avec des micro-capteurs et informer les parents.", "air"),
+    ("on voudrai un outil pour suivre les dépot sauvage de dechets sur notre territoir", "déchets"),
+    ("Ouvrir nos données de transport en open data pour alimenter un calculateur d'itinéraires pour les habitants.", "mobilité"),
+    ("compter les vélos sur les pistes cyclables pour savoir où prolonger le réseau", "mobilité"),
+    ("Notre CIAS voudrait croiser les données pour repérer les personnes âgées isolées avant une canicule.", "social"),
+]
+
+NOT_PRIORITY = [
+    "Nous voulons créer un portail open data pour l'intercommunalité.",
+    "rediger une charte de la donnee pour notre agglo",
+    "Mettre en place un catalogue de nos jeux de données et une gouvernance des données à l'échelle de la CC.",
+    "monter un entrepot de donnees pour centraliser toutes les donnees de l'interco",
+    "on voudrait faire l'inventaire de nos donnees et ecrire une strategie data",
+]
+
+NOT_ELIGIBLE = [
+    ("Notre commune de 2000 habitants voudrait analyser la consommation d'eau des bâtiments.", "commune"),
+    ("Je suis maire d'un village et je veux un tableau de bord des déchets.", "commune"),
+    ("Le conseil départemental souhaite optimiser les transports scolaires grâce aux données.", "département"),
+    ("le conseil regional voudrait un observatoire regional des mobilites", "région"),
+    ("Nous sommes une startup qui propose des capteurs de remplissage pour les bennes.", "entreprise"),
+    ("notre bureau d'études veut candidater pour analyser le trafic d'une ville", "entreprise"),
+    ("Notre association accompagne les seniors au numérique, on voudrait candidater.", "association"),
+]
+
+TO_CLARIFY = [
+    "on veut faire de la data",
+    "Bonjour",
+    "un projet innovant avec l'IA",
+    "Est-ce que mon idée est éligible ?",
+    "on a plein de donnees et on sait pas trop quoi en faire",
+    "salut, on voudrait candidater au programme",
+]
+
+BAD_INPUT = [
+    "",
+    "    \n\t ",
+    "a" * 10_000,
+    "We would like to build a traffic dashboard for our city using open data.",
+    "🚀🚀🚀",
+    "<script>alert('x')</script>",
+    "'; DROP TABLE drafts; --",
+    "?!?!... 12345",
+]
+
+
+def _domains(verdict: Verdict) -> set[str]:
+    return {normalize(d) for d in verdict.domains}
+
+
+@pytest.mark.parametrize("idea,domain", ELIGIBLE)
+def test_eligible_ideas_and_their_domain(checker, idea, domain):
+    verdict = checker.check(idea)
+    assert verdict.verdict == "eligible", (idea, verdict.verdict, verdict.reasons)
+    assert normalize(domain) in _domains(verdict), verdict.domains
+    assert "politique-publique" in [r.rule_id for r in verdict.reason_details]
+
+
+@pytest.mark.parametrize("idea", NOT_PRIORITY)
+def test_purely_data_centric_ideas_are_not_priority(checker, idea):
+    verdict = checker.check(idea)
+    assert verdict.verdict == "not_priority", (idea, verdict.verdict, verdict.domains)
+    assert [r.rule_id for r in verdict.reason_details] == ["projets-non-prioritaires"]
+    assert verdict.missing, "the applicant is told to tie the work to a public policy"
+
+
+@pytest.mark.parametrize("idea,kind", NOT_ELIGIBLE)
+def test_applicants_that_are_not_intercommunalites_more_wordings(checker, idea, kind):
+    verdict = checker.check(idea)
+    assert verdict.verdict == "not_eligible", (idea, verdict.verdict)
+    rules = [r.rule_id for r in verdict.reason_details]
+    assert rules[0] == "public-cible"
+    assert "faq-commune-seule" in rules  # the kind advice: go through your intercommunalité
+    assert any("intercommunalit" in m for m in verdict.missing)
+
+
+@pytest.mark.parametrize("idea", TO_CLARIFY)
+def test_vague_ideas_are_to_clarify_with_questions_more_wordings(checker, idea):
+    verdict = checker.check(idea)
+    assert verdict.verdict == "to_clarify", (idea, verdict.verdict, verdict.domains)
+    assert len(verdict.missing) >= 2
+
+
+@pytest.mark.parametrize("idea", BAD_INPUT)
+def test_bad_input_gets_a_french_to_clarify(checker, idea):
+    verdict = checker.check(idea)
+    assert verdict.verdict == "to_clarify"
+    message = render_fr(verdict)
+    assert message and "Traceback" not in message
+    assert any(word in message for word in ("idée", "décrivez", "préciser"))
+    json.dumps(verdict.to_json_dict(), ensure_ascii=False)
+
+
+def test_an_intercommunalite_citing_its_communes_is_judged_on_its_project(checker):
+    verdict = checker.check(
+        "Notre communauté de communes veut aider ses communes membres à suivre la consommation d'énergie de leurs écoles."
+    )
+    assert verdict.verdict == "eligible"
+    assert "énergie" in verdict.domains
+
+
+def test_no_applicant_named_does_not_ask_to_be_an_intercommunalite(checker):
+    verdict = checker.check("suivre la fréquentation des bus pour adapter les horaires")
+    assert verdict.verdict == "eligible"
+    assert not any("intercommunalit" in m for m in verdict.missing)
+
+
+def test_an_idea_is_enough_more_wordings(checker):
+    verdict = checker.check("C'est juste une idée : on aimerait mieux cibler les aides aux familles précaires avec les données du CIAS.")
+    assert verdict.verdict == "eligible"
+    assert "idee-suffit" in [r.rule_id for r in verdict.reason_details]
+
+
+def test_an_open_domain_is_accepted_and_said_so(checker):
+    verdict = checker.check("Un observatoire du foncier économique pour limiter l'artificialisation des sols (ZAN) dans notre agglo")
+    assert verdict.verdict == "eligible"
+    assert "domaines" in [r.rule_id for r in verdict.reason_details] or all(
+        d in {"développement économique"} for d in verdict.domains
+    )
+
+
+def test_reasons_cite_existing_rule_entries(checker, retriever):
+    ideas = [ELIGIBLE[0][0], NOT_PRIORITY[0], NOT_ELIGIBLE[0][0], TO_CLARIFY[0], "", ELIGIBLE[6][0]]
+    for idea in ideas:
+        verdict = checker.check(idea)
+        assert verdict.reason_details, idea
+        for reason in verdict.reason_details:
+            entry = retriever.by_id[reason.rule_id]  # KeyError if the cited rule does not exist
+            assert reason.rule_title == entry.title
+        assert len(verdict.reasons) == len(verdict.reason_details)
+        assert all(r.rule_title in text for r, text in zip(verdict.reason_details, verdict.reasons))
+
+
+def test_examples_are_three_sorted_and_marked(checker, retriever):
+    verdict = checker.check(ELIGIBLE[0][0])
+    assert len(verdict.examples) == 3
+    scores = [e.score for e in verdict.examples]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    for example in verdict.examples:
+        entry = retriever.by_id[example.id]
+        assert entry.kind == "example"
+        assert example.illustrative == entry.illustrative
+    # the closest example of a waste idea is about waste
+    assert "déchets" in {checker.rules.canonical_domain(d) for d in retriever.by_id[verdict.examples[0].id].domains}
+
+
+def test_json_shape_is_the_design_contract(checker):
+    data = checker.check(ELIGIBLE[1][0]).to_json_dict()
+    assert list(data) == ["idea", "verdict", "domains", "reasons", "missing", "examples"]
+    assert data["verdict"] in {"eligible", "to_clarify", "not_priority", "not_eligible"}
+    assert all(isinstance(r, str) for r in data["reasons"])
+    assert all({"id", "title", "score"} <= set(e) for e in data["examples"])
+    json.dumps(data, ensure_ascii=False)
+
+
+def test_render_fr_shows_verdict_reasons_missing_and_marked_examples(checker, retriever):
+    verdict = checker.check("on voudrait mieux cibler les aides sociales")
+    message = render_fr(verdict)
+    assert message.splitlines()[0].strip()
+    for reason in verdict.reason_details:
+        assert reason.rule_title in message
+    for item in verdict.missing:
+        assert item in message
+    for example in verdict.examples:
+        assert retriever.by_id[example.id].title.replace(" (exemple illustratif)", "") in message
+        if example.illustrative:
+            assert "exemple illustratif" in message
+
+
+def test_same_input_same_verdict(checker):
+    idea = "l'interco voudrait prédire l'affluence en déchèterie pour adapter les horaires"
+    first, second = checker.check(idea), checker.check(idea)
+    assert first.model_dump() == second.model_dump()

@@ -58,6 +58,12 @@ class Rules:
     early_stage: Phrases
     data_words: Phrases
     english: set[str]
+    aliases: dict[str, str]
+
+    def canonical_domain(self, name: str) -> str:
+        """Our name of a domain given by any of its names (example entries use their own words)."""
+        key = normalize(name)
+        return self.aliases.get(key, key)
 
 
 def load_rules(knowledge_dir: Path) -> Rules:
@@ -84,4 +90,5 @@ def load_rules(knowledge_dir: Path) -> Rules:
         early_stage=Phrases(rules["early_stage"]),
         data_words=Phrases(rules["data_words"]),
         english={normalize(w) for w in rules["english"]},
+        aliases={normalize(a): d["name"] for d in domains_data for a in [d["name"], *d.get("aliases", [])]},
     )
