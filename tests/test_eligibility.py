@@ -292,3 +292,31 @@ def test_same_input_same_verdict(checker):
     idea = "l'interco voudrait prédire l'affluence en déchèterie pour adapter les horaires"
     first, second = checker.check(idea), checker.check(idea)
     assert first.model_dump() == second.model_dump()
+
+
+@pytest.mark.parametrize("idea,domain", [
+    ("on aimerai mieux comprendre la mobilitée des habitants", "mobilité"),
+    ("suivre la consomation d'eau des equipements intercommunaux", "eau"),
+])
+def test_typos_on_domain_words_are_read(checker, idea, domain):
+    verdict = checker.check(idea)
+    assert verdict.verdict == "eligible", verdict.reasons
+    assert domain in verdict.domains
+
+
+def test_another_language_is_asked_in_french(checker):
+    verdict = checker.check("Hola, queremos un proyecto de datos para la ciudad")
+    assert verdict.verdict == "to_clarify"
+    assert "français" in verdict.reasons[0]
+
+
+def test_a_portal_naming_themes_without_a_use_stays_data_centric(checker):
+    verdict = checker.check("un portail open data avec nos données de déchets, de mobilité et d'eau")
+    assert verdict.verdict == "not_priority"
+    assert verdict.reason_details[0].rule_id == "projets-non-prioritaires"
+
+
+def test_a_doubtful_applicant_is_judged_and_asked_to_be_an_intercommunalite(checker):
+    verdict = checker.check("Notre syndicat de traitement veut détecter les dépôts sauvages de déchets")
+    assert verdict.verdict == "eligible"
+    assert "intercommunalit" in verdict.missing[0]

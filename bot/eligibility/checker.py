@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
+
+import simplemma
+from rapidfuzz import fuzz, process
 
 from bot.config import Settings
 from bot.eligibility.phrases import Rules, load_rules
 from bot.eligibility.verdict import ExampleMatch, Reason, Verdict
 from bot.prompts import say, texts
 from bot.retrieval import Retriever
-from bot.retrieval.normalize import lemma, normalize, words
+from bot.retrieval.normalize import lemma, normalize, strip_accents, words
 
 MAX_IDEA_CHARS = 5000
 EXAMPLE_POOL = 12  # examples retrieved before the domain re-ranking
 DOMAIN_WEIGHT = 0.4  # share of domain overlap in an example's score
+TYPO_CUTOFF = 85  # rapidfuzz ratio for reading an unknown word as a domain keyword (« mobilitée »)
 
 
 class EligibilityChecker:
     def __init__(self, retriever: Retriever, settings: Settings):
         self.retriever = retriever
         self.rules: Rules = load_rules(Path(settings.knowledge_dir))
+        self._vocabulary_set = frozenset(self.rules.vocabulary)
 
     # -- the rule entries cited ------------------------------------------------------------------
     def _reason(self, rule_id: str, key: str, **values) -> Reason:
@@ -65,7 +71,22 @@ class EligibilityChecker:
         english = sum(t in self.rules.english for t in tokens)
         if tokens and english >= 2 and english / len(tokens) > 0.2:
             return "reason_not_french"
+        if len(tokens) >= 4 and simplemma.in_target_language(idea, lang="fr") < self.rules.min_french_share:
+            return "reason_not_french"
         return None
+
+    def corrected(self, idea: str) -> str:
+        """The idea's words with each unknown word of 5+ letters replaced by the closest domain
+        keyword (« mobilitée » -> « mobilite », « consomation » -> « consommation »)."""
+        return " ".join(self._correct(w) for w in words(idea))
+
+    @lru_cache(maxsize=16384)
+    def _correct(self, word: str) -> str:
+        plain = strip_accents(word)
+        if len(plain) < 5 or simplemma.is_known(word, lang="fr") or plain in self._vocabulary_set:
+            return plain
+        match = process.extractOne(plain, self.rules.vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        return match[0] if match else plain
 
     def examples(self, idea: str, domains: list[str] | None = None) -> list[ExampleMatch]:
         """The 3 closest example projects: lexical retrieval (BM25 over lemmas), re-ranked by the
@@ -87,7 +108,7 @@ class EligibilityChecker:
         idea = idea or ""
         text = normalize(idea[: MAX_IDEA_CHARS + 1])
         # phrases match the text as written or its lemmas (plurals, conjugations): « voiries » -> « voirie »
-        both = f"{text} | {' '.join(lemma(w) for w in words(idea[: MAX_IDEA_CHARS + 1]))}"
+        both = f"{text} | {' '.join(lemma(w) for w in words(idea[: MAX_IDEA_CHARS + 1]))} | {self.corrected(idea[: MAX_IDEA_CHARS + 1])}"
         unreadable = self._unreadable(idea, text)
         if unreadable:
             return Verdict(
@@ -114,6 +135,14 @@ class EligibilityChecker:
             )
         marker = self.rules.data_centric.find(text)
         missing_texts = texts("eligibility")["missing"]
+        if marker and domains and not self.rules.policy_use.find(text):
+            return Verdict(
+                idea=idea,
+                verdict="not_priority",
+                reason_details=[self._reason("projets-non-prioritaires", "reason_data_centric_themes", marker=marker, domains=", ".join(domains))],
+                missing=[missing_texts["policy_link"]],
+                examples=examples,
+            )
         if not domains:
             if marker:
                 return Verdict(
@@ -141,6 +170,8 @@ class EligibilityChecker:
         if self.rules.early_stage.find(text):
             reasons.append(self._reason("idee-suffit", "reason_idea"))
         missing = [] if self.rules.data_words.find(text) else [missing_texts["data"]]
+        if self.rules.doubtful_applicant.find(text) and not self.rules.interco.find(text):
+            missing.insert(0, missing_texts["be_interco"])
         return Verdict(idea=idea, verdict="eligible", domains=domains, reason_details=reasons, missing=missing, examples=examples)
 
     @staticmethod

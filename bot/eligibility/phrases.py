@@ -58,6 +58,10 @@ class Rules:
     early_stage: Phrases
     data_words: Phrases
     english: set[str]
+    policy_use: Phrases
+    doubtful_applicant: Phrases
+    min_french_share: float
+    vocabulary: list[str]
     aliases: dict[str, str]
 
     def canonical_domain(self, name: str) -> str:
@@ -90,5 +94,9 @@ def load_rules(knowledge_dir: Path) -> Rules:
         early_stage=Phrases(rules["early_stage"]),
         data_words=Phrases(rules["data_words"]),
         english={normalize(w) for w in rules["english"]},
+        policy_use=Phrases(rules["policy_use"]),
+        doubtful_applicant=Phrases(rules["doubtful_applicant"]),
+        min_french_share=float(rules["min_french_share"]),
+        vocabulary=sorted({w for d in domains_data for k in d.get("keywords", []) for w in normalize(k.rstrip("*")).split() if len(w) >= 5}),
         aliases={normalize(a): d["name"] for d in domains_data for a in [d["name"], *d.get("aliases", [])]},
     )
