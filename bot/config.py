@@ -47,6 +47,12 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("CANDIBOT_EMBEDDING_MODEL"),
         description="Modèle sentence-transformers : nom du paquet fourni, chemin local ou identifiant en cache.",
     )
+    torch_threads: int = Field(
+        1,
+        ge=1,
+        validation_alias=AliasChoices("CANDIBOT_TORCH_THREADS"),
+        description="Fils de calcul du modèle : 1 donne les réponses les plus rapides à une question à la fois.",
+    )
     programme_url: str | None = Field(
         None,
         validation_alias=AliasChoices("PROGRAMME_URL"),

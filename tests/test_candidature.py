@@ -125,4 +125,7 @@ def test_bad_input_gets_a_clear_french_message(bad, message):
 
 
 def test_html_is_stripped_not_kept():
-    assert p.short_text("<script>alert(1)</script> CC du Val") == "alert(1) CC du Val"
+    assert p.short_text("<b>CC</b> du <i>Val</i>") == "CC du Val"
+    assert p.short_text("<script>alert(1)</script> CC du Val") == "CC du Val"
+    with pytest.raises(FieldError):
+        p.short_text("<script>alert(1)</script>")

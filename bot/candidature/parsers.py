@@ -25,6 +25,7 @@ from bot.retrieval.normalize import normalize
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 EMAIL_CANDIDATE = re.compile(r"\S+@\S*|\S*@\S+")
 TAG = re.compile(r"<[^>]{0,200}>")
+SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
 _DEPARTEMENTS_FILE = Path(__file__).with_name("departements.yaml")
 
 
@@ -42,7 +43,7 @@ def _error(key: str, **values) -> FieldError:
 
 def clean(text: str, max_length: int = 200, min_length: int = 1) -> str:
     """Text without HTML tags and extra spaces; refuses empty, symbol-only, too long or too short answers."""
-    text = html.unescape(TAG.sub(" ", text or ""))
+    text = html.unescape(TAG.sub(" ", SCRIPT.sub(" ", text or "")))
     text = " ".join(text.split())
     if not text:
         raise _error("error_empty")

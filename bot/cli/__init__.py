@@ -101,7 +101,7 @@ def index_build() -> None:
 
     settings = get_settings()
     click.echo(say("cli", "loading"))
-    embedder = Embedder(settings.embedding_model)
+    embedder = Embedder(settings.embedding_model, settings.torch_threads)
     with Progress(transient=False) as progress:
         tasks: dict[str, int] = {}
 

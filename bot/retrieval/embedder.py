@@ -28,9 +28,13 @@ def resolve_model(name: str) -> str:
 class Embedder:
     """Sentence embeddings, L2-normalised float32 rows (so inner product = cosine)."""
 
-    def __init__(self, model_name: str):
+    def __init__(self, model_name: str, threads: int = 1):
         offline_environment()
+        import torch
         from sentence_transformers import SentenceTransformer  # slow import, only when needed
+
+        # One sentence at a time: a single thread is faster than two contending on a busy 2-core machine.
+        torch.set_num_threads(threads)
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()

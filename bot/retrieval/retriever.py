@@ -75,7 +75,7 @@ class Retriever:
     @classmethod
     def load(cls, settings: Settings, embedder: Embedder | None = None, progress=None) -> "Retriever":
         """Load `settings.index_dir`, building it first when missing or stale."""
-        embedder = embedder or Embedder(settings.embedding_model)
+        embedder = embedder or Embedder(settings.embedding_model, settings.torch_threads)
         index_dir, knowledge_dir = Path(settings.index_dir), Path(settings.knowledge_dir)
         if is_stale(index_dir, knowledge_dir, embedder.model_name):
             build_index(index_dir, knowledge_dir, embedder, progress)
