@@ -129,3 +129,99 @@ def test_html_is_stripped_not_kept():
     assert p.short_text("<script>alert(1)</script> CC du Val") == "CC du Val"
     with pytest.raises(FieldError):
         p.short_text("<script>alert(1)</script>")
+
+
+def test_siren_from_the_brief_and_key_message():
+    assert p.siren("732 829 320") == "732829320"
+    with pytest.raises(FieldError, match="clé de contrôle"):
+        p.siren("732829321")
+
+
+@pytest.mark.parametrize("raw", ["marie.dupont@agglo.fr", "M.Dupont+data@cc-val-vert.fr", "<marie@agglo.fr>"])
+def test_valid_emails(raw):
+    assert "@" in p.email(raw)
+
+
+@pytest.mark.parametrize("raw", ["marie@", "@agglo.fr", "marie@agglo", "marie dupont@agglo.fr"])
+def test_invalid_emails(raw):
+    with pytest.raises(FieldError, match="ne semble pas valide"):
+        p.email(raw)
+
+
+@pytest.mark.parametrize("raw", ["Ille-et-Vilaine", "ILLE ET VILAINE", "Ile et Vilaine"])
+def test_departement_names_casually_written(raw):
+    assert p.departement(raw) == "Ille-et-Vilaine (35)"
+
+
+@pytest.mark.parametrize("raw", ["99", "Bretagne", "😀", "Paris Ouest"])
+def test_unknown_departement_is_refused(raw):
+    with pytest.raises(FieldError):
+        p.departement(raw)
+
+
+@pytest.mark.parametrize("raw, expected", [("CA", "communauté d’agglomération"), ("metropole", "métropole"),
+                                           ("EPT", "établissement public territorial"), ("Communauté de communes du Val Vert", "communauté de communes")])
+def test_more_casual_types(raw, expected):
+    assert p.interco_type(raw) == expected
+
+
+@pytest.mark.parametrize("name, expected", [("Communauté de communes du Val Vert", "communauté de communes"),
+                                            ("CC du Val Vert", "communauté de communes"),
+                                            ("Lorient Agglomération", "communauté d’agglomération"),
+                                            ("Rennes Métropole", "métropole"),
+                                            ("Communauté urbaine de Dunkerque", "communauté urbaine"),
+                                            ("Pays de Landerneau", None), ("Caen la mer", None)])
+def test_type_read_from_the_name(name, expected):
+    assert p.type_from_name(name) == expected
+
+
+def test_setting_a_name_that_states_its_type_fills_the_type_step():
+    draft = Draft()
+    draft.set("interco.name", p.short_text("Communauté de communes du Val Vert"))
+    assert draft.get("interco.type") == "communauté de communes"
+    assert "Type d’intercommunalité" not in draft.missing()
+    draft = Draft()
+    draft.set("interco.name", "Caen la mer")
+    assert "Type d’intercommunalité" in draft.missing()
+    draft.set("interco.type", "communauté urbaine")
+    draft.set("interco.name", "CC du Val Vert")  # an edited name never overrides a type already given
+    assert draft.get("interco.type") == "communauté urbaine"
+
+
+def test_population_casually_written():
+    assert p.interco_details("45 000 habitants").population == 45000
+    assert p.interco_details("population 45k").population == 45000
+    assert p.interco_details("45k hab").population == 45000
+
+
+def test_person_with_semicolons_and_email_first():
+    person = p.person("marie.dupont@agglo.fr ; Marie Dupont ; cheffe du service déchets")
+    assert (person.name, person.role) == ("Marie Dupont", "cheffe du service déchets")
+
+
+@pytest.mark.parametrize("bad, message", [("😀😀😀", "émojis"), ("", "pas reçu"), ("x" * 401, "trop longue"),
+                                          ("Marie Dupont, cheffe, <script>x</script>", "Il manque l’adresse e-mail")])
+def test_person_bad_input(bad, message):
+    with pytest.raises(FieldError, match=message):
+        p.person(bad)
+
+
+def test_maximum_lengths_per_field():
+    assert len(p.long_text("a" * 5000)) == 5000  # a description may be 5 000 characters
+    with pytest.raises(FieldError, match="5000 caractères au plus"):
+        p.long_text("a" * 5001)
+    with pytest.raises(FieldError, match="200 caractères au plus"):
+        p.short_text("a" * 201)
+
+
+def test_maturity_unknown_answer_lists_the_choices():
+    with pytest.raises(FieldError, match="en conception"):
+        p.maturity("bof")
+
+
+def test_set_a_whole_person_and_dump_round_trips():
+    draft = Draft()
+    draft.set("contact", p.person("Marie Dupont, cheffe du service déchets, marie.dupont@agglo.fr"))
+    draft.set("project.domains", p.domains("déchets, mobilité"))
+    again = Draft.model_validate(draft.model_dump(mode="json"))
+    assert again.get("contact.name") == "Marie Dupont" and again.get("project.domains") == ["déchets", "mobilité"]

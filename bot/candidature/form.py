@@ -2,7 +2,10 @@
 
 Question wording, help, example answer and recap label of each field live in `prompts/form.yaml`,
 keyed by the field's dotted name (the path of its value in `Draft`).
-15 steps: a user who answers every question completes a draft in 15 answers.
+15 steps: a user who answers every question completes a draft in at most 15 answers (plus the three
+confirmations of grouped answers); 14 when the interco's name states its type (« Communauté de communes
+du Val Vert »): `Draft.set` then fills `interco.type` and the form skips that step, asked after the
+département so that the step numbers the user sees never jump over the next question.
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ class FieldSpec:
 
 FIELDS: list[FieldSpec] = [
     FieldSpec("interco.name", p.short_text),
-    FieldSpec("interco.type", p.interco_type),
     FieldSpec("interco.departement", p.departement),
+    FieldSpec("interco.type", p.interco_type),
     FieldSpec("interco.details", p.interco_details, required=False),
     FieldSpec("contact", p.person, confirm=True),
     FieldSpec("project.title", p.short_text),

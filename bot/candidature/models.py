@@ -74,6 +74,11 @@ class Draft(_Part):
         if last not in type(target).model_fields:
             raise KeyError(path)
         setattr(target, last, value)
+        if path == "interco.name" and value and self.interco.type is None:
+            # « Communauté de communes du Val Vert » states its type: the form need not ask it
+            from bot.candidature.parsers import type_from_name
+
+            self.interco.type = type_from_name(str(value))
 
     def missing(self) -> list[str]:
         """French labels of the required fields still empty, in the form's order."""

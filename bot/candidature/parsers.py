@@ -86,6 +86,23 @@ def interco_type(text: str) -> str:
     raise _error("error_type", choices=", ".join(INTERCO_TYPES))
 
 
+# Words that name the type inside an official name (« Communauté de communes du Val Vert », « CA du Grand
+# Dax », « Rennes Métropole ») — stricter than the casual answers above: "pays" or "communes" alone say nothing.
+_TYPE_IN_NAME = [
+    ("communauté de communes", r"\bcommunaute (?:de )?communes\b|^cc\b|\bcomcom\b"),
+    ("communauté d’agglomération", r"\bcommunaute (?:d )?agglomeration\b|^ca\b|\bagglo(?:meration)?\b"),
+    ("communauté urbaine", r"\bcommunaute urbaine\b|^cu\b"),
+    ("métropole", r"\bmetropole\b"),
+    ("établissement public territorial", r"\betablissement public territorial\b|^ept\b"),
+]
+
+
+def type_from_name(name: str) -> str | None:
+    """The type an official name states, or None: « Communauté de communes du Val Vert » -> communauté de communes."""
+    key = normalize(name or "")
+    return next((canonical for canonical, pattern in _TYPE_IN_NAME if re.search(pattern, key)), None)
+
+
 @lru_cache(maxsize=1)
 def departements() -> dict[str, str]:
     return {str(code): name for code, name in yaml.safe_load(_DEPARTEMENTS_FILE.read_text(encoding="utf-8")).items()}
@@ -143,7 +160,9 @@ def interco_details(text: str) -> IntercoDetails:
         details.siren = siren(siren_match.group(1))
         text = text.replace(siren_match.group(0), " ")
         found = True
-    population = re.search(r"(\d[\d\s.\u202f\xa0]*(?:k|mille)?)\s*(?:hab|habitants|personnes|âmes)", text, re.I)
+    population = re.search(r"(\d[\d\s.\u202f\xa0]*(?:k|mille)?)\s*(?:hab|habitants|personnes|âmes)", text, re.I) or re.search(
+        r"population\s*(?:de|:)?\s*(\d[\d\s.\u202f\xa0]*(?:k\b|mille)?)", text, re.I
+    )
     if population:
         details.population = _number(population.group(1))
         found = True
