@@ -20,6 +20,7 @@ def full_draft():
     for spec in FIELDS:
         draft.set(spec.name, spec.parse(texts("form")[spec.name]["example"]))
     draft.set("project.title", "Œuvrer pour la qualité de l’eau « potable »")
+    draft.set("expectations", "Mettre la donnée au cœur de nos décisions, À Ç É Ê È Ë Î Ï Ô Ù Û Ü Ÿ æ.")
     return draft
 
 
@@ -70,3 +71,58 @@ def test_markdown_and_json(full_draft, partial_draft, tmp_path):
     assert md.startswith("# Candidature") and "- [ ] Titre du projet" not in md and "- [ ] Nom de l’intercommunalité" in md
     data = json.loads(export_draft(full_draft, "json", tmp_path / "a.json", {}).read_text(encoding="utf-8"))
     assert Draft.model_validate(data) == full_draft
+
+
+FRENCH = "Mettre la donnée au cœur de nos décisions, À Ç É Ê È Ë Î Ï Ô Ù Û Ü Ÿ æ."
+
+
+def _pdf_text(path):
+    return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
+
+
+def test_docx_headings_in_order_and_oe(full_draft, tmp_path):
+    word = Document(str(export_draft(full_draft, "docx", tmp_path / "a.docx", {"draft_id": 3, "user_id": "42"})))
+    headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[1:] == ["Intercommunalité", "Contact", "Projet", "Binôme",
+                            "Attentes vis-à-vis du programme", "Reste à compléter"]
+    assert FRENCH in "\n".join(p.text for p in word.paragraphs)
+    assert word.core_properties.title == "Œuvrer pour la qualité de l’eau « potable »"
+
+
+def test_pdf_has_the_mark_the_binome_table_oe_and_the_checklist(full_draft, partial_draft, tmp_path):
+    text = _pdf_text(export_draft(full_draft, "pdf", tmp_path / "a.pdf", {"draft_id": 3, "status": "submitted",
+                                                                          "updated": "2025-03-04T10:00:00"}))
+    assert "Brouillon — 04/03/2025" in text and "soumis pour relecture" in text and "Brouillon n° 3" in text
+    assert "cœur" in text and "À Ç É" in text and "Œuvrer" in text
+    for cell in ("Rôle", "Fonction et service", "Référent data", "Karim Benali", "sophie.durand@cc-valvert.fr"):
+        assert cell in text
+    assert "Toutes les rubriques obligatoires sont remplies." in text
+    partial = _pdf_text(export_draft(partial_draft, "pdf", tmp_path / "p.pdf", {}))
+    assert "Brouillon — " in partial and "☐ Nom de l’intercommunalité" in partial and "(à compléter)" in partial
+
+
+def test_markdown_full_has_the_binome_table_and_no_checklist(full_draft, tmp_path):
+    md = export_draft(full_draft, "md", tmp_path / "a.md", {"draft_id": 3, "status": "draft"}).read_text(encoding="utf-8")
+    assert "## Œuvrer pour la qualité de l’eau « potable »" in md and "en cours de rédaction" in md
+    assert "| Référent data | Karim Benali |" in md and "### Binôme" in md and "cœur" in md
+    assert "Population : 45\u202f000" in md
+    assert "- [ ]" not in md and "Toutes les rubriques obligatoires sont remplies." in md
+
+
+def test_json_of_a_partial_draft_round_trips(partial_draft, tmp_path):
+    text = export_draft(partial_draft, "json", tmp_path / "p.json", {}).read_text(encoding="utf-8")
+    assert "Détecter les dépôts sauvages" in text  # ensure_ascii=False: readable accents
+    assert Draft.model_validate(json.loads(text)) == partial_draft
+
+
+def test_safe_filename_with_odd_titles():
+    draft = Draft()
+    draft.set("project.title", "😀 <b>Suivi</b> des dépôts sauvages / 2025 ?")
+    assert safe_filename(draft, "md") == "candidature-suivi-des-depots-sauvages-2025.md"
+    draft.set("project.title", "😀😀")
+    assert safe_filename(draft, "json") == "candidature-brouillon.json"
+
+
+def test_unknown_format_is_refused(partial_draft, tmp_path):
+    with pytest.raises(ValueError):
+        export_draft(partial_draft, "odt", tmp_path / "p.odt", {})

@@ -22,7 +22,7 @@ FONTS = HERE / "fonts"
 
 def safe_filename(draft: Draft, fmt: str) -> str:
     """A readable ASCII file name: `candidature-mieux-cibler-la-collecte.docx`."""
-    title = str(draft.get("project.title") or "brouillon")
+    title = re.sub(r"<[^>]*>", " ", str(draft.get("project.title") or "brouillon"))
     ascii_title = strip_accents(title).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-") or "brouillon"
     return f"candidature-{slug}.{fmt}"
@@ -62,14 +62,14 @@ def _docx(doc: DocumentView, path: Path) -> None:
     run = mark.add_run(doc.mark + (f" · {doc.reference}" if doc.reference else ""))
     run.bold = True
     run.font.color.rgb = RGBColor(0xB0, 0x30, 0x30)
-    for index, section in enumerate(doc.sections, start=1):
+    for section in doc.sections:
         word.add_heading(section.title, level=2)
         for label, value in section.rows:
             paragraph = word.add_paragraph()
             paragraph.add_run(f"{label} : ").bold = True
             paragraph.add_run(value)
-        if index == 3:
-            word.add_heading("Binôme", level=2)
+        if section.key == doc.binome_after:
+            word.add_heading(doc.binome_title, level=2)
             table = word.add_table(rows=1, cols=len(doc.binome_header))
             table.style = "Table Grid"
             for cell, text in zip(table.rows[0].cells, doc.binome_header):
@@ -110,13 +110,13 @@ def _pdf(doc: DocumentView, path: Path) -> None:
     pdf.set_text_color(176, 48, 48)
     write(doc.mark + (f" · {doc.reference}" if doc.reference else ""), 10, "B", 4)
     pdf.set_text_color(0, 0, 0)
-    for index, section in enumerate(doc.sections, start=1):
+    for section in doc.sections:
         write(section.title, 12, "B", 1)
         for label, value in section.rows:
             write(f"{label} : {value}")
         pdf.ln(2)
-        if index == 3:
-            write("Binôme", 12, "B", 1)
+        if section.key == doc.binome_after:
+            write(doc.binome_title, 12, "B", 1)
             pdf.set_font("DejaVu", "", 9)
             with pdf.table(col_widths=(22, 22, 30, 26), text_align="LEFT") as table:
                 header = table.row()
