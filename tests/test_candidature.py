@@ -225,3 +225,22 @@ def test_set_a_whole_person_and_dump_round_trips():
     draft.set("project.domains", p.domains("déchets, mobilité"))
     again = Draft.model_validate(draft.model_dump(mode="json"))
     assert again.get("contact.name") == "Marie Dupont" and again.get("project.domains") == ["déchets", "mobilité"]
+
+
+def test_departement_codes_that_are_not_departements():
+    from bot.candidature import parsers as p
+
+    with pytest.raises(FieldError, match="2A .*2B"):
+        p.departement("20")
+    with pytest.raises(FieldError, match="collectivité d’outre-mer"):
+        p.departement("975")
+    assert p.departement("976") == "Mayotte (976)"
+
+
+def test_person_without_separators():
+    from bot.candidature import parsers as p
+
+    person = p.person("Marie Dupont cheffe du service déchets marie.dupont@agglo.fr")
+    assert (person.name, person.role, person.email) == ("Marie Dupont", "cheffe du service déchets", "marie.dupont@agglo.fr")
+    with pytest.raises(FieldError):
+        p.person("marie dupont cheffe marie@x.fr")

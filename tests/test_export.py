@@ -32,7 +32,7 @@ def partial_draft():
 
 
 def test_file_names_are_readable_ascii(full_draft):
-    assert safe_filename(full_draft, "docx") == "candidature-oeuvrer-pour-la-qualite-de-leau-potable.docx"
+    assert safe_filename(full_draft, "docx") == "candidature-oeuvrer-pour-la-qualite-de-l-eau-potable.docx"
     assert safe_filename(Draft(), "pdf") == "candidature-brouillon.pdf"
 
 
@@ -126,3 +126,25 @@ def test_safe_filename_with_odd_titles():
 def test_unknown_format_is_refused(partial_draft, tmp_path):
     with pytest.raises(ValueError):
         export_draft(partial_draft, "odt", tmp_path / "p.odt", {})
+
+
+def test_safe_filename_with_the_draft_number():
+    assert safe_filename("Suivi des dépôts sauvages", 12, "docx") == "candidature-12-suivi-des-depots-sauvages.docx"
+    assert safe_filename("", 12, "pdf") == "candidature-12.pdf"
+    assert safe_filename("Cœur de ville : l’œil des données", None, "md") == "candidature-coeur-de-ville-l-oeil-des-donnees.md"
+    long = safe_filename("données " * 30, 5, "json")
+    assert long.startswith("candidature-5-donnees-") and len(long) <= len("candidature-5-") + 60 + len(".json")
+    assert not long.removesuffix(".json").endswith("-")
+    with pytest.raises(ValueError):
+        safe_filename("x", 1, "exe")
+
+
+def test_export_meta_and_a_folder_as_target(partial_draft, tmp_path):
+    from bot.export import ExportMeta
+
+    meta = ExportMeta(draft_id=12, status="draft", updated="2026-01-15")
+    path = export_draft(partial_draft, "pdf", tmp_path, meta)
+    assert path == tmp_path / "candidature-12-detecter-les-depots-sauvages.pdf"
+    text = _pdf_text(path)
+    assert "Brouillon — 15/01/2026" in text and "Brouillon n° 12" in text
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left behind

@@ -117,12 +117,20 @@ def departement(text: str) -> str:
         code = "0" + code
     if code in table:
         return f"{table[code]} ({code})"
+    if code == "20":
+        raise _error("error_departement_corse")
+    if code in OVERSEAS_COLLECTIVITIES:
+        raise _error("error_departement_com", code=code)
     names = {normalize(name): c for c, name in table.items()}
     match = process.extractOne(normalize(raw), list(names), scorer=fuzz.ratio, score_cutoff=85)
     if match:
         found = names[match[0]]
         return f"{table[found]} ({found})"
     raise _error("error_departement")
+
+
+# Overseas collectivities with codes that look like départements' but are not départements
+OVERSEAS_COLLECTIVITIES = {"975", "977", "978", "984", "986", "987", "988", "989"}
 
 
 def luhn_ok(digits: str) -> bool:
@@ -185,6 +193,10 @@ def email(text: str) -> str:
     return candidate.lower()
 
 
+_CAP = r"[A-ZÀ-ÖØ-ÞŒ][^\W\d_]*(?:[’'\-][^\W\d_]+)*"
+NAME_THEN_ROLE = re.compile(rf"^((?:{_CAP}\s+){{1,3}}{_CAP})\s+([a-zà-öø-ÿœ].*)$")
+
+
 def person(text: str) -> Person:
     """« Marie Dupont, cheffe du service déchets, marie.dupont@agglo.fr » (commas, semicolons or lines)."""
     text = clean(re.sub(r"\s*\n\s*", ", ", (text or "").strip()), max_length=400)
@@ -194,6 +206,11 @@ def person(text: str) -> Person:
     address = email(candidate.group(0))
     rest = text[: candidate.start()] + " " + text[candidate.end():]
     parts = [p.strip(" -–:") for p in re.split(r"[,;]|\s[-–]\s", rest) if p.strip(" -–:")]
+    if len(parts) == 1:
+        # « Marie Dupont cheffe du service déchets »: capitalised words, then the role in lower case
+        unseparated = NAME_THEN_ROLE.match(parts[0])
+        if unseparated:
+            parts = [unseparated.group(1), unseparated.group(2)]
     if len(parts) < 2:
         raise _error("error_person_parts")
     name, role = parts[0], ", ".join(parts[1:])

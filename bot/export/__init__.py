@@ -1,6 +1,12 @@
 """A draft as Markdown (Jinja2), Word (python-docx), PDF (fpdf2, DejaVu fonts) or JSON.
 
-    path = export_draft(draft, "docx", Path("out") / safe_filename(draft, "docx"), {"draft_id": 3})
+    meta = ExportMeta(draft_id=12, status="draft", updated=date.today())
+    name = safe_filename(draft.get("project.title"), 12, "docx")  # candidature-12-<titre>.docx
+    path = export_draft(draft, "docx", Path("out") / name, meta)
+    path = export_draft(draft, "pdf", Path("out"), meta)         # a folder: the safe name is used
+
+`meta` may also be a plain dict with the same keys (draft_id, status, updated); JSON is the bare
+`Draft.model_dump(mode="json")`, so `Draft.model_validate_json(path.read_text())` reads it back.
 """
 
 from __future__ import annotations
@@ -8,7 +14,12 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Literal
+import datetime as dt
+import os
+import tempfile
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
 
 from bot.candidature import Draft
 from bot.export.document import DocumentView, build
@@ -20,25 +31,63 @@ HERE = Path(__file__).resolve().parent
 FONTS = HERE / "fonts"
 
 
-def safe_filename(draft: Draft, fmt: str) -> str:
-    """A readable ASCII file name: `candidature-mieux-cibler-la-collecte.docx`."""
-    title = re.sub(r"<[^>]*>", " ", str(draft.get("project.title") or "brouillon"))
-    ascii_title = strip_accents(title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-") or "brouillon"
-    return f"candidature-{slug}.{fmt}"
+class ExportMeta(BaseModel):
+    """What the store knows about a draft and the exports show: its number, status and last update."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    draft_id: int | None = None
+    status: str | None = None  # draft, complete, submitted, changes_requested, approved
+    updated: dt.date | dt.datetime | str | None = None  # the « Brouillon — <date> » mark; today if None
 
 
-def export_draft(draft: Draft, fmt: str, path: Path, meta: dict | None = None) -> Path:
-    """Write `draft` to `path` in format `fmt`; returns the path written."""
-    path = Path(path)
-    if fmt == "json":
-        path.write_text(json.dumps(draft.model_dump(mode="json"), ensure_ascii=False, indent=2), encoding="utf-8")
-        return path
-    doc = build(draft, meta)
-    renderers = {"md": _markdown, "docx": _docx, "pdf": _pdf}
-    if fmt not in renderers:
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ß": "ss", "’": "-", "'": "-"})
+
+
+def safe_filename(title: Any, draft_id: Any = None, fmt: str | None = None) -> str:
+    """A readable ASCII file name: `candidature-12-suivi-des-depots-sauvages.docx`.
+
+    `safe_filename(title, draft_id, fmt)`; `title` may also be a `Draft` (its project title), and the
+    short form `safe_filename(draft, fmt)` (no number) is kept for existing callers.
+    """
+    if fmt is None and isinstance(draft_id, str) and draft_id in FORMATS:
+        draft_id, fmt = None, draft_id
+    if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    renderers[fmt](doc, path)
+    if isinstance(title, Draft):
+        title = title.get("project.title")
+    text = re.sub(r"<[^>]*>", " ", str(title or "")).translate(_LIGATURES)
+    ascii_title = strip_accents(text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    if len(slug) > 60:
+        slug = slug[:61].rsplit("-", 1)[0] if "-" in slug[:61] else slug[:60]
+    number = str(draft_id) if draft_id is not None and re.fullmatch(r"\d{1,12}", str(draft_id)) else ""
+    parts = ["candidature", number, slug or ("" if number else "brouillon")]
+    return "-".join(p for p in parts if p) + f".{fmt}"
+
+
+def export_draft(draft: Draft, fmt: Format, path: Path, meta: ExportMeta | dict | None = None) -> Path:
+    """Write `draft` in format `fmt` to `path` (a file, or a folder: then `safe_filename` names it).
+
+    The file is written whole or not at all (temporary file, then rename). Returns the path written.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    meta = meta if isinstance(meta, ExportMeta) else ExportMeta.model_validate(meta or {})
+    path = Path(path)
+    if path.is_dir():
+        path = path / safe_filename(draft, meta.draft_id, fmt)
+    handle, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=f".{fmt}", dir=path.parent)
+    os.close(handle)
+    tmp = Path(tmp_name)
+    try:
+        if fmt == "json":
+            tmp.write_text(json.dumps(draft.model_dump(mode="json"), ensure_ascii=False, indent=2), encoding="utf-8")
+        else:
+            {"md": _markdown, "docx": _docx, "pdf": _pdf}[fmt](build(draft, meta.model_dump()), tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 
