@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import os
 import socket
 from pathlib import Path
@@ -54,3 +55,29 @@ def retriever(index_dir):
     from bot.retrieval import Retriever
 
     return Retriever.load(Settings(CANDIBOT_INDEX_DIR=index_dir))
+
+
+@pytest.fixture(scope="session")
+def services(tmp_path_factory, index_dir):
+    """Real Services on one SQLite file for the dialog tests (users are unique per test)."""
+    from bot.config import Settings
+    from bot.services import Services
+
+    db = tmp_path_factory.mktemp("dialog") / "candibot.db"
+    return Services(Settings(CANDIBOT_DB=db, CANDIBOT_INDEX_DIR=index_dir))
+
+
+@pytest.fixture()
+def engine(services, tmp_path):
+    from bot.dialog import Engine
+
+    return Engine(services, out_dir=tmp_path / "out")
+
+
+_users = itertools.count()
+
+
+@pytest.fixture()
+def user(request):
+    """A user id never used before in this test session."""
+    return f"{request.module.__name__.rsplit('.', 1)[-1]}-{next(_users)}"

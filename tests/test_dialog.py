@@ -13,34 +13,7 @@ import pytest
 from bot.config import Settings
 from bot.dialog import Engine, Input
 from bot.services import Services
-
-
-@pytest.fixture(scope="session")
-def services(tmp_path_factory, index_dir):
-    db = tmp_path_factory.mktemp("dialog") / "candibot.db"
-    return Services(Settings(CANDIBOT_DB=db, CANDIBOT_INDEX_DIR=index_dir))
-
-
-@pytest.fixture()
-def engine(services, tmp_path):
-    return Engine(services, out_dir=tmp_path / "out")
-
-
-_counter = iter(range(10**6))
-
-
-@pytest.fixture()
-def user():
-    return f"user-{next(_counter)}"
-
-
-def texts(replies):
-    return "\n".join(r.text for r in replies)
-
-
-def press(engine, user, replies, value):
-    version = next(r.version for r in reversed(replies) if r.buttons)
-    return engine.handle(user, Input(kind="button", text=value, version=version))
+from tests.dialog_support import press, texts
 
 
 def test_start_shows_menu_with_five_buttons(engine, user):

@@ -14,40 +14,9 @@ from bot.config import Settings  # noqa: E402
 from bot.dialog import Engine, Input  # noqa: E402
 from bot.dialog import fields as F  # noqa: E402
 from bot.services import Services  # noqa: E402
+from tests.dialog_support import has_button, press, texts  # noqa: E402
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="session")
-def services(tmp_path_factory, index_dir):
-    db = tmp_path_factory.mktemp("form") / "candibot.db"
-    return Services(Settings(CANDIBOT_DB=db, CANDIBOT_INDEX_DIR=index_dir))
-
-
-@pytest.fixture()
-def engine(services, tmp_path):
-    return Engine(services, out_dir=tmp_path / "out")
-
-
-_counter = iter(range(10**6))
-
-
-@pytest.fixture()
-def user():
-    return f"form-{next(_counter)}"
-
-
-def texts(replies):
-    return "\n".join(r.text for r in replies)
-
-
-def press(engine, user, replies, value):
-    version = next(r.version for r in reversed(replies) if r.buttons)
-    return engine.handle(user, Input(kind="button", text=value, version=version))
-
-
-def has_button(replies, value):
-    return any(b.value == value for r in replies for b in r.buttons)
 
 
 INPUTS = {"n": 0}  # every input answer_current sends (typed answers and presses)
