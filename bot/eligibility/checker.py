@@ -55,6 +55,9 @@ class EligibilityChecker:
     def _applicant_not_interco(self, text: str) -> str | None:
         if self.rules.interco.find(self.rules.interco_negated.remove(text)):
             return None
+        declared = self.rules.self_declared.find(text)
+        if declared:
+            return declared
         for kind, phrases in self.rules.not_interco.items():
             if phrases.find(text):
                 return kind
@@ -128,7 +131,7 @@ class EligibilityChecker:
                 domains=domains,
                 reason_details=[
                     self._reason("public-cible", "reason_not_interco", kind=texts("eligibility")["kinds"][kind]),
-                    self._reason("faq-commune-seule", "reason_not_interco_advice"),
+                    self._reason("faq-commune-seule", f"reason_not_interco_advice_{kind}"),
                 ],
                 missing=[texts("eligibility")["missing"]["be_interco"]],
                 examples=examples,

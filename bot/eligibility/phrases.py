@@ -11,10 +11,23 @@ import yaml
 from bot.retrieval.normalize import normalize
 
 
+# Elided words a phrase may spell out or not: « bureau d'études » is normalised to « bureau etudes »,
+# « bureau d etudes » (typed without the apostrophe) keeps its « d ».
+ELIDED = {"d", "l", "j", "m", "n", "s", "t", "c", "qu"}
+
+
 def _pattern(phrase: str) -> str:
     wildcard = phrase.strip().endswith("*")
     words = normalize(phrase.rstrip("*")).split()
-    body = r"\s+".join(re.escape(w) for w in words)
+    parts: list[str] = []
+    pending = ""
+    for index, word in enumerate(words):
+        if word in ELIDED and 0 < index < len(words) - 1:
+            pending = rf"(?:{re.escape(word)}\s+)?"
+            continue
+        parts.append(pending + re.escape(word))
+        pending = ""
+    body = r"\s+".join(parts)
     return rf"\b{body}\w*" if wildcard else rf"\b{body}\b"
 
 
@@ -38,6 +51,28 @@ class Phrases:
         return self._regex.sub(" ", normalized_text) if self._regex else normalized_text
 
 
+class SelfDeclared:
+    """Finds an applicant who says what they are: a noun at the start of the text or after an
+    introduction (« en tant que », « je suis »), determiners skipped. Returns the noun's kind."""
+
+    def __init__(self, intros: list[str], determiners: list[str], nouns: dict[str, list[str]]):
+        intro = "|".join(_pattern(i)[2:] for i in intros if normalize(i))
+        skip = "|".join(re.escape(normalize(d)) for d in determiners if normalize(d))
+        self._regexes = {
+            kind: re.compile(
+                rf"(?:^|\b(?:{intro})\s+)(?:(?:{skip})\s+)*(?:{'|'.join(_pattern(n)[2:] for n in words)})"
+            )
+            for kind, words in nouns.items()
+            if words
+        }
+
+    def find(self, normalized_text: str) -> str | None:
+        for kind, regex in self._regexes.items():
+            if regex.search(normalized_text):
+                return kind
+        return None
+
+
 @dataclass
 class Domain:
     name: str
@@ -54,6 +89,7 @@ class Rules:
     interco: Phrases
     interco_negated: Phrases
     not_interco: dict[str, Phrases]
+    self_declared: SelfDeclared
     data_centric: Phrases
     early_stage: Phrases
     data_words: Phrases
@@ -90,6 +126,7 @@ def load_rules(knowledge_dir: Path) -> Rules:
         interco=Phrases(rules["interco"]),
         interco_negated=Phrases(rules["interco_negated"]),
         not_interco={kind: Phrases(phrases) for kind, phrases in rules["not_interco"].items()},
+        self_declared=SelfDeclared(rules["self_intro"], rules["self_determiners"], rules["self_nouns"]),
         data_centric=Phrases(rules["data_centric"]),
         early_stage=Phrases(rules["early_stage"]),
         data_words=Phrases(rules["data_words"]),
