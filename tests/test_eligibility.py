@@ -320,3 +320,49 @@ def test_a_doubtful_applicant_is_judged_and_asked_to_be_an_intercommunalite(chec
     verdict = checker.check("Notre syndicat de traitement veut détecter les dépôts sauvages de déchets")
     assert verdict.verdict == "eligible"
     assert "intercommunalit" in verdict.missing[0]
+
+
+# -- applicants who say what they are; an interco named only as a client or a target ----------------
+
+@pytest.mark.parametrize("idea,kind", [
+    ("En tant que mairie, on voudrait analyser le remplissage des poubelles.", "commune"),
+    ("Commune de 1500 habitants : on veut suivre la consommation d'eau de nos batiments", "commune"),
+    ("jsuis etudiant en master, mon projet c'est la frequentation des pistes cyclables", "particulier"),
+    ("Hôpital local : on veut anticiper l'affluence aux urgences", "organisme"),
+    ("Startup : on a un algo pour optimiser la collecte des dechets", "entreprise"),
+    ("Nous sommes une entreprise qui vend des capteurs de qualité de l'air aux intercommunalités.", "entreprise"),
+    ("je suis consultante data, je voudrais proposer un outil de suivi des bus pour les agglos", "entreprise"),
+    ("notre bureau d etudes voudrait accompagner une interco sur ses tournées de collecte", "entreprise"),
+    ("ma ville (on n'est pas l'interco) voudrait piloter l'éclairage public", "commune"),
+    ("Asso de cyclistes : on veut compter les vélos sur les voies vertes", "association"),
+])
+def test_self_declared_applicants_and_intercos_named_as_clients(checker, idea, kind):
+    verdict = checker.check(idea)
+    assert verdict.verdict == "not_eligible", (idea, verdict.verdict, verdict.reasons)
+    assert checker._applicant_not_interco(normalize(idea)) == kind
+    assert [r.rule_id for r in verdict.reason_details] == ["public-cible", "faq-commune-seule"]
+    assert verdict.reasons[1].startswith("Conseil")
+
+
+@pytest.mark.parametrize("idea", [
+    "notre commune, avec la communauté de communes, veut détecter les dépôts sauvages",
+    "Nous sommes une communauté de communes, nous voulons suivre la qualité de l'air près des écoles",
+    "Je suis chargée de mission à l'agglo, on veut mieux cibler les aides au logement",
+    "Entreprises du territoire : l'agglo veut suivre la vacance des locaux commerciaux",
+    "La CC veut aider les associations locales à mieux cibler l'aide alimentaire",
+])
+def test_an_interco_in_the_applicant_role_wins(checker, idea):
+    verdict = checker.check(idea)
+    assert verdict.verdict == "eligible", (idea, verdict.verdict, verdict.reasons)
+    assert not any("intercommunalit" in m for m in verdict.missing)
+
+
+@pytest.mark.parametrize("idea,verdict_name", [
+    ("l'agglo veut publier ses donnees sur data.gouv", "not_priority"),
+    ("on veut nommer un administrateur de données dans notre interco", "not_priority"),
+    ("la metropole souhaite harmoniser les données entre ses services", "not_priority"),
+    ("on veut recruter un data analyst", "to_clarify"),
+    ("compter les passages sur les pistes cyclables pour planifier notre schéma directeur cyclable", "eligible"),
+])
+def test_data_centric_edges(checker, idea, verdict_name):
+    assert checker.check(idea).verdict == verdict_name
