@@ -65,3 +65,28 @@ def test_index_build_rebuilds_and_reports(tmp_path, retriever):
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "index" / "manifest.json").exists()
     assert "Index construit" in done.stdout
+
+
+def test_check_batch_json_follows_the_contract_one_line_per_idea(retriever, index_dir):
+    ideas = [
+        "Notre communauté de communes veut détecter les dépôts sauvages grâce aux signalements.",
+        "",
+        "🙂",
+        "Monter le portail open data de l'agglo",
+        "Notre mairie veut suivre la fréquentation de la piscine",
+        "y" * 10_000,
+    ]
+    done = run_cli(["check", "--json"], index_dir, stdin="\n".join(ideas) + "\n")
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["idea"] for r in rows] == ideas
+    for row in rows:
+        assert list(row) == ["idea", "verdict", "domains", "reasons", "missing", "examples"]
+    assert [r["verdict"] for r in rows] == ["eligible", "to_clarify", "to_clarify", "not_priority", "not_eligible", "to_clarify"]
+    assert "déchets" in rows[0]["domains"] and len(rows[0]["examples"]) == 3
+
+
+def test_check_one_shot_prints_a_french_verdict(retriever, index_dir):
+    done = run_cli(["check", "Notre interco veut optimiser la collecte des déchets"], index_dir)
+    assert done.returncode == 0, done.stderr
+    assert "éligible" in done.stdout and "Projets proches" in done.stdout

@@ -43,6 +43,21 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _one_or_batch(argument: str | None, as_json: bool, result, to_json, to_text) -> None:
+    """Handle `argument`, or each stdin line when there is none (then one output line per line)."""
+
+    def handle(text: str) -> str:
+        value = result(text)
+        if as_json:
+            return json.dumps(to_json(value), ensure_ascii=False)
+        return to_text(value) if argument is not None else _one_line(to_text(value))
+
+    if argument is not None:
+        click.echo(handle(argument))
+    else:
+        _batch(sys.stdin, handle)
+
+
 @click.group(help="Candibot : l’assistant des candidatures au programme « Mobiliser la data au service du territoire ».")
 @click.version_option(package_name="candibot")
 def main() -> None:
@@ -54,17 +69,7 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Une réponse JSON par ligne.")
 def ask(question: str | None, as_json: bool) -> None:
     answerer = _services().answerer
-
-    def handle(text: str) -> str:
-        answer = answerer.answer(text)
-        if as_json:
-            return json.dumps(answer.model_dump(), ensure_ascii=False)
-        return answer.answer if question is not None else _one_line(answer.answer)
-
-    if question is not None:
-        click.echo(handle(question))
-    else:
-        _batch(sys.stdin, handle)
+    _one_or_batch(question, as_json, answerer.answer, lambda a: a.model_dump(), lambda a: a.answer)
 
 
 @main.command(help="Dit si une idée de projet est éligible (ou une idée par ligne sur l’entrée standard).")
@@ -74,17 +79,7 @@ def check(idea: str | None, as_json: bool) -> None:
     from bot.eligibility import render_fr
 
     checker = _services().checker
-
-    def handle(text: str) -> str:
-        verdict = checker.check(text)
-        if as_json:
-            return json.dumps(verdict.to_json_dict(), ensure_ascii=False)
-        return render_fr(verdict) if idea is not None else _one_line(render_fr(verdict))
-
-    if idea is not None:
-        click.echo(handle(idea))
-    else:
-        _batch(sys.stdin, handle)
+    _one_or_batch(idea, as_json, checker.check, lambda v: v.to_json_dict(), render_fr)
 
 
 @main.group(help="Index de recherche de la base de connaissances.")
