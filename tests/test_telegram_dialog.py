@@ -16,9 +16,7 @@ import time
 import pytest
 
 from bot.config import Settings
-from bot.dialog import Engine
 from bot.prompts import say
-from bot.services import Services
 from bot.telegram import build_application, engine_user, running
 from bot.telegram.callbacks import decode
 from tests.telegram_standin import StandIn
@@ -27,17 +25,6 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")]
 
 TOKEN = "654321:REAL-engine-token"
-
-
-@pytest.fixture(scope="module")
-def services(tmp_path_factory, index_dir):
-    db = tmp_path_factory.mktemp("telegram") / "candibot.db"
-    return Services(Settings(CANDIBOT_DB=db, CANDIBOT_INDEX_DIR=index_dir))
-
-
-@pytest.fixture()
-def engine(services, tmp_path):
-    return Engine(services, out_dir=tmp_path / "out")
 
 
 @pytest.fixture()

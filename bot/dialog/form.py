@@ -287,10 +287,17 @@ def act_form(turn: Turn, arg: str) -> None:
 
 
 # -- /passer, /retour, /modifier --------------------------------------------------------------
+def _outside_form(turn: Turn, message: str) -> bool:
+    """Outside the form, say `message` and ask the current step again; True when so."""
+    if turn.step in FORM_STEPS:
+        return False
+    turn.say(message)
+    turn.engine.prompt(turn)
+    return True
+
+
 def skip(turn: Turn) -> None:
-    if turn.step not in FORM_STEPS:
-        turn.say("nothing_to_skip")
-        turn.engine.prompt(turn)
+    if _outside_form(turn, "nothing_to_skip"):
         return
     field = current_field(turn)
     if turn.step == "eligibility":  # the description is written: go on
@@ -311,9 +318,7 @@ def skip(turn: Turn) -> None:
 
 
 def back(turn: Turn) -> None:
-    if turn.step not in FORM_STEPS:
-        turn.say("nothing_to_go_back")
-        turn.engine.prompt(turn)
+    if _outside_form(turn, "nothing_to_go_back"):
         return
     field = current_field(turn)
     index = F.index(field)
