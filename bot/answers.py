@@ -79,7 +79,7 @@ class Answerer:
             return Answer(question=question, answer=say("answers", "empty_question"), abstained=True)
         hits = self.retriever.search(text, k=3)
         if not hits or not self.confident(hits[0]):
-            return self.abstention(question, hits)
+            return self.abstention(question)
         best = hits[0]
         return Answer(
             question=question,
@@ -88,7 +88,7 @@ class Answerer:
             sources=[self._source(best)],
         )
 
-    def abstention(self, question: str, hits: list[Hit] | None = None) -> Answer:
+    def abstention(self, question: str) -> Answer:
         message = f"{say('answers', 'abstain')}\n\n{say('answers', 'abstain_offer')}"
         return Answer(question=question, answer=message, abstained=True, sources=[])
 

@@ -57,7 +57,8 @@ class Retriever:
         self.embedder = embedder
         self.glossary = glossary
         self.fusion = fusion or Fusion()
-        self._doc_entry = np.array([self._position(d.entry_id) for d in index.documents])
+        position = {e.id: i for i, e in enumerate(entries)}
+        self._doc_entry = np.array([position[d.entry_id] for d in index.documents])
         self._vocab = [t for t in index.lexical.vocab_dict if t]
         self._vocab_set = set(self._vocab)
         self._entry_vocab: list[set[str]] = [set() for _ in entries]
@@ -68,9 +69,6 @@ class Retriever:
         n = len(index.documents)
         self._idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in document_frequency.items()}
         self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
-
-    def _position(self, entry_id: str) -> int:
-        return next(i for i, e in enumerate(self.entries) if e.id == entry_id)
 
     @classmethod
     def load(cls, settings: Settings, embedder: Embedder | None = None, progress=None) -> "Retriever":
