@@ -8,6 +8,7 @@ confident enough, the answer abstains and says what the assistant can do.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from pydantic import BaseModel, Field
 
@@ -22,6 +23,8 @@ MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or tw
 ABSTAIN_BELOW = 0.2  # fused score of the best entry
 MIN_COVERAGE = 0.3  # share of the question's words (idf-weighted) found in that entry...
 SURE_ABOVE = 0.5  # ...unless the fused score alone is this high (long questions with many other words)
+FOCUS_TOKENS = 3  # content words the question's focus (its last clauses) must hold
+_CLAUSE_END = re.compile(r"(?<=[.!?;:,])\s+|\n+")
 
 
 class Source(BaseModel):
@@ -77,16 +80,37 @@ class Answerer:
         text = question.strip()[:MAX_QUESTION_CHARS]
         if not text:
             return Answer(question=question, answer=say("answers", "empty_question"), abstained=True)
-        hits = self.retriever.search(text, k=3)
-        if not hits or not self.confident(hits[0]):
+        best = self._best_hit(text)
+        if best is None:
             return self.abstention(question)
-        best = hits[0]
         return Answer(
             question=question,
             answer=self.compose(best.entry),
             abstained=False,
             sources=[self._source(best)],
         )
+
+    def _best_hit(self, text: str) -> Hit | None:
+        """The confident best entry for the question at the end of the text (its focus), else for the
+        whole text, else None: context words of a long message must not outweigh its question."""
+        for query in dict.fromkeys((self.focus(text), text)):
+            hits = self.retriever.search(query, k=1)
+            if hits and self.confident(hits[0]):
+                return hits[0]
+        return None
+
+    def focus(self, text: str) -> str:
+        """The question at the end of a long message: its last clauses holding a few content words.
+
+        « Bonjour, je suis DGS d'une agglo, on a des données énergie, combien ça coûte d'y
+        participer ? » has most of its words in the context; its question is the last clause.
+        """
+        clauses = [c for c in _CLAUSE_END.split(text.strip()) if c.strip()]
+        for start in range(len(clauses) - 1, -1, -1):
+            tail = " ".join(clauses[start:])
+            if len(self.retriever.query_tokens(tail)) >= FOCUS_TOKENS:
+                return tail
+        return text
 
     def abstention(self, question: str) -> Answer:
         message = f"{say('answers', 'abstain')}\n\n{say('answers', 'abstain_offer')}"

@@ -66,6 +66,22 @@ def test_bad_input_gets_a_french_answer_or_an_abstention(answerer, text):
     assert answer.abstained or answer.sources
 
 
+def test_a_long_message_is_answered_from_the_question_at_its_end(answerer):
+    message = (
+        "Bonjour, je suis chargée de mission à la communauté de communes, nous avons beaucoup de "
+        "données sur les bâtiments publics et les consommations d'énergie, mon DGS m'a parlé de votre "
+        "programme, du coup je me demandais, combien ça nous coûterait d'y participer ?"
+    )
+    assert answerer.focus(message) == "combien ça nous coûterait d'y participer ?"
+    answer = answerer.answer(message)
+    assert not answer.abstained and answer.sources[0].id == "gratuite"
+
+
+def test_a_short_question_is_its_own_focus(answerer):
+    assert answerer.focus("C'est gratuit ?") == "C'est gratuit ?"
+    assert answerer.focus("") == ""
+
+
 def test_illustrative_examples_are_marked_as_such(answerer, retriever):
     illustrative = [e for e in retriever.entries if e.illustrative]
     answer = answerer.compose(illustrative[0])

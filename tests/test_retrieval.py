@@ -10,7 +10,8 @@ import pytest
 from bot.config import Settings
 from bot.retrieval import Retriever
 from bot.retrieval.index import is_stale, read_manifest
-from bot.retrieval.normalize import Glossary, lemmas, normalize
+from bot.knowledge import load_glossary
+from bot.retrieval.normalize import Glossary, lemma, lemmas, normalize, stopwords, words
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +29,23 @@ def test_lemmas_map_glossary_phrases_to_one_canonical_token():
     assert lemmas("une interco", glossary) == ["intercommunalite"]
     # the same words without the glossary stay apart
     assert lemmas("Les communautés de communes") == ["communaute", "commune"]
+
+
+def test_no_glossary_term_swallows_a_function_word():
+    """A term whose words are all function words once elisions are cut (« jusqu'au » → « au ») would
+    turn every « au » of every question into a synonym."""
+    for group in load_glossary(ROOT / "knowledge"):
+        for term in group:
+            key = [lemma(w) for w in words(term)]
+            assert key and not set(key) <= stopwords(), f"glossary term {term!r} is only function words"
+
+
+def test_english_words_and_sms_spellings_reach_the_french_terms():
+    glossary = Glossary(load_glossary(ROOT / "knowledge"))
+    assert lemmas("le programme est free ?", glossary) == lemmas("le programme est gratuit ?", glossary)
+    assert lemmas("c'est qui le trainer", glossary) == ["formateur"]
+    assert "en_ligne" in lemmas("la formation est online ?", glossary)
+    assert lemmas("c koi ce truc", glossary) == []
 
 
 @pytest.mark.parametrize(
