@@ -23,6 +23,7 @@ MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or tw
 ABSTAIN_BELOW = 0.2  # fused score of the best entry
 MIN_COVERAGE = 0.3  # share of the question's words (idf-weighted) found in that entry...
 SURE_ABOVE = 0.5  # ...unless the fused score alone is this high (long questions with many other words)
+ILLUSTRATIVE_WEIGHT = 0.9  # score factor of our own illustrative examples (tuned on the dev set)
 FOCUS_TOKENS = 3  # content words the question's focus (its last clauses) must hold
 _CLAUSE_END = re.compile(r"(?<=[.!?;:,])\s+|\n+")
 
@@ -94,10 +95,17 @@ class Answerer:
         """The confident best entry for the question at the end of the text (its focus), else for the
         whole text, else None: context words of a long message must not outweigh its question."""
         for query in dict.fromkeys((self.focus(text), text)):
-            hits = self.retriever.search(query, k=1)
-            if hits and self.confident(hits[0]):
-                return hits[0]
+            hits = self.retriever.search(query, k=5)
+            if not hits:
+                continue
+            best = max(hits, key=self._weighted)
+            if self.confident(best):
+                return best
         return None
+
+    def _weighted(self, hit: Hit) -> float:
+        """Programme entries before our own illustrative examples, unless an example matches far better."""
+        return hit.score * (ILLUSTRATIVE_WEIGHT if hit.entry.illustrative else 1.0)
 
     def focus(self, text: str) -> str:
         """The question at the end of a long message: its last clauses holding a few content words.

@@ -77,6 +77,13 @@ def test_a_long_message_is_answered_from_the_question_at_its_end(answerer):
     assert not answer.abstained and answer.sources[0].id == "gratuite"
 
 
+def test_a_programme_entry_is_preferred_to_an_illustrative_example_of_near_equal_score(answerer, retriever):
+    question = "la gestion des dechets est un domaine ok ?"
+    hits = retriever.search(question, k=2)
+    assert hits[0].entry.illustrative and not hits[1].entry.illustrative  # raw scores: the example first
+    assert answerer.answer(question).sources[0].id == hits[1].entry.id
+
+
 def test_a_short_question_is_its_own_focus(answerer):
     assert answerer.focus("C'est gratuit ?") == "C'est gratuit ?"
     assert answerer.focus("") == ""
