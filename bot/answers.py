@@ -46,6 +46,12 @@ def decide(score: float, coverage: float, threshold: float, min_coverage: float,
     return score >= sure_above or (score >= threshold and coverage >= min_coverage)
 
 
+def preference(hit: Hit) -> float:
+    """Rank for answering: programme entries before our own illustrative examples, unless an example
+    matches far better."""
+    return hit.score * (ILLUSTRATIVE_WEIGHT if hit.entry.illustrative else 1.0)
+
+
 def french_date(day: dt.date) -> str:
     months = texts("answers")["months"]
     return f"{day.day}{'er' if day.day == 1 else ''} {months[day.month - 1]} {day.year}"
@@ -93,19 +99,18 @@ class Answerer:
 
     def _best_hit(self, text: str) -> Hit | None:
         """The confident best entry for the question at the end of the text (its focus), else for the
-        whole text, else None: context words of a long message must not outweigh its question."""
+        whole text, else None: context words of a long message must not outweigh its question. A best
+        match among the off-topic questions (météo, impôts…) means None."""
         for query in dict.fromkeys((self.focus(text), text)):
             hits = self.retriever.search(query, k=5)
             if not hits:
                 continue
-            best = max(hits, key=self._weighted)
+            best = max(hits, key=preference)
+            if best.entry.off_topic:
+                return None
             if self.confident(best):
                 return best
         return None
-
-    def _weighted(self, hit: Hit) -> float:
-        """Programme entries before our own illustrative examples, unless an example matches far better."""
-        return hit.score * (ILLUSTRATIVE_WEIGHT if hit.entry.illustrative else 1.0)
 
     def focus(self, text: str) -> str:
         """The question at the end of a long message: its last clauses holding a few content words.

@@ -17,6 +17,8 @@ An entry file looks like::
 
 `source: programme` entries state facts of the programme: their `excerpt` must be a verbatim
 quote of `knowledge/sources/programme.txt` (distant passages joined by « […] »). `source: illustratif` entries are our own examples.
+`kind: hors_sujet` entries (`source: aucune`) gather questions unrelated to the programme (weather,
+taxes, code…): when one of them is the best match, the assistant abstains; their text is never shown.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)
-Kind = Literal["rule", "example", "faq"]
-Source = Literal["programme", "illustratif"]
+Kind = Literal["rule", "example", "faq", "hors_sujet"]
+Source = Literal["programme", "illustratif", "aucune"]
 EXCERPT_GAP = "[…]"  # joins passages of the source that are far apart in one excerpt
 
 
@@ -61,6 +63,11 @@ class Entry(BaseModel):
     def illustrative(self) -> bool:
         return self.source == "illustratif"
 
+    @property
+    def off_topic(self) -> bool:
+        """A group of questions unrelated to the programme: matching it means « abstain »."""
+        return self.kind == "hors_sujet"
+
     @field_validator("questions")
     @classmethod
     def _questions_not_blank(cls, value: list[str]) -> list[str]:
@@ -74,6 +81,8 @@ class Entry(BaseModel):
             raise ValueError(f"{self.id}: an entry of the programme needs its verbatim excerpt")
         if self.source == "illustratif" and self.kind != "example":
             raise ValueError(f"{self.id}: only example projects may be illustrative")
+        if (self.kind == "hors_sujet") != (self.source == "aucune"):
+            raise ValueError(f"{self.id}: off-topic entries (kind hors_sujet) and only they have source aucune")
         return self
 
 

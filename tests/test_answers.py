@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from bot.answers import Answerer
+from bot.answers import Answerer, preference
 from bot.config import Settings
+from bot.retrieval import Hit
 
 
 @pytest.fixture()
@@ -77,11 +78,17 @@ def test_a_long_message_is_answered_from_the_question_at_its_end(answerer):
     assert not answer.abstained and answer.sources[0].id == "gratuite"
 
 
-def test_a_programme_entry_is_preferred_to_an_illustrative_example_of_near_equal_score(answerer, retriever):
-    question = "la gestion des dechets est un domaine ok ?"
-    hits = retriever.search(question, k=2)
-    assert hits[0].entry.illustrative and not hits[1].entry.illustrative  # raw scores: the example first
-    assert answerer.answer(question).sources[0].id == hits[1].entry.id
+def test_a_programme_entry_is_preferred_to_an_illustrative_example_of_near_equal_score(retriever):
+    example = retriever.by_id["illustratif-inclusion-numerique"]
+    rule = retriever.by_id["domaines"]
+    assert max([Hit(example, 0.50, 0, 0, 1), Hit(rule, 0.47, 0, 0, 1)], key=preference).entry is rule
+    assert max([Hit(example, 0.60, 0, 0, 1), Hit(rule, 0.47, 0, 0, 1)], key=preference).entry is example
+
+
+def test_a_question_like_the_off_topic_ones_is_abstained_on(answerer):
+    answer = answerer.answer("Comment déclarer mes revenus en ligne ?")
+    assert answer.abstained and answer.sources == []
+    assert not answerer.answer("La formation starter est-elle en ligne ?").abstained
 
 
 def test_a_short_question_is_its_own_focus(answerer):

@@ -53,6 +53,13 @@ def test_illustrative_examples_are_many_varied_and_marked():
     assert ILLUSTRATIVE_DOMAINS <= {d for e in illustrative for d in e.domains}
 
 
+def test_off_topic_groups_cover_many_subjects_and_state_no_programme_fact():
+    off_topic = [e for e in ENTRIES if e.off_topic]
+    assert len(off_topic) >= 12
+    assert all(e.source == "aucune" and not e.excerpt and not e.domains and not e.deadline for e in off_topic)
+    assert all(e.id.startswith("hors-sujet-") and e.path.startswith("entries/hors-sujet/") for e in off_topic)
+
+
 def test_deadline_is_the_one_of_the_source():
     dated = [e for e in ENTRIES if e.deadline]
     assert [(e.id, e.deadline.isoformat()) for e in dated] == [("date-limite", "2024-02-28")]
@@ -82,6 +89,8 @@ Le programme est gratuit.
         (GOOD.replace("kind: rule", "kind: rumeur"), "kind"),
         (GOOD.replace('questions: ["Est-ce gratuit ?", "c payant ?", "combien ca coute"]', 'questions: ["Est-ce gratuit ?"]'), "questions"),
         (GOOD.replace("source: programme", "source: illustratif"), "illustrative"),
+        (GOOD.replace("kind: rule", "kind: hors_sujet"), "off-topic with a programme source"),
+        (GOOD.replace("source: programme", "source: aucune"), "no source for a rule"),
         (GOOD.replace("id: essai", "id: Essai Libre"), "id"),
         (GOOD.replace("---\nid", "id", 1), "front matter"),
         (GOOD.replace('questions: ["Est-ce', 'questions: [Est-ce ?'), "YAML"),
