@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from bot.config import Settings
+from bot.details import DetailCheck
 from bot.knowledge import Entry
 from bot.prompts import say, texts
 from bot.retrieval import Hit, Retriever
@@ -77,6 +79,7 @@ class Answerer:
         self.threshold = threshold
         self.min_coverage = min_coverage
         self.sure_above = sure_above
+        self.details = DetailCheck.load(Path(settings.knowledge_dir))
 
     def confident(self, hit: Hit) -> bool:
         """Whether `hit` is a good enough match to be given as the answer."""
@@ -90,12 +93,12 @@ class Answerer:
         best = self._best_hit(text)
         if best is None:
             return self.abstention(question)
-        return Answer(
-            question=question,
-            answer=self.compose(best.entry),
-            abstained=False,
-            sources=[self._source(best)],
-        )
+        composed = self.compose(best.entry)
+        detail = self.details.missing(text, composed)
+        if detail:  # the question asks for a date, a contact… that the entry does not give
+            said = say("answers", "detail_missing", detail=detail)
+            return Answer(question=question, answer=f"{said}\n\n{composed}", abstained=True, sources=[self._source(best)])
+        return Answer(question=question, answer=composed, abstained=False, sources=[self._source(best)])
 
     def _best_hit(self, text: str) -> Hit | None:
         """The confident best entry for the question at the end of the text (its focus), else for the

@@ -100,3 +100,26 @@ def test_illustrative_examples_are_marked_as_such(answerer, retriever):
     illustrative = [e for e in retriever.entries if e.illustrative]
     answer = answerer.compose(illustrative[0])
     assert "illustratif" in answer
+
+
+@pytest.mark.parametrize(
+    "question, detail",
+    [
+        ("À quelle date commence la formation starter ?", "de date"),
+        ("Comment contacter le formateur ?", "de moyen de contact"),
+        ("Où aura lieu la restitution collective ?", "de lieu"),
+        ("La formation starter dure combien d'heures par semaine ?", "de volume"),
+    ],
+)
+def test_a_precise_detail_the_source_does_not_give_is_said_missing_with_the_closest_entry(answerer, question, detail):
+    answer = answerer.answer(question)
+    assert answer.abstained
+    assert answer.answer.startswith(f"La présentation du programme ne précise pas {detail}")
+    closest = answer.sources[0]
+    assert f"« {closest.title} »" in answer.answer  # what the source says that comes closest, named
+
+
+def test_a_detail_the_entry_holds_is_answered(answerer):
+    answer = answerer.answer("Quelle est la date limite pour candidater ?")
+    assert not answer.abstained and answer.sources[0].id == "date-limite"
+    assert "ne précise pas" not in answer.answer

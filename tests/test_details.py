@@ -1,0 +1,52 @@
+"""The check for precise details (dates, contacts, amounts…) a question asks for and an entry lacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.details import Detail, DetailCheck
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def check():
+    return DetailCheck.load(ROOT / "knowledge")
+
+
+@pytest.mark.parametrize(
+    "question, text, missing",
+    [
+        ("Quand commence la formation ?", "Une formation en ligne.", True),
+        ("Quand commence la formation ?", "Elle commence le 3 mars 2025.", False),
+        ("Quel est le mail de contact ?", "Voir le site du programme.", True),
+        ("Quelle est l'adresse e-mail ?", "Écrivez à equipe@example.org.", False),
+        ("Le programme rembourse-t-il les frais ?", "Le programme est gratuit.", True),
+        ("Combien de pages pour le dossier ?", "Décrire le projet.", True),
+        ("Combien de pages pour le dossier ?", "Deux pages au plus.", False),
+        ("C'est gratuit ?", "Le programme est gratuit.", False),
+        ("", "", False),
+    ],
+)
+def test_missing_details_are_told_apart_from_held_ones(check, question, text, missing):
+    assert (check.missing(question, text) is not None) == missing
+
+
+def test_phrases_match_whatever_the_accents_elisions_and_case():
+    check = DetailCheck([Detail("d'heures", ("combien d'heures",), (r"\d+ ?h",))])
+    assert check.missing("COMBIEN D’HEURES ça dure ?", "rien") == "d'heures"
+    assert check.missing("combien d heures ca dure", "10 h") is None
+
+
+def test_every_detail_of_the_knowledge_base_is_well_formed():
+    import re
+
+    import yaml
+
+    data = yaml.safe_load((ROOT / "knowledge" / "details.yaml").read_text(encoding="utf-8"))
+    for item in data["details"]:
+        assert set(item) == {"label", "asks", "holds"} and item["asks"] and item["holds"]
+        for pattern in item["holds"]:
+            re.compile(pattern)
