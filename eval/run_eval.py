@@ -1,14 +1,16 @@
 """`make eval`: score the question answering and the eligibility checker, with their baselines, in one run.
 
-Question answering, on eval/questions_dev.yaml (tuning) and eval/questions_test.yaml (held out), for
-three retrievers: lexical only (BM25), dense only (embeddings), fused. Each retriever gets its own
-abstention threshold, calibrated on the dev set only. Eligibility, on eval/ideas_dev.yaml and
+Question answering, on eval/questions_dev.yaml (tuning), eval/questions_test.yaml and
+eval/questions_holdout.yaml (held out), for three baseline retrievers (lexical only, dense only,
+fused score; each with its own abstention threshold calibrated on the dev set) and for candibot's
+`Answerer` as it runs. Metrics follow the targets: answer accuracy on in-scope questions,
+abstention on unrelated ones (and, apart, on near-scope ones the source does not answer). Eligibility, on eval/ideas_dev.yaml and
 eval/ideas_test.yaml: the rule-based checker against a retrieval-only baseline (label of the nearest
 dev idea by embedding; leave-one-out on the dev set).
 
     python eval/run_eval.py                 # print the tables
     python eval/run_eval.py --write docs/evaluation-results.md
-    python eval/run_eval.py --tune          # grid-search the fusion on the dev set
+    python eval/run_eval.py --tune          # grid-search fusion and thresholds on the dev set
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from bot.config import Settings, offline_environment  # noqa: E402
 from bot.retrieval.normalize import normalize  # noqa: E402
 from bot.retrieval.retriever import Retriever  # noqa: E402
 
-MODES = ("lexical", "dense", "fused")
 VERDICTS = ("eligible", "to_clarify", "not_priority", "not_eligible")
 
 
@@ -92,88 +93,140 @@ def facts_ok(item: dict, answer_text: str) -> bool:
     return all(normalize(str(f)) in text for f in item.get("facts", []))
 
 
-def qa_metrics(retriever, rule, items, rows, answerer) -> dict:
-    threshold, min_coverage, sure = rule
-    in_scope = [(i, r) for i, r in zip(items, rows) if i["expected"]]
-    oos = [(i, r) for i, r in zip(items, rows) if not i["expected"]]
-    hit1 = sum(bool(r.ids) and r.ids[0] in i["expected"] for i, r in in_scope) / max(len(in_scope), 1)
-    hit3 = sum(bool(set(r.ids[:3]) & set(i["expected"])) for i, r in in_scope) / max(len(in_scope), 1)
-    accurate = 0
-    for item, row in zip(items, rows):
-        ok = answers_right(item, row, threshold, min_coverage, sure)
-        if ok and item["expected"]:
-            ok = facts_ok(item, answerer.compose(retriever.by_id[row.ids[0]]))
-        accurate += ok
-    abstains = [not decide(r.score, r.coverage, threshold, min_coverage, sure) for r in rows]
-    abstained = [i for i, a in zip(items, abstains) if a]
-    precision = sum(not i["expected"] for i in abstained) / len(abstained) if abstained else 1.0
-    recall = sum(a for i, a in zip(items, abstains) if not i["expected"]) / max(len(oos), 1)
+class Outcome:
+    """What one question got: ranked ids, the entry answered (None: abstained), its text, time."""
+
+    def __init__(self, ids, answered, text, ms):
+        self.ids, self.answered, self.text, self.ms = ids, answered, text, ms
+
+
+def rule_outcomes(retriever, answerer, rows: list[Row], rule) -> list[Outcome]:
+    """A baseline's outcomes: its best entry, answered when it passes `rule` (threshold, coverage, sure)."""
+    out = []
+    for row in rows:
+        answered = row.ids[0] if row.ids and decide(row.score, row.coverage, *rule) else None
+        text = answerer.compose(retriever.by_id[answered]) if answered else None
+        out.append(Outcome(row.ids, answered, text, row.ms))
+    return out
+
+
+def answerer_outcomes(retriever, answerer, items: list[dict]) -> list[Outcome]:
+    """Candibot's outcomes: the real `Answerer.answer`, timed end to end."""
+    out = []
+    for item in items:
+        start = time.perf_counter()
+        answer = answerer.answer(item["q"])
+        ms = (time.perf_counter() - start) * 1000
+        ids = [h.entry.id for h in retriever.search(item["q"], k=3)]
+        answered = None if answer.abstained else answer.sources[0].id
+        out.append(Outcome(ids, answered, None if answer.abstained else answer.answer, ms))
+    return out
+
+
+def right(item: dict, outcome: Outcome) -> bool:
+    """Abstained on an out-of-scope question; answered an in-scope one with the expected entry and facts."""
+    if not item["expected"]:
+        return outcome.answered is None
+    return outcome.answered in item["expected"] and facts_ok(item, outcome.text)
+
+
+def share(flags) -> float:
+    flags = list(flags)
+    return sum(flags) / len(flags) if flags else float("nan")
+
+
+def qa_metrics(items: list[dict], outcomes: list[Outcome]) -> dict:
+    """The issue's targets: answer accuracy on in-scope questions, abstention on unrelated ones."""
+    pairs = list(zip(items, outcomes))
+    in_scope = [(i, o) for i, o in pairs if i["expected"]]
+    abstained = [i for i, o in pairs if o.answered is None]
     return {
-        "hit@1": hit1,
-        "hit@3": hit3,
-        "answer accuracy": accurate / len(items),
-        "abstention precision": precision,
-        "abstention recall": recall,
-        "median ms": statistics.median(r.ms for r in rows),
-        "threshold": threshold,
-        "min coverage": min_coverage,
-        "sure above": sure,
+        "hit@1": share(bool(o.ids) and o.ids[0] in i["expected"] for i, o in in_scope),
+        "hit@3": share(bool(set(o.ids[:3]) & set(i["expected"])) for i, o in in_scope),
+        "answer accuracy": share(right(i, o) for i, o in in_scope),
+        "abstains unrelated": share(o.answered is None for i, o in pairs if i.get("oos") == "unrelated"),
+        "abstains near": share(o.answered is None for i, o in pairs if i.get("oos") == "near"),
+        "abstention precision": share(not i["expected"] for i in abstained) if abstained else 1.0,
+        "overall": share(right(i, o) for i, o in pairs),
+        "median ms": statistics.median(o.ms for o in outcomes),
     }
 
 
+QA_SETS = (
+    ("dev", "questions_dev.yaml"),
+    ("test", "questions_test.yaml"),
+    ("holdout", "questions_holdout.yaml"),
+)
+QA_COLUMNS = (
+    "hit@1", "hit@3", "answer accuracy", "abstains unrelated", "abstains near",
+    "abstention precision", "overall", "median ms",
+)
+
+
 def qa_report(retriever: Retriever, answerer: Answerer) -> str:
-    dev, test = load("questions_dev.yaml"), load("questions_test.yaml")
+    sets = [(name, load(path)) for name, path in QA_SETS]
+    sets = [(name, items) for name, items in sets if items]
+    dev = sets[0][1]
     results = {}
-    configs = [
-        ("lexical (BM25)", "lexical", False),
-        ("dense (embeddings)", "dense", False),
-        ("fused, score only", "fused", False),
-        ("fused + coverage (candibot)", "fused", True),
-    ]
-    for name, mode, full in configs:
-        dev_rows = retrieve(retriever, dev, mode)
-        if full:
-            rule = (answerer.threshold, answerer.min_coverage, answerer.sure_above)
-        else:
-            rule = calibrate(dev, dev_rows)
-        results[(name, "dev")] = qa_metrics(retriever, rule, dev, dev_rows, answerer)
-        if test:
-            test_rows = retrieve(retriever, test, mode)
-            results[(name, "test")] = qa_metrics(retriever, rule, test, test_rows, answerer)
-    cols = ["hit@1", "hit@3", "answer accuracy", "abstention precision", "abstention recall", "median ms", "threshold", "min coverage", "sure above"]
+    for name, mode in (("lexical (BM25)", "lexical"), ("dense (embeddings)", "dense"), ("fused, score only", "fused")):
+        rule = calibrate(dev, retrieve(retriever, dev, mode))
+        for split, items in sets:
+            outcomes = rule_outcomes(retriever, answerer, retrieve(retriever, items, mode), rule)
+            results[(name, split)] = qa_metrics(items, outcomes)
+    for split, items in sets:
+        results[("candibot (fused + coverage + focus)", split)] = qa_metrics(items, answerer_outcomes(retriever, answerer, items))
+    counts = ", ".join(
+        f"{split} {len(items)} (hors sujet : {sum(i.get('oos') == 'unrelated' for i in items)} sans rapport, "
+        f"{sum(i.get('oos') == 'near' for i in items)} proches)"
+        for split, items in sets
+    )
     lines = [
-        f"Questions : dev {len(dev)} (dont {sum(not i['expected'] for i in dev)} hors sujet), "
-        f"test {len(test)} (dont {sum(not i['expected'] for i in test)} hors sujet ; jamais utilisé pour régler). "
-        "Seuils des références calibrés sur le dev.",
+        f"Questions : {counts}. Seul le dev sert à régler ; test et holdout ne servent qu'à mesurer. "
+        "Seuils des références calibrés sur le dev (précision globale).",
         "",
-        "| retriever | set | " + " | ".join(cols) + " |",
-        "|---|---|" + "---|" * len(cols),
+        "« answer accuracy » : part des questions du programme qui reçoivent la bonne entrée et ses faits ; "
+        "« abstains unrelated / near » : part des questions sans rapport / proches mais sans réponse dans la "
+        "source où l'assistant s'abstient ; « overall » : toutes les questions.",
+        "",
+        "| retriever | set | " + " | ".join(QA_COLUMNS) + " |",
+        "|---|---|" + "---|" * len(QA_COLUMNS),
     ]
     for (name, split), m in results.items():
-        cells = [f"{m[c]:.1f}" if c == "median ms" else f"{m[c]:.3f}" for c in cols]
+        cells = [f"{m[c]:.1f}" if c == "median ms" else f"{m[c]:.3f}" for c in QA_COLUMNS]
         lines.append(f"| {name} | {split} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def tune(retriever: Retriever) -> None:
+def tune(retriever: Retriever, answerer: Answerer) -> None:
+    """Grid-search the fusion (weight, saturation) and the answer thresholds on the dev set, through
+    the real `Answerer`; print the best settings by overall dev accuracy. Never looks at test sets."""
     dev = load("questions_dev.yaml")
-    base = retriever.fusion
-    best = None
-    coverages = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6)
-    sures = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 1.01)
-    for weight in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
-        for saturation in (2.0, 4.0, 6.0, 8.0, 12.0):
-            retriever.fusion = replace(base, weight=weight, saturation=saturation)
-            rows = retrieve(retriever, dev, "fused")
-            t, c, u = calibrate(dev, rows, coverages, sures)
-            acc = accuracy(dev, rows, t, c, u)
-            hit1 = sum(bool(r.ids) and r.ids[0] in i["expected"] for i, r in zip(dev, rows) if i["expected"])
-            print(f"weight={weight} saturation={saturation} threshold={t:.3f} min_coverage={c} sure_above={u} accuracy={acc:.3f} hit1={hit1}")
-            if best is None or acc > best[0]:
-                best = (acc, weight, saturation, t, c, u)
-    retriever.fusion = base
-    print(f"best on dev: accuracy={best[0]:.3f} weight={best[1]} saturation={best[2]} threshold={best[3]:.3f} "
-          f"min_coverage={best[4]} sure_above={best[5]}")
+    vectors: dict[tuple[str, ...], np.ndarray] = {}
+    encode = retriever.embedder.encode
+
+    def cached(texts):  # the dense vectors do not depend on the parameters searched
+        key = tuple(texts)
+        if key not in vectors:
+            vectors[key] = encode(texts)
+        return vectors[key]
+
+    retriever.embedder.encode = cached
+    base = (retriever.fusion, answerer.threshold, answerer.min_coverage, answerer.sure_above)
+    scored = []
+    for weight in (0.4, 0.5, 0.6, 0.7, 0.8):
+        for saturation in (4.0, 6.0, 8.0, 12.0):
+            retriever.fusion = replace(base[0], weight=weight, saturation=saturation)
+            for threshold in (0.2, 0.25):
+                for min_coverage in (0.25, 0.3, 0.35, 0.4):
+                    for sure_above in (0.5, 0.55):
+                        answerer.threshold, answerer.min_coverage, answerer.sure_above = threshold, min_coverage, sure_above
+                        m = qa_metrics(dev, answerer_outcomes(retriever, answerer, dev))
+                        scored.append((m["overall"], m["answer accuracy"], m["abstains unrelated"], weight, saturation, threshold, min_coverage, sure_above))
+    retriever.fusion, answerer.threshold, answerer.min_coverage, answerer.sure_above = base
+    retriever.embedder.encode = encode
+    print("overall | answer accuracy | abstains unrelated | weight | saturation | threshold | min coverage | sure above")
+    for row in sorted(scored, reverse=True)[:10]:
+        print(" | ".join(f"{x:.3f}" if isinstance(x, float) else str(x) for x in row))
 
 
 # -- eligibility ----------------------------------------------------------------------------------
@@ -229,7 +282,7 @@ def main() -> None:
     services = Services(Settings())
     retriever = services.retriever
     if args.tune:
-        tune(retriever)
+        tune(retriever, services.answerer)
         return
     qa_table = qa_report(retriever, services.answerer)
     try:

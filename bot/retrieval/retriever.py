@@ -34,8 +34,8 @@ Mode = Literal["lexical", "dense", "fused"]
 class Fusion:
     """Parameters of the fused score (tuned on eval/questions_dev.yaml)."""
 
-    weight: float = 0.6  # share of the lexical signal
-    saturation: float = 8.0  # BM25 score giving a lexical signal of 0.5
+    weight: float = 0.8  # share of the lexical signal
+    saturation: float = 4.0  # BM25 score giving a lexical signal of 0.5
     typo_cutoff: float = 84.0  # rapidfuzz ratio for correcting an unknown query word
 
     def lexical(self, raw: np.ndarray) -> np.ndarray:
