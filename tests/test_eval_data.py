@@ -28,8 +28,9 @@ DOMAINS = {
     "développement économique", "transition écologique", "énergie", "eau", "habitat", "social",
     "air", "alimentation", "tourisme", "culture", "éducation", "sécurité", "urbanisme",
 }
+OOS_KINDS = {"unrelated", "near"}  # unrelated to the programme / looks like it but the source says nothing
 # (file, minimum items, minimum out of scope)
-QUESTION_FILES = {"questions_dev.yaml": (100, 25), "questions_test.yaml": (60, 20)}
+QUESTION_FILES = {"questions_dev.yaml": (100, 25), "questions_test.yaml": (60, 20), "questions_holdout.yaml": (150, 50)}
 # (file, minimum items, minimum per verdict)
 IDEA_FILES = {"ideas_dev.yaml": (80, 15), "ideas_test.yaml": (48, 12)}
 
@@ -53,7 +54,9 @@ def test_question_items_are_well_formed(name):
     items = load(name)
     for i, item in enumerate(items):
         where = f"{name}[{i}]"
-        assert isinstance(item, dict) and set(item) == {"q", "expected", "facts"}, where
+        assert isinstance(item, dict), where
+        keys = {"q", "expected", "facts"} | ({"oos"} if not item.get("expected") else set())
+        assert set(item) == keys, f"{where}: keys {sorted(item)}, want {sorted(keys)}"
         assert isinstance(item["q"], str) and item["q"].strip(), where
         assert isinstance(item["expected"], list) and isinstance(item["facts"], list), where
         assert len(item["expected"]) <= 3, where
@@ -64,6 +67,7 @@ def test_question_items_are_well_formed(name):
             assert 1 <= len(item["facts"]) <= 2, f"{where}: in-scope needs 1-2 facts"
         else:
             assert item["facts"] == [], f"{where}: out of scope has no facts"
+            assert item["oos"] in OOS_KINDS, f"{where}: oos must be one of {sorted(OOS_KINDS)}"
         for fact in item["facts"]:
             assert isinstance(fact, str) and fact == fact.lower() and fact.strip(), where
             assert fold(fact) in source, f"{where}: fact {fact!r} is not in the programme source"
@@ -75,6 +79,7 @@ def test_question_counts(name):
     items = load(name)
     assert len(items) >= minimum
     assert sum(1 for it in items if not it["expected"]) >= minimum_oos
+    assert sum(1 for it in items if it.get("oos") == "unrelated") >= minimum_oos // 2
 
 
 def test_every_id_is_covered_twice_in_dev():
@@ -85,8 +90,9 @@ def test_every_id_is_covered_twice_in_dev():
     assert not {i: n for i, n in hits.items() if n < 2}
 
 
-def test_every_id_is_covered_in_test():
-    covered = {i for item in load("questions_test.yaml") for i in item["expected"]}
+@pytest.mark.parametrize("name", ["questions_test.yaml", "questions_holdout.yaml"])
+def test_every_id_is_covered_in_held_out_sets(name):
+    covered = {i for item in load(name) for i in item["expected"]}
     assert covered == KNOWN_IDS
 
 
@@ -118,7 +124,7 @@ def test_idea_counts(name):
     ("files", "key"),
     [(sorted(QUESTION_FILES), "q"), (sorted(IDEA_FILES), "idea")],
 )
-def test_no_duplicates_within_and_across_dev_and_test(files, key):
+def test_no_duplicates_within_and_across_sets(files, key):
     seen: dict[str, str] = {}
     for name in files:
         for i, item in enumerate(load(name)):
