@@ -90,3 +90,15 @@ def test_check_one_shot_prints_a_french_verdict(retriever, index_dir):
     done = run_cli(["check", "Notre interco veut optimiser la collecte des déchets"], index_dir)
     assert done.returncode == 0, done.stderr
     assert "éligible" in done.stdout and "Projets proches" in done.stdout
+
+
+def test_command_help_is_french_text_from_the_prompts():
+    from click.testing import CliRunner
+
+    from bot.cli import main
+    from bot.prompts import texts
+
+    cli_texts = texts("cli")
+    for command, key in [([], "help_main"), (["ask"], "help_ask_json"), (["chat"], "help_chat_out_dir"), (["run"], "help_run_port"), (["drafts", "list"], "help_drafts_status")]:
+        shown = " ".join(CliRunner().invoke(main, [*command, "--help"]).output.split())
+        assert cli_texts[key].split()[0] in shown and " ".join(cli_texts[key].split()[:3]) in shown, (command, key)

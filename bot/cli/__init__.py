@@ -58,23 +58,23 @@ def _one_or_batch(argument: str | None, as_json: bool, result, to_json, to_text)
         _batch(sys.stdin, handle)
 
 
-@click.group(help="Candibot : l’assistant des candidatures au programme « Mobiliser la data au service du territoire ».")
+@click.group(help=say("cli", "help_main"))
 @click.version_option(package_name="candibot")
 def main() -> None:
     _utf8_streams()
 
 
-@main.command(help="Répond à une question sur le programme (ou à une question par ligne sur l’entrée standard).")
+@main.command(help=say("cli", "help_ask"))
 @click.argument("question", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Une réponse JSON par ligne.")
+@click.option("--json", "as_json", is_flag=True, help=say("cli", "help_ask_json"))
 def ask(question: str | None, as_json: bool) -> None:
     answerer = _services().answerer
     _one_or_batch(question, as_json, answerer.answer, lambda a: a.model_dump(), lambda a: a.answer)
 
 
-@main.command(help="Dit si une idée de projet est éligible (ou une idée par ligne sur l’entrée standard).")
+@main.command(help=say("cli", "help_check"))
 @click.argument("idea", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Un verdict JSON par ligne.")
+@click.option("--json", "as_json", is_flag=True, help=say("cli", "help_check_json"))
 def check(idea: str | None, as_json: bool) -> None:
     from bot.eligibility import render_fr
 
@@ -82,12 +82,12 @@ def check(idea: str | None, as_json: bool) -> None:
     _one_or_batch(idea, as_json, checker.check, lambda v: v.to_json_dict(), render_fr)
 
 
-@main.group(help="Index de recherche de la base de connaissances.")
+@main.group(help=say("cli", "help_index"))
 def index() -> None:
     pass
 
 
-@index.command("build", help="(Re)construit l’index, avec une barre de progression.")
+@index.command("build", help=say("cli", "help_index_build"))
 def index_build() -> None:
     from rich.progress import Progress
 

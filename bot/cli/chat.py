@@ -17,6 +17,7 @@ import click
 
 from bot.dialog.texts import t
 from bot.dialog.types import Input, Reply
+from bot.prompts import say
 
 
 class Screen:
@@ -81,17 +82,17 @@ def to_input(line: str, buttons: list, version: int | None) -> Input:
     return Input.parse(line)
 
 
-@click.command()
-@click.option("--user", "user", default=None, help="Identifiant de l'utilisateur (par défaut : terminal-<login>).")
+@click.command(help=say("cli", "help_chat"))
+@click.option("--user", "user", default=None, help=say("cli", "help_chat_user"))
 @click.option(
     "--out-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True,
-    help="Dossier où enregistrer les documents exportés.",
+    help=say("cli", "help_chat_out_dir"),
 )
 def chat(user: str | None, out_dir: Path) -> None:
-    """Converser avec l'assistant dans le terminal (même moteur et même base que Telegram)."""
+    """Talk with the assistant in the terminal (same engine and database as Telegram)."""
     from bot.config import Settings
     from bot.dialog import Engine
     from bot.services import Services

@@ -17,14 +17,14 @@ def _store():
     return Store(get_settings().db_path)
 
 
-@click.group(help="Brouillons de candidature enregistrés.")
+@click.group(help=say("cli", "help_drafts"))
 def drafts() -> None:
     pass
 
 
-@drafts.command("list", help="Liste les brouillons (les plus récents d’abord).")
-@click.option("--status", help="Seulement les brouillons de ce statut (draft, complete…).")
-@click.option("--json", "as_json", is_flag=True, help="Un objet JSON par ligne.")
+@drafts.command("list", help=say("cli", "help_drafts_list"))
+@click.option("--status", help=say("cli", "help_drafts_status"))
+@click.option("--json", "as_json", is_flag=True, help=say("cli", "help_drafts_json"))
 def list_drafts(status: str | None, as_json: bool) -> None:
     from bot.candidature import Draft
 
@@ -64,10 +64,10 @@ def list_drafts(status: str | None, as_json: bool) -> None:
     Console(soft_wrap=True).print(table)
 
 
-@click.command(help="Exporte un brouillon en Markdown, Word, PDF ou JSON.")
+@click.command(help=say("cli", "help_export"))
 @click.argument("draft_id", type=int)
 @click.option("--format", "fmt", type=click.Choice(["md", "docx", "pdf", "json"]), required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Fichier à écrire.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help=say("cli", "help_export_output"))
 def export(draft_id: int, fmt: str, output: Path) -> None:
     from bot.candidature import Draft
     from bot.export import export_draft

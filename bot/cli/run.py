@@ -17,17 +17,17 @@ from bot.prompts import say
 SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
-@click.command()
+@click.command(help=say("cli", "help_run"))
 @click.option("--webhook", "webhook_url", metavar="URL", default=None,
-              help="Recevoir les messages par webhook à cette adresse publique (https://…) au lieu du polling.")
+              help=say("cli", "help_run_webhook"))
 @click.option("--base-url", metavar="URL", default=None,
-              help="Racine d'un serveur Bot API auto-hébergé (ex. http://127.0.0.1:8081) au lieu de api.telegram.org.")
+              help=say("cli", "help_run_base_url"))
 @click.option("--listen", default="127.0.0.1", show_default=True,
-              help="Adresse d'écoute du serveur webhook local (derrière un proxy HTTPS).")
+              help=say("cli", "help_run_listen"))
 @click.option("--port", default=8443, show_default=True, type=click.IntRange(1, 65535),
-              help="Port d'écoute du serveur webhook local.")
+              help=say("cli", "help_run_port"))
 def run(webhook_url: str | None, base_url: str | None, listen: str, port: int) -> None:
-    """Lancer le bot Telegram (jeton dans TELEGRAM_BOT_TOKEN)."""
+    """Run the Telegram bot (token in TELEGRAM_BOT_TOKEN)."""
     from telegram import Update
 
     from bot.config import get_settings
