@@ -148,3 +148,17 @@ def test_export_meta_and_a_folder_as_target(partial_draft, tmp_path):
     text = _pdf_text(path)
     assert "Brouillon — 15/01/2026" in text and "Brouillon n° 12" in text
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left behind
+
+
+def test_markdown_keeps_user_text_literal(tmp_path):
+    from markdown_it import MarkdownIt
+
+    draft = Draft()
+    draft.set("project.title", "# Nos *données* <script>alert(1)</script>")
+    draft.set("expectations", "- un point\n1. deux\nun [lien](http://exemple.invalid) | fin")
+    md = export_draft(draft, "md", tmp_path / "a.md").read_text(encoding="utf-8")
+    html = MarkdownIt().render(md)
+    assert "<script>" not in html and "<em>données</em>" not in html and "<h1>Nos" not in html
+    assert "&lt;script&gt;" in html and "*données*" in html
+    assert "<a href" not in html and "[lien](http://exemple.invalid)" in html
+    assert "- un point<br />" in html and "1. deux" in html  # still inside one list item, as text

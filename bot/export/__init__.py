@@ -11,12 +11,12 @@
 
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
 import datetime as dt
+import json
 import os
+import re
 import tempfile
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -91,11 +91,24 @@ def export_draft(draft: Draft, fmt: Format, path: Path, meta: ExportMeta | dict 
     return path
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!])")
+_LINE_START_MARKER = re.compile(r"^(\s*)(?:([-+])|(\d+)([.)]))(?=\s)", re.MULTILINE)
+
+
+def markdown_text(value) -> str:
+    """User text made inert in Markdown: « # Titre *gras* <b> » stays literal text, and a value over
+    several lines stays inside its list item."""
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+    text = _LINE_START_MARKER.sub(lambda m: m.group(1) + (f"\\{m.group(2)}" if m.group(2) else f"{m.group(3)}\\{m.group(4)}"), text)
+    return "  \n  ".join(line.strip() for line in text.splitlines()) if "\n" in text else text
+
+
 def _markdown(doc: DocumentView, path: Path) -> None:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(loader=FileSystemLoader(HERE / "templates"), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["cell"] = lambda value: str(value).replace("|", "\\|").replace("\n", " ")
+    env.filters["md"] = markdown_text
+    env.filters["cell"] = lambda value: markdown_text(value).replace("\n", " ")
     path.write_text(env.get_template("draft.md.j2").render(doc=doc), encoding="utf-8")
 
 
