@@ -2,7 +2,9 @@
 
 The answer text is the entry's body, followed by the entry it comes from. Dates are checked
 against today: a deadline that has passed is said to have passed. When the best match is not
-confident enough, the answer abstains and says what the assistant can do.
+confident enough, or is a group of off-topic questions, the answer abstains and says what the
+assistant can do; when the question asks for a detail the entry lacks (a date, a contact…), it says
+the programme's presentation does not give it and shows the entry (docs/architecture.md).
 """
 
 from __future__ import annotations
