@@ -156,6 +156,7 @@ QA_SETS = (
     ("dev", "questions_dev.yaml"),
     ("test", "questions_test.yaml"),
     ("holdout", "questions_holdout.yaml"),
+    ("dev2", "questions_dev2.yaml"),
 )
 QA_COLUMNS = (
     "hit@1", "hit@3", "answer accuracy", "abstains unrelated", "abstains near",

@@ -30,7 +30,7 @@ DOMAINS = {
 }
 OOS_KINDS = {"unrelated", "near"}  # unrelated to the programme / looks like it but the source says nothing
 # (file, minimum items, minimum out of scope)
-QUESTION_FILES = {"questions_dev.yaml": (100, 25), "questions_test.yaml": (60, 20), "questions_holdout.yaml": (150, 50)}
+QUESTION_FILES = {"questions_dev.yaml": (100, 25), "questions_test.yaml": (60, 20), "questions_holdout.yaml": (150, 50), "questions_dev2.yaml": (150, 50)}
 # (file, minimum items, minimum per verdict)
 IDEA_FILES = {"ideas_dev.yaml": (80, 15), "ideas_test.yaml": (48, 12)}
 
