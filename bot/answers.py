@@ -26,7 +26,7 @@ MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or tw
 # (eval/run_eval.py --tune, docs/evaluation.md).
 ABSTAIN_BELOW = 0.2  # fused score of the best entry
 MIN_COVERAGE = 0.3  # share of the question's words (idf-weighted) found in that entry...
-SURE_ABOVE = 0.5  # ...unless the fused score alone is this high (long questions with many other words)
+SURE_ABOVE = 0.45  # ...unless the fused score alone is this high (long questions with many other words)
 ILLUSTRATIVE_WEIGHT = 0.9  # score factor of our own illustrative examples (tuned on the dev set)
 FOCUS_TOKENS = 3  # content words the question's focus (its last clauses) must hold
 _CLAUSE_END = re.compile(r"(?<=[.!?;:,])\s+|\n+")
@@ -102,20 +102,20 @@ class Answerer:
             return Answer(question=question, answer=f"{said}\n\n{composed}", abstained=True, sources=[self._source(best)])
         return Answer(question=question, answer=composed, abstained=False, sources=[self._source(best)])
 
+    def candidates(self, text: str, k: int = 5) -> list[Hit]:
+        """The `k` best entries for a message, its focus (last question) weighing more than the rest."""
+        return self.retriever.search(text, k=k, focus=self.focus(text))
+
     def _best_hit(self, text: str) -> Hit | None:
-        """The confident best entry for the question at the end of the text (its focus), else for the
-        whole text, else None: context words of a long message must not outweigh its question. A best
-        match among the off-topic questions (météo, impôts…) means None."""
-        for query in dict.fromkeys((self.focus(text), text)):
-            hits = self.retriever.search(query, k=5)
-            if not hits:
-                continue
-            best = max(hits, key=preference)
-            if best.entry.off_topic:
-                return None
-            if self.confident(best):
-                return best
-        return None
+        """The best entry to answer with, or None: not confident enough, or best matched by the
+        off-topic questions (météo, impôts…). Programme entries come before illustrative examples."""
+        hits = self.candidates(text)
+        if not hits:
+            return None
+        best = max(hits, key=preference)
+        if best.entry.off_topic or not self.confident(best):
+            return None
+        return best
 
     def focus(self, text: str) -> str:
         """The question at the end of a long message: its last clauses holding a few content words.
@@ -127,7 +127,7 @@ class Answerer:
         for start in range(len(clauses) - 1, -1, -1):
             tail = " ".join(clauses[start:])
             if len(self.retriever.query_tokens(tail)) >= FOCUS_TOKENS:
-                return tail
+                return tail if start else text
         return text
 
     def abstention(self, question: str) -> Answer:

@@ -1,8 +1,9 @@
 """`make eval`: score the question answering and the eligibility checker, with their baselines, in one run.
 
-Question answering, on eval/questions_dev.yaml (tuning), eval/questions_test.yaml and
-eval/questions_holdout.yaml (held out), for three baseline retrievers (lexical only, dense only,
-fused score; each with its own abstention threshold calibrated on the dev set) and for candibot's
+Question answering, on eval/questions_dev.yaml and questions_dev2.yaml (tuning),
+eval/questions_test.yaml and eval/questions_holdout.yaml (held out), for three baseline retrievers
+(lexical only, dense only, fused score; each with its own abstention threshold calibrated on the dev
+sets) and for candibot's
 `Answerer` as it runs. Metrics follow the targets: answer accuracy on in-scope questions,
 abstention on unrelated ones (and, apart, on near-scope ones the source does not answer). Eligibility, on eval/ideas_dev.yaml and
 eval/ideas_test.yaml: the rule-based checker against a retrieval-only baseline (label of the nearest
@@ -10,12 +11,13 @@ dev idea by embedding; leave-one-out on the dev set).
 
     python eval/run_eval.py                 # print the tables
     python eval/run_eval.py --write docs/evaluation-results.md
-    python eval/run_eval.py --tune          # grid-search fusion and thresholds on the dev set
+    python eval/run_eval.py --tune          # grid-search fusion and thresholds on the dev sets
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 import sys
 import time
@@ -108,7 +110,7 @@ def answerer_outcomes(retriever, answerer, items: list[dict]) -> list[Outcome]:
         start = time.perf_counter()
         answer = answerer.answer(item["q"])
         ms = (time.perf_counter() - start) * 1000
-        ids = [h.entry.id for h in retriever.search(item["q"], k=3)]
+        ids = [h.entry.id for h in answerer.candidates(item["q"], k=3)]
         answered = None if answer.abstained else answer.sources[0].id
         out.append(Outcome(ids, answered, None if answer.abstained else answer.answer, ms))
     return out
@@ -145,10 +147,15 @@ def qa_metrics(items: list[dict], outcomes: list[Outcome]) -> dict:
 
 QA_SETS = (
     ("dev", "questions_dev.yaml"),
+    ("dev2", "questions_dev2.yaml"),
     ("test", "questions_test.yaml"),
     ("holdout", "questions_holdout.yaml"),
-    ("dev2", "questions_dev2.yaml"),
 )
+TUNING_SETS = ("dev", "dev2")  # the only sets settings are chosen on
+
+
+def tuning_items() -> list[dict]:
+    return [item for name, path in QA_SETS if name in TUNING_SETS for item in load(path)]
 QA_COLUMNS = (
     "hit@1", "hit@3", "answer accuracy", "abstains unrelated", "abstains near",
     "abstention precision", "overall", "median ms",
@@ -158,7 +165,7 @@ QA_COLUMNS = (
 def qa_report(retriever: Retriever, answerer: Answerer) -> str:
     sets = [(name, load(path)) for name, path in QA_SETS]
     sets = [(name, items) for name, items in sets if items]
-    dev = sets[0][1]
+    dev = tuning_items()
     results = {}
     for name, mode in (("lexical (BM25)", "lexical"), ("dense (embeddings)", "dense"), ("fused, score only", "fused")):
         rule = calibrate(dev, retrieve(retriever, dev, mode))
@@ -173,8 +180,8 @@ def qa_report(retriever: Retriever, answerer: Answerer) -> str:
         for split, items in sets
     )
     lines = [
-        f"Questions : {counts}. Seul le dev sert à régler ; test et holdout ne servent qu'à mesurer. "
-        "Seuils des références calibrés sur le dev (précision globale).",
+        f"Questions : {counts}. Seuls dev et dev2 servent à régler ; test et holdout ne servent qu'à "
+        "mesurer. Seuils des références calibrés sur dev + dev2 (précision globale).",
         "",
         "« answer accuracy » : part des questions du programme qui reçoivent la bonne entrée et ses faits ; "
         "« abstains unrelated / near » : part des questions sans rapport / proches mais sans réponse dans la "
@@ -190,9 +197,11 @@ def qa_report(retriever: Retriever, answerer: Answerer) -> str:
 
 
 def tune(retriever: Retriever, answerer: Answerer) -> None:
-    """Grid-search the fusion (weight, saturation) and the answer thresholds on the dev set, through
-    the real `Answerer`; print the best settings by overall dev accuracy. Never looks at test sets."""
-    dev = load("questions_dev.yaml")
+    """Grid-search the fusion (focus weight, lexical weight, saturation) and the answer thresholds on
+    the dev sets, through the real `Answerer`. Prints the best settings: first those that keep the
+    abstention on unrelated questions at the target (0.95), then by answer accuracy. Never looks at
+    the test sets."""
+    dev = tuning_items()
     vectors: dict[tuple[str, ...], np.ndarray] = {}
     encode = retriever.embedder.encode
 
@@ -205,18 +214,17 @@ def tune(retriever: Retriever, answerer: Answerer) -> None:
     retriever.embedder.encode = cached
     base = (retriever.fusion, answerer.threshold, answerer.min_coverage, answerer.sure_above)
     scored = []
-    for weight in (0.4, 0.5, 0.6, 0.7, 0.8):
-        for saturation in (4.0, 6.0, 8.0, 12.0):
-            retriever.fusion = replace(base[0], weight=weight, saturation=saturation)
-            for threshold in (0.2, 0.25):
-                for min_coverage in (0.25, 0.3, 0.35, 0.4):
-                    for sure_above in (0.5, 0.55):
-                        answerer.threshold, answerer.min_coverage, answerer.sure_above = threshold, min_coverage, sure_above
-                        m = qa_metrics(dev, answerer_outcomes(retriever, answerer, dev))
-                        scored.append((m["overall"], m["answer accuracy"], m["abstains unrelated"], weight, saturation, threshold, min_coverage, sure_above))
+    for fusion in itertools.product((0.0, 0.2, 0.4), (0.7, 0.8, 0.9), (3.0, 4.0, 6.0)):
+        retriever.fusion = replace(base[0], focus_weight=fusion[0], weight=fusion[1], saturation=fusion[2])
+        for rule in itertools.product((0.2,), (0.25, 0.3), (0.45, 0.5)):
+            answerer.threshold, answerer.min_coverage, answerer.sure_above = rule
+            m = qa_metrics(dev, answerer_outcomes(retriever, answerer, dev))
+            at_target = m["abstains unrelated"] >= 0.95
+            scored.append((at_target, m["answer accuracy"], m["overall"], m["abstains unrelated"], *fusion, *rule))
     retriever.fusion, answerer.threshold, answerer.min_coverage, answerer.sure_above = base
     retriever.embedder.encode = encode
-    print("overall | answer accuracy | abstains unrelated | weight | saturation | threshold | min coverage | sure above")
+    print("unrelated >= 0.95 | answer accuracy | overall | abstains unrelated | focus weight | weight "
+          "| saturation | threshold | min coverage | sure above")
     for row in sorted(scored, reverse=True)[:10]:
         print(" | ".join(f"{x:.3f}" if isinstance(x, float) else str(x) for x in row))
 
@@ -266,7 +274,7 @@ def eligibility_report(retriever: Retriever, checker) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--write", type=Path, help="also write the tables to this Markdown file")
-    parser.add_argument("--tune", action="store_true", help="grid-search the fusion parameters on the dev set")
+    parser.add_argument("--tune", action="store_true", help="grid-search the fusion parameters on the dev sets")
     args = parser.parse_args()
     offline_environment()
     from bot.services import Services

@@ -78,6 +78,18 @@ def test_a_long_message_is_answered_from_the_question_at_its_end(answerer):
     assert not answer.abstained and answer.sources[0].id == "gratuite"
 
 
+def test_the_context_of_a_long_message_still_counts_beside_its_question(answerer, retriever):
+    message = (
+        "Nos bennes de collecte font des tournées à moitié vides, on voudrait les optimiser avec les "
+        "données de remplissage. C'est le genre de projet attendu ?"
+    )
+    focus = answerer.focus(message)
+    assert focus == "C'est le genre de projet attendu ?"
+    assert retriever.search(focus, k=1)[0].entry.id != "exemple-collecte-dechets"  # the question alone is generic
+    answer = answerer.answer(message)
+    assert not answer.abstained and answer.sources[0].id == "exemple-collecte-dechets"
+
+
 def test_a_programme_entry_is_preferred_to_an_illustrative_example_of_near_equal_score(retriever):
     example = retriever.by_id["illustratif-inclusion-numerique"]
     rule = retriever.by_id["domaines"]

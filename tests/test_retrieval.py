@@ -107,3 +107,17 @@ def test_index_is_rebuilt_when_knowledge_or_model_changes(tmp_path, retriever):
 def test_bad_input_never_raises(retriever, text):
     hits = retriever.search(text, k=3)
     assert len(hits) == 3
+
+
+def test_a_focus_blends_its_score_with_the_whole_message(retriever):
+    message = "Nous avons des données sur nos bus et nos trajets. Combien coûte la formation ?"
+    focus = "Combien coûte la formation ?"
+    share = retriever.fusion.focus_weight
+    whole = {h.entry.id: h for h in retriever.search(message, k=len(retriever.entries))}
+    alone = {h.entry.id: h for h in retriever.search(focus, k=len(retriever.entries))}
+    blended = {h.entry.id: h for h in retriever.search(message, k=len(retriever.entries), focus=focus)}
+    for entry_id, hit in blended.items():
+        expected = share * alone[entry_id].score + (1 - share) * whole[entry_id].score
+        assert hit.score == pytest.approx(expected, abs=1e-5)
+        assert hit.coverage == max(alone[entry_id].coverage, whole[entry_id].coverage)
+    assert retriever.search(message, k=3, focus=message) == retriever.search(message, k=3)

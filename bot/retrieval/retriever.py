@@ -5,7 +5,10 @@ also tells how confident the match is, which is what `bot.answers` abstains on:
 
     fused = w * lex / (lex + c) + (1 - w) * cosine
 
-`w` and `c` are tuned on the dev set by `eval/run_eval.py --tune` (see docs/evaluation.md).
+A long message can be searched with its focus (the question at its end, see `bot.answers`): each
+entry's score is then `f * focus score + (1 - f) * whole-message score`, and its coverage the better
+of the two. `w`, `c` and `f` are tuned on the dev sets by `eval/run_eval.py --tune`
+(see docs/evaluation.md).
 """
 
 from __future__ import annotations
@@ -32,10 +35,11 @@ Mode = Literal["lexical", "dense", "fused"]
 
 @dataclass(frozen=True)
 class Fusion:
-    """Parameters of the fused score (tuned on eval/questions_dev.yaml)."""
+    """Parameters of the fused score (tuned on eval/questions_dev.yaml and questions_dev2.yaml)."""
 
     weight: float = 0.8  # share of the lexical signal
     saturation: float = 4.0  # BM25 score giving a lexical signal of 0.5
+    focus_weight: float = 0.2  # share of a long message's focus in its score (the rest: the whole text)
     typo_cutoff: float = 84.0  # rapidfuzz ratio for correcting an unknown query word
 
     def lexical(self, raw: np.ndarray) -> np.ndarray:
@@ -136,10 +140,23 @@ class Retriever:
         return w * lexical + (1 - w) * dense, lexical, dense
 
     # -- search ---------------------------------------------------------------------------------
-    def search(self, query: str, k: int = 5, kinds: Iterable[str] | None = None, mode: Mode = "fused") -> list[Hit]:
-        """The `k` best entries for `query`, best first (optionally only entries of `kinds`)."""
+    def search(
+        self, query: str, k: int = 5, kinds: Iterable[str] | None = None, mode: Mode = "fused", focus: str | None = None
+    ) -> list[Hit]:
+        """The `k` best entries for `query`, best first (optionally only entries of `kinds`).
+
+        `focus`, a part of `query` (its last question), weighs more than its share of the words:
+        context in a long message still counts, but less (`Fusion.focus_weight`).
+        """
         tokens = self.query_tokens(query)
         score, lexical, dense = self.scores(query, mode, tokens)
+        token_lists = [tokens]
+        if focus and focus.strip() != query.strip():
+            focus_tokens = self.query_tokens(focus)
+            share = self.fusion.focus_weight
+            focused = self.scores(focus, mode, focus_tokens)
+            score, lexical, dense = (share * f + (1 - share) * q for f, q in zip(focused, (score, lexical, dense)))
+            token_lists.append(focus_tokens)
         allowed = set(kinds) if kinds else None
         order = np.argsort(-score, kind="stable")
         hits = []
@@ -147,7 +164,8 @@ class Retriever:
             entry = self.entries[i]
             if allowed and entry.kind not in allowed:
                 continue
-            hits.append(Hit(entry, float(score[i]), float(lexical[i]), float(dense[i]), self.coverage(tokens, int(i))))
+            coverage = max(self.coverage(t, int(i)) for t in token_lists)
+            hits.append(Hit(entry, float(score[i]), float(lexical[i]), float(dense[i]), coverage))
             if len(hits) == k:
                 break
         return hits
