@@ -18,7 +18,8 @@ An entry file looks like::
 `source: programme` entries state facts of the programme: their `excerpt` must be a verbatim
 quote of `knowledge/sources/programme.txt` (distant passages joined by « […] »). `source: illustratif` entries are our own examples.
 `kind: hors_sujet` entries (`source: aucune`) gather questions unrelated to the programme (weather,
-taxes, code…): when one of them is the best match, the assistant abstains; their text is never shown.
+taxes, code…) and `keywords` of their topic, each searched on its own: when one of them is the best
+match, the assistant abstains; their text is never shown.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class Entry(BaseModel):
     source: Source
     excerpt: str | None = None
     questions: list[str] = Field(min_length=3, max_length=8)
+    keywords: list[str] = Field(default_factory=list)  # off-topic groups only: words of their topic
     domains: list[str] = Field(default_factory=list)
     deadline: dt.date | None = None
     body: str = Field(min_length=10)
@@ -68,11 +70,11 @@ class Entry(BaseModel):
         """A group of questions unrelated to the programme: matching it means « abstain »."""
         return self.kind == "hors_sujet"
 
-    @field_validator("questions")
+    @field_validator("questions", "keywords")
     @classmethod
-    def _questions_not_blank(cls, value: list[str]) -> list[str]:
+    def _not_blank(cls, value: list[str]) -> list[str]:
         if any(not q.strip() for q in value):
-            raise ValueError("question vide")
+            raise ValueError("question ou mot-clé vide")
         return value
 
     @model_validator(mode="after")
@@ -83,6 +85,8 @@ class Entry(BaseModel):
             raise ValueError(f"{self.id}: only example projects may be illustrative")
         if (self.kind == "hors_sujet") != (self.source == "aucune"):
             raise ValueError(f"{self.id}: off-topic entries (kind hors_sujet) and only they have source aucune")
+        if self.keywords and self.kind != "hors_sujet":
+            raise ValueError(f"{self.id}: only off-topic entries have keywords (programme entries have questions)")
         return self
 
 

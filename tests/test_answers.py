@@ -103,6 +103,14 @@ def test_a_question_like_the_off_topic_ones_is_abstained_on(answerer):
     assert not answerer.answer("La formation starter est-elle en ligne ?").abstained
 
 
+def test_a_keyword_of_an_off_topic_group_is_enough_to_abstain(answerer, retriever):
+    # « blockchain » is a keyword of the group, in none of its example questions
+    group = retriever.by_id["hors-sujet-notions-data"]
+    assert "blockchain" in group.keywords and not any("blockchain" in q.lower() for q in group.questions)
+    assert answerer.candidates("Que penses-tu de la blockchain ?")[0].entry is group
+    assert answerer.answer("Que penses-tu de la blockchain ?").abstained
+
+
 def test_a_short_question_is_its_own_focus(answerer):
     assert answerer.focus("C'est gratuit ?") == "C'est gratuit ?"
     assert answerer.focus("") == ""

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import KnowledgeError, load_entries, load_glossary, parse_entry
+from bot.retrieval.normalize import Glossary, lemmas
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 SOURCE = (KNOWLEDGE / "sources" / "programme.txt").read_text(encoding="utf-8")
@@ -60,6 +61,21 @@ def test_off_topic_groups_cover_many_subjects_and_state_no_programme_fact():
     assert all(e.id.startswith("hors-sujet-") and e.path.startswith("entries/hors-sujet/") for e in off_topic)
 
 
+def test_off_topic_keywords_use_no_word_of_the_programme():
+    """A keyword shared with the programme's entries (« agents », « vacance ») would turn an
+    applicant's question into an abstention."""
+    glossary = Glossary(load_glossary(KNOWLEDGE))
+    programme_words = {
+        token for e in ENTRIES if not e.off_topic for token in lemmas(" ".join([e.title, e.body, *e.questions]), glossary)
+    }
+    keywords = [(e.id, k) for e in ENTRIES if e.off_topic for k in e.keywords]
+    assert len(keywords) >= 100
+    for entry_id, keyword in keywords:
+        tokens = lemmas(keyword, glossary)
+        assert tokens, f"{entry_id}: « {keyword} » has only function words"
+        assert not set(tokens) & programme_words, f"{entry_id}: « {keyword} » shares {set(tokens) & programme_words}"
+
+
 def test_deadline_is_the_one_of_the_source():
     dated = [e for e in ENTRIES if e.deadline]
     assert [(e.id, e.deadline.isoformat()) for e in dated] == [("date-limite", "2024-02-28")]
@@ -91,6 +107,7 @@ Le programme est gratuit.
         (GOOD.replace("source: programme", "source: illustratif"), "illustrative"),
         (GOOD.replace("kind: rule", "kind: hors_sujet"), "off-topic with a programme source"),
         (GOOD.replace("source: programme", "source: aucune"), "no source for a rule"),
+        (GOOD.replace("kind: rule", "kind: rule\nkeywords: [impôts]"), "keywords on a programme entry"),
         (GOOD.replace("id: essai", "id: Essai Libre"), "id"),
         (GOOD.replace("---\nid", "id", 1), "front matter"),
         (GOOD.replace('questions: ["Est-ce', 'questions: [Est-ce ?'), "YAML"),

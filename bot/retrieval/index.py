@@ -29,7 +29,7 @@ Progress = Callable[[str, int, int], None]
 @dataclass
 class Document:
     entry_id: str
-    field: str  # "text" (title + body), "question" (one example question), "entry" (all of it)
+    field: str  # "text" (title + body), "question" (one example question), "keyword", "entry" (all of it)
     text: str
     tokens: list[str]
 
@@ -41,7 +41,9 @@ def documents_of(entries: list[Entry], glossary: Glossary) -> list[Document]:
         docs.append(Document(entry.id, "text", text, lemmas(text, glossary)))
         for question in entry.questions:
             docs.append(Document(entry.id, "question", question, lemmas(f"{question} {entry.title}", glossary)))
-        whole = " ".join([entry.title, entry.body, *entry.questions])
+        for keyword in entry.keywords:  # short on purpose: a long list would dilute each word's weight
+            docs.append(Document(entry.id, "keyword", keyword, lemmas(keyword, glossary)))
+        whole = " ".join([entry.title, entry.body, *entry.questions, *entry.keywords])
         docs.append(Document(entry.id, "entry", whole, lemmas(whole, glossary)))
     return docs
 
