@@ -92,24 +92,25 @@ class Answerer:
         text = question.strip()[:MAX_QUESTION_CHARS]
         if not text:
             return Answer(question=question, answer=say("answers", "empty_question"), abstained=True)
-        best = self._best_hit(text)
+        focus = self.focus(text)
+        best = self._best_hit(text, focus)
         if best is None:
             return self.abstention(question)
         composed = self.compose(best.entry)
-        detail = self.details.missing(text, composed)
+        detail = self.details.missing(focus, composed)
         if detail:  # the question asks for a date, a contact… that the entry does not give
             said = say("answers", "detail_missing", detail=detail)
             return Answer(question=question, answer=f"{said}\n\n{composed}", abstained=True, sources=[self._source(best)])
         return Answer(question=question, answer=composed, abstained=False, sources=[self._source(best)])
 
-    def candidates(self, text: str, k: int = 5) -> list[Hit]:
+    def candidates(self, text: str, k: int = 5, focus: str | None = None) -> list[Hit]:
         """The `k` best entries for a message, its focus (last question) weighing more than the rest."""
-        return self.retriever.search(text, k=k, focus=self.focus(text))
+        return self.retriever.search(text, k=k, focus=self.focus(text) if focus is None else focus)
 
-    def _best_hit(self, text: str) -> Hit | None:
+    def _best_hit(self, text: str, focus: str) -> Hit | None:
         """The best entry to answer with, or None: not confident enough, or best matched by the
         off-topic questions (météo, impôts…). Programme entries come before illustrative examples."""
-        hits = self.candidates(text)
+        hits = self.candidates(text, focus=focus)
         if not hits:
             return None
         best = max(hits, key=preference)

@@ -90,6 +90,13 @@ def test_the_context_of_a_long_message_still_counts_beside_its_question(answerer
     assert not answer.abstained and answer.sources[0].id == "exemple-collecte-dechets"
 
 
+def test_a_detail_is_asked_for_by_the_question_not_by_its_context(answerer):
+    # « directrice » in the context is not a question on people (details.yaml)
+    answer = answerer.answer("Je suis directrice des finances, notre budget est serré. Est-ce que la formation est payante ?")
+    assert not answer.abstained and answer.sources[0].id == "gratuite"
+    assert answerer.answer("Qui est le président du jury ?").abstained
+
+
 def test_a_programme_entry_is_preferred_to_an_illustrative_example_of_near_equal_score(retriever):
     example = retriever.by_id["illustratif-inclusion-numerique"]
     rule = retriever.by_id["domaines"]

@@ -69,6 +69,13 @@ def test_search_finds_the_right_entry_first(retriever, question, expected):
 
 def test_typos_are_corrected_against_the_index_vocabulary(retriever):
     assert "formateur" in retriever.query_tokens("le formatteur c qui")
+    assert "gratuit" in retriever.query_tokens("ca coute combien")  # to a glossary word, then its group
+
+
+@pytest.mark.parametrize("question, kept", [("on voudrait tester un outil", "tester"), ("qui est derrière ?", "partenaire")])
+def test_a_real_french_word_is_not_corrected_into_a_neighbour(retriever, question, kept):
+    # « tester » is not a typo of « détester », nor « derrière » of « dernière »
+    assert kept in retriever.query_tokens(question)
 
 
 def test_search_filters_by_kind_and_returns_fused_scores_in_range(retriever):

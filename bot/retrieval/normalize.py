@@ -14,6 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import simplemma
 
@@ -70,6 +71,10 @@ class Glossary:
     def _key(term: str) -> tuple[str, ...]:
         return tuple(lemma(w) for w in words(term))
 
+    def words(self) -> set[str]:
+        """Every lemma that appears in a term of the glossary (« derriere » of « qui est derrière »)."""
+        return {w for key in self._phrases for w in key}
+
     def map(self, tokens: list[str]) -> list[str]:
         if not self._phrases:
             return tokens
@@ -88,9 +93,16 @@ class Glossary:
         return out
 
 
-def lemmas(text: str, glossary: Glossary | None = None) -> list[str]:
-    """Content tokens of `text`: lemmatised, accent-free, synonyms mapped, function words dropped."""
-    tokens = [lemma(w) for w in words(text)]
+def lemmas(text: str, glossary: Glossary | None = None, correct: Callable[[str, str], str] | None = None) -> list[str]:
+    """Content tokens of `text`: lemmatised, accent-free, synonyms mapped, function words dropped.
+
+    `correct(word, lemma)`, when given, may replace each lemma (a typo's correction) before the
+    glossary maps it.
+    """
+    surface = words(text)
+    tokens = [lemma(w) for w in surface]
+    if correct is not None:
+        tokens = [correct(w, t) for w, t in zip(surface, tokens)]
     if glossary is not None:
         tokens = glossary.map(tokens)
     stop = stopwords()

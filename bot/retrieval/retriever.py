@@ -21,6 +21,7 @@ import math
 from collections import Counter
 
 import numpy as np
+import simplemma
 from rapidfuzz import fuzz, process
 
 from bot.config import Settings
@@ -63,8 +64,9 @@ class Retriever:
         self.fusion = fusion or Fusion()
         position = {e.id: i for i, e in enumerate(entries)}
         self._doc_entry = np.array([position[d.entry_id] for d in index.documents])
-        self._vocab = [t for t in index.lexical.vocab_dict if t]
-        self._vocab_set = set(self._vocab)
+        self._vocab_set = {t for t in index.lexical.vocab_dict if t}
+        self._known = self._vocab_set | glossary.words()  # words a query may use as they are
+        self._spellings = sorted(self._known)  # what a typo is corrected to
         self._entry_vocab: list[set[str]] = [set() for _ in entries]
         document_frequency: Counter[str] = Counter()
         for doc, position in zip(index.documents, self._doc_entry):
@@ -88,14 +90,16 @@ class Retriever:
 
     # -- signals ------------------------------------------------------------------------------
     def query_tokens(self, query: str) -> list[str]:
-        """Query lemmas, unknown words corrected to the closest indexed word (typos)."""
-        tokens = []
-        for token in lemmas(query, self.glossary):
-            if token not in self._vocab_set and len(token) >= 5 and not token.isdigit():
-                match = process.extractOne(token, self._vocab, scorer=fuzz.ratio, score_cutoff=self.fusion.typo_cutoff)
-                token = match[0] if match else token
-            tokens.append(token)
-        return tokens
+        """Query lemmas, unknown words corrected to the closest indexed or glossary word (typos)."""
+        return lemmas(query, self.glossary, self._correct)
+
+    def _correct(self, word: str, token: str) -> str:
+        """`token` (the lemma of `word`), or the closest known word when `word` looks like a typo:
+        long enough, unknown to the index and the glossary, and not a French word either."""
+        if token in self._known or len(token) < 5 or token.isdigit() or simplemma.is_known(word, lang="fr"):
+            return token
+        match = process.extractOne(token, self._spellings, scorer=fuzz.ratio, score_cutoff=self.fusion.typo_cutoff)
+        return match[0] if match else token
 
     def coverage(self, tokens: list[str], position: int) -> float:
         """Share of the query's words, weighted by rarity, that the entry at `position` contains.
