@@ -128,3 +128,11 @@ def test_a_focus_blends_its_score_with_the_whole_message(retriever):
         assert hit.score == pytest.approx(expected, abs=1e-5)
         assert hit.coverage == max(alone[entry_id].coverage, whole[entry_id].coverage)
     assert retriever.search(message, k=3, focus=message) == retriever.search(message, k=3)
+
+
+def test_an_off_topic_keyword_is_searched_by_its_own_words_only(retriever):
+    keyword_docs = [d for d in retriever.index.documents if d.field == "keyword"]
+    programme_words = {t for d in retriever.index.documents if not retriever.by_id[d.entry_id].off_topic for t in d.tokens}
+    assert keyword_docs and all(d.tokens and not set(d.tokens) & programme_words for d in keyword_docs)
+    big_data = next(d for d in keyword_docs if d.text == "big data")
+    assert big_data.tokens == ["big"]  # « data » is the programme's « donnée »

@@ -41,10 +41,17 @@ def documents_of(entries: list[Entry], glossary: Glossary) -> list[Document]:
         docs.append(Document(entry.id, "text", text, lemmas(text, glossary)))
         for question in entry.questions:
             docs.append(Document(entry.id, "question", question, lemmas(f"{question} {entry.title}", glossary)))
-        for keyword in entry.keywords:  # short on purpose: a long list would dilute each word's weight
-            docs.append(Document(entry.id, "keyword", keyword, lemmas(keyword, glossary)))
         whole = " ".join([entry.title, entry.body, *entry.questions, *entry.keywords])
         docs.append(Document(entry.id, "entry", whole, lemmas(whole, glossary)))
+    off_topic = {e.id for e in entries if e.off_topic}
+    programme_words = {t for d in docs if d.entry_id not in off_topic for t in d.tokens}
+    for entry in entries:
+        for keyword in entry.keywords:
+            # only the keyword's own words: « big data » must not match every question on « données »;
+            # short on purpose, a long list of words would dilute each one's weight
+            tokens = [t for t in lemmas(keyword, glossary) if t not in programme_words]
+            if tokens:
+                docs.append(Document(entry.id, "keyword", keyword, tokens))
     return docs
 
 
