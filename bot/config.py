@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("CANDIBOT_EMBEDDING_MODEL"),
         description="Modèle sentence-transformers : nom du paquet fourni, chemin local ou identifiant en cache.",
     )
+    word_vectors: str = Field(
+        "fr_core_news_md",
+        validation_alias=AliasChoices("CANDIBOT_WORD_VECTORS"),
+        description="Paquet spaCy de vecteurs de mots français (signal de recherche en plus) ; vide : désactivé.",
+    )
     torch_threads: int = Field(
         1,
         ge=1,

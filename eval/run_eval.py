@@ -167,13 +167,13 @@ def qa_report(retriever: Retriever, answerer: Answerer) -> str:
     sets = [(name, items) for name, items in sets if items]
     dev = tuning_items()
     results = {}
-    for name, mode in (("lexical (BM25)", "lexical"), ("dense (embeddings)", "dense"), ("fused, score only", "fused")):
+    for name, mode in (("lexical (BM25)", "lexical"), ("dense (embeddings)", "dense"), ("fused (+ word vectors), score only", "fused")):
         rule = calibrate(dev, retrieve(retriever, dev, mode))
         for split, items in sets:
             outcomes = rule_outcomes(retriever, answerer, retrieve(retriever, items, mode), rule)
             results[(name, split)] = qa_metrics(items, outcomes)
     for split, items in sets:
-        results[("candibot (fused + coverage + focus)", split)] = qa_metrics(items, answerer_outcomes(retriever, answerer, items))
+        results[("candibot (fused + focus + off-topic + coverage + details)", split)] = qa_metrics(items, answerer_outcomes(retriever, answerer, items))
     counts = ", ".join(
         f"{split} {len(items)} (hors sujet : {sum(i.get('oos') == 'unrelated' for i in items)} sans rapport, "
         f"{sum(i.get('oos') == 'near' for i in items)} proches)"
@@ -197,7 +197,7 @@ def qa_report(retriever: Retriever, answerer: Answerer) -> str:
 
 
 def tune(retriever: Retriever, answerer: Answerer) -> None:
-    """Grid-search the fusion (focus weight, lexical weight, saturation) and the answer thresholds on
+    """Grid-search the fusion (focus weight, lexical weight, saturation, word vectors' weight) and the answer thresholds on
     the dev sets, through the real `Answerer`. Prints the best settings: first those that keep the
     abstention on unrelated questions at the target (0.95), then by answer accuracy. Never looks at
     the test sets."""
@@ -214,8 +214,11 @@ def tune(retriever: Retriever, answerer: Answerer) -> None:
     retriever.embedder.encode = cached
     base = (retriever.fusion, answerer.threshold, answerer.min_coverage, answerer.sure_above)
     scored = []
-    for fusion in itertools.product((0.0, 0.2, 0.4), (0.7, 0.8, 0.9), (3.0, 4.0, 6.0)):
-        retriever.fusion = replace(base[0], focus_weight=fusion[0], weight=fusion[1], saturation=fusion[2])
+    for fusion in itertools.product((0.0, 0.2, 0.4), (0.8, 0.9), (3.0, 4.0), (0.0, 0.1, 0.2, 0.3)):
+        focus_weight, weight, saturation, word_weight = fusion
+        retriever.fusion = replace(
+            base[0], focus_weight=focus_weight, weight=weight, saturation=saturation, word_weight=word_weight
+        )
         for rule in itertools.product((0.2,), (0.25, 0.3), (0.45, 0.5)):
             answerer.threshold, answerer.min_coverage, answerer.sure_above = rule
             m = qa_metrics(dev, answerer_outcomes(retriever, answerer, dev))
@@ -224,7 +227,7 @@ def tune(retriever: Retriever, answerer: Answerer) -> None:
     retriever.fusion, answerer.threshold, answerer.min_coverage, answerer.sure_above = base
     retriever.embedder.encode = encode
     print("unrelated >= 0.95 | answer accuracy | overall | abstains unrelated | focus weight | weight "
-          "| saturation | threshold | min coverage | sure above")
+          "| saturation | word weight | threshold | min coverage | sure above")
     for row in sorted(scored, reverse=True)[:10]:
         print(" | ".join(f"{x:.3f}" if isinstance(x, float) else str(x) for x in row))
 

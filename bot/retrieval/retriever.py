@@ -3,7 +3,9 @@
 Fusion is a weighted sum of absolute signals (not ranks), so the fused score of the best entry
 also tells how confident the match is, which is what `bot.answers` abstains on:
 
-    fused = w * lex / (lex + c) + (1 - w) * cosine
+    fused = (w * lex / (lex + c) + (1 - w) * cosine + v * words) / (1 + v)
+
+where `words` is the cosine of French word vectors (`bot.retrieval.wordvectors`, 0 when off).
 
 A long message can be searched with its focus (the question at its end, see `bot.answers`): each
 entry's score is then `f * focus score + (1 - f) * whole-message score`, and its coverage the better
@@ -30,6 +32,7 @@ from bot.retrieval.embedder import Embedder
 from bot.retrieval.hit import Hit
 from bot.retrieval.index import LoadedIndex, build_index, is_stale, load_index
 from bot.retrieval.normalize import Glossary, lemmas
+from bot.retrieval.wordvectors import WordVectors
 
 Mode = Literal["lexical", "dense", "fused"]
 
@@ -41,6 +44,7 @@ class Fusion:
     weight: float = 0.8  # share of the lexical signal
     saturation: float = 4.0  # BM25 score giving a lexical signal of 0.5
     focus_weight: float = 0.2  # share of a long message's focus in its score (the rest: the whole text)
+    word_weight: float = 0.2  # weight of the French word vectors' signal, beside lexical + dense (1)
     typo_cutoff: float = 84.0  # rapidfuzz ratio for correcting an unknown query word
 
     def lexical(self, raw: np.ndarray) -> np.ndarray:
@@ -55,13 +59,23 @@ class Retriever:
     ['gratuite']
     """
 
-    def __init__(self, entries: list[Entry], index: LoadedIndex, embedder: Embedder, glossary: Glossary, fusion: Fusion | None = None):
+    def __init__(
+        self,
+        entries: list[Entry],
+        index: LoadedIndex,
+        embedder: Embedder,
+        glossary: Glossary,
+        fusion: Fusion | None = None,
+        word_vectors: WordVectors | None = None,
+    ):
         self.entries = entries
         self.by_id = {e.id: e for e in entries}
         self.index = index
         self.embedder = embedder
         self.glossary = glossary
         self.fusion = fusion or Fusion()
+        self.word_vectors = word_vectors
+        self._word_matrix = word_vectors.embed([d.text for d in index.documents]) if word_vectors else None
         position = {e.id: i for i, e in enumerate(entries)}
         self._doc_entry = np.array([position[d.entry_id] for d in index.documents])
         self._vocab_set = {t for t in index.lexical.vocab_dict if t}
@@ -84,7 +98,11 @@ class Retriever:
         if is_stale(index_dir, knowledge_dir, embedder.model_name):
             build_index(index_dir, knowledge_dir, embedder, progress)
         entries = load_entries(knowledge_dir)
-        retriever = cls(entries, load_index(index_dir), embedder, Glossary(load_glossary(knowledge_dir)))
+        index = load_index(index_dir)
+        word_vectors = None
+        if settings.word_vectors:
+            word_vectors = WordVectors.load(settings.word_vectors, [d.text for d in index.documents])
+        retriever = cls(entries, index, embedder, Glossary(load_glossary(knowledge_dir)), word_vectors=word_vectors)
         retriever.search("bonjour")  # warm caches (lemmatiser, model)
         return retriever
 
@@ -131,6 +149,12 @@ class Retriever:
         doc_scores[ids[0]] = scores[0]
         return self._per_entry(np.clip(doc_scores, 0.0, 1.0))
 
+    def word_scores(self, query: str) -> np.ndarray:
+        """Best cosine of the query's word vector with each entry's documents (zeros when off)."""
+        if self._word_matrix is None:
+            return np.zeros(len(self.entries), dtype="float32")
+        return self._per_entry(np.clip(self._word_matrix @ self.word_vectors.embed([query])[0], 0.0, 1.0))
+
     def scores(self, query: str, mode: Mode = "fused", tokens: list[str] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(score, lexical signal, dense cosine) per entry, in `self.entries` order."""
         zeros = np.zeros(len(self.entries), dtype="float32")
@@ -141,7 +165,11 @@ class Retriever:
         if mode == "dense":
             return dense, lexical, dense
         w = self.fusion.weight
-        return w * lexical + (1 - w) * dense, lexical, dense
+        fused = w * lexical + (1 - w) * dense
+        if self._word_matrix is not None and self.fusion.word_weight:
+            v = self.fusion.word_weight
+            fused = (fused + v * self.word_scores(query)) / (1 + v)
+        return fused, lexical, dense
 
     # -- search ---------------------------------------------------------------------------------
     def search(
