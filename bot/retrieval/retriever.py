@@ -1,4 +1,4 @@
-"""Hybrid retriever: BM25 over lemmas + dense cosine, fused into one score in [0, 1].
+"""Hybrid retriever: BM25 over lemmas + dense cosine + French word vectors, fused into one score in [0, 1].
 
 Fusion is a weighted sum of absolute signals (not ranks), so the fused score of the best entry
 also tells how confident the match is, which is what `bot.answers` abstains on:
@@ -9,7 +9,7 @@ where `words` is the cosine of French word vectors (`bot.retrieval.wordvectors`,
 
 A long message can be searched with its focus (the question at its end, see `bot.answers`): each
 entry's score is then `f * focus score + (1 - f) * whole-message score`, and its coverage the better
-of the two. `w`, `c` and `f` are tuned on the dev sets by `eval/run_eval.py --tune`
+of the two. `w`, `c`, `v` and `f` are tuned on the dev sets by `eval/run_eval.py --tune`
 (see docs/evaluation.md).
 """
 
@@ -177,8 +177,9 @@ class Retriever:
     ) -> list[Hit]:
         """The `k` best entries for `query`, best first (optionally only entries of `kinds`).
 
-        `focus`, a part of `query` (its last question), weighs more than its share of the words:
-        context in a long message still counts, but less (`Fusion.focus_weight`).
+        `focus`, a part of `query` (its last question), is searched too: each score is then
+        `focus_weight * focus score + (1 - focus_weight) * query score`, so the context of a long
+        message still counts; the coverage is the better of the two.
         """
         tokens = self.query_tokens(query)
         score, lexical, dense = self.scores(query, mode, tokens)
