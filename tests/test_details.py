@@ -27,6 +27,10 @@ def check():
         ("Combien de pages pour le dossier ?", "Décrire le projet.", True),
         ("Combien de pages pour le dossier ?", "Deux pages au plus.", False),
         ("C'est gratuit ?", "Le programme est gratuit.", False),
+        ("Quel âge a le formateur ?", "Il accompagne les membres depuis 5 ans.", True),  # not an age
+        ("Quelles pièces justificatives faut-il fournir ?", "Décrire le projet.", True),
+        ("Combien de candidatures avez-vous déjà reçues ?", "Décrire le projet.", True),
+        ("On saura quand si on est retenus ?", "Une formation en ligne.", True),
         ("", "", False),
     ],
 )
