@@ -145,6 +145,7 @@ QA_SETS = (
     ("dev2", "questions_dev2.yaml"),
     ("test", "questions_test.yaml"),
     ("holdout", "questions_holdout.yaml"),
+    ("holdout3", "questions_holdout3.yaml"),
 )
 TUNING_SETS = ("dev", "dev2")  # the only sets settings are chosen on
 
@@ -175,7 +176,7 @@ def qa_report(retriever: Retriever, answerer: Answerer) -> str:
         for split, items in sets
     )
     lines = [
-        f"Questions : {counts}. Seuls dev et dev2 servent à régler ; test et holdout ne servent qu'à "
+        f"Questions : {counts}. Seuls dev et dev2 servent à régler ; test, holdout et holdout3 ne servent qu'à "
         "mesurer. Seuils des références calibrés sur dev + dev2 (précision globale).",
         "",
         "« answer accuracy » : part des questions du programme qui reçoivent la bonne entrée et ses faits ; "
