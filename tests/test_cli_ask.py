@@ -102,3 +102,11 @@ def test_command_help_is_french_text_from_the_prompts():
     for command, key in [([], "help_main"), (["ask"], "help_ask_json"), (["chat"], "help_chat_out_dir"), (["run"], "help_run_port"), (["drafts", "list"], "help_drafts_status")]:
         shown = " ".join(CliRunner().invoke(main, [*command, "--help"]).output.split())
         assert cli_texts[key].split()[0] in shown and " ".join(cli_texts[key].split()[:3]) in shown, (command, key)
+
+
+@pytest.mark.parametrize("setting", ["CANDIBOT_WORD_VECTORS", "CANDIBOT_EMBEDDING_MODEL"])
+def test_a_model_missing_from_the_machine_gets_a_french_message_not_a_traceback(index_dir, tmp_path, setting):
+    done = run_cli(["ask", "c'est gratuit ?"], index_dir, CANDIBOT_DB=str(tmp_path / "c.db"), **{setting: "modele-absent"})
+    assert done.returncode != 0
+    assert "modele-absent" in done.stderr and setting in done.stderr and "introuvable" in done.stderr
+    assert "Traceback" not in done.stderr

