@@ -1,7 +1,7 @@
 """`make eval`: score the question answering and the eligibility checker, with their baselines, in one run.
 
 Question answering, on eval/questions_dev.yaml and questions_dev2.yaml (tuning),
-eval/questions_test.yaml and eval/questions_holdout.yaml (held out), for three baseline retrievers
+eval/questions_test.yaml, questions_holdout.yaml and questions_holdout3.yaml (held out), for three baseline retrievers
 (lexical only, dense only, fused score; each with its own abstention threshold calibrated on the dev
 sets) and for candibot's
 `Answerer` as it runs. Metrics follow the targets: answer accuracy on in-scope questions,
@@ -152,6 +152,8 @@ TUNING_SETS = ("dev", "dev2")  # the only sets settings are chosen on
 
 def tuning_items() -> list[dict]:
     return [item for name, path in QA_SETS if name in TUNING_SETS for item in load(path)]
+
+
 QA_COLUMNS = (
     "hit@1", "hit@3", "answer accuracy", "abstains unrelated", "abstains near",
     "abstention precision", "overall", "median ms",
@@ -193,8 +195,8 @@ def qa_report(retriever: Retriever, answerer: Answerer) -> str:
 
 
 def tune(retriever: Retriever, answerer: Answerer) -> None:
-    """Grid-search the fusion (focus weight, lexical weight, saturation, word vectors' weight) and the answer thresholds on
-    the dev sets, through the real `Answerer`. Prints the best settings: first those that keep the
+    """Grid-search the fusion (focus weight, lexical weight, saturation, word vectors' weight) and the
+    answer thresholds on the dev sets, through the real `Answerer`. Prints the best settings: first those that keep the
     abstention on unrelated questions at the target (0.95), then by answer accuracy. Never looks at
     the test sets."""
     dev = tuning_items()
