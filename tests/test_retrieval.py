@@ -136,3 +136,11 @@ def test_an_off_topic_keyword_is_searched_by_its_own_words_only(retriever):
     assert keyword_docs and all(d.tokens and not set(d.tokens) & programme_words for d in keyword_docs)
     big_data = next(d for d in keyword_docs if d.text == "big data")
     assert big_data.tokens == ["big"]  # « data » is the programme's « donnée »
+
+
+def test_building_the_index_prints_no_debug_line_of_bm25s():
+    import logging
+
+    import bot.retrieval.index  # noqa: F401  (bm25s sets its own logger to DEBUG on import)
+
+    assert logging.getLogger("bm25s").getEffectiveLevel() >= logging.WARNING

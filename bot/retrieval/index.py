@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,9 @@ from bot.knowledge import Entry, content_hash, load_entries, load_glossary
 from bot.retrieval.embedder import Embedder
 from bot.retrieval.normalize import STOPWORDS_FILE, Glossary, lemmas
 
-FORMAT_VERSION = 5  # bump when documents or tokenisation change
+FORMAT_VERSION = 6  # bump when documents or tokenisation change (6: off-topic keyword documents)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG
+
 Progress = Callable[[str, int, int], None]
 
 
