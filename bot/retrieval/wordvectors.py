@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.errors import ModelUnavailable
-from bot.retrieval.normalize import lemma, stopwords, strip_accents, words
+from bot.retrieval.normalize import lemma, stopwords, words
 
 
 def vectors_dir(package: str) -> Path:
@@ -67,7 +67,7 @@ class WordVectors:
         rows = np.zeros((len(texts), self._table.shape[1]), dtype="float32")
         for i, text in enumerate(texts):
             for word in words(text):
-                if strip_accents(lemma(word)) in self._stop:
+                if lemma(word) in self._stop:  # lemma() is already accent-free
                     continue
                 key = self._hash(word)
                 if key not in self._table:
