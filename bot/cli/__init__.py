@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -22,16 +23,23 @@ def _utf8_streams() -> None:
         sys.stdin.reconfigure(encoding="utf-8", errors="replace")
 
 
-def _services():
-    from bot.services import Services
-
+@contextmanager
+def _french_errors():
+    """A broken knowledge file or a model missing from the machine: a French message, not a traceback."""
     try:
-        services = Services(get_settings())
-        services.retriever  # load the model and the index once, up front
+        yield
     except KnowledgeError as exc:
         raise click.ClickException(say("cli", "knowledge_error", error=exc)) from exc
     except ModelUnavailable as exc:
         raise click.ClickException(say("cli", "model_unavailable", name=exc.name, setting=exc.setting)) from exc
+
+
+def _services():
+    from bot.services import Services
+
+    with _french_errors():
+        services = Services(get_settings())
+        services.retriever  # load the model and the index once, up front
     return services
 
 
@@ -99,10 +107,8 @@ def index_build() -> None:
 
     settings = get_settings()
     click.echo(say("cli", "loading"))
-    try:
+    with _french_errors():
         embedder = Embedder(settings.embedding_model, settings.torch_threads)
-    except ModelUnavailable as exc:
-        raise click.ClickException(say("cli", "model_unavailable", name=exc.name, setting=exc.setting)) from exc
     with Progress(transient=False) as progress:
         tasks: dict[str, int] = {}
 
@@ -111,10 +117,8 @@ def index_build() -> None:
                 tasks[stage] = progress.add_task(say("cli", f"index_stage_{stage}"), total=total)
             progress.update(tasks[stage], completed=done, total=total)
 
-        try:
+        with _french_errors():
             manifest = build_index(Path(settings.index_dir), Path(settings.knowledge_dir), embedder, update)
-        except KnowledgeError as exc:
-            raise click.ClickException(say("cli", "knowledge_error", error=exc)) from exc
     click.echo(say("cli", "index_built", path=settings.index_dir, **manifest))
 
 
