@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Literal
 
+import functools
 import math
 from collections import Counter
 
@@ -75,7 +76,9 @@ class Retriever:
         self.glossary = glossary
         self.fusion = fusion or Fusion()
         self.word_vectors = word_vectors
-        self._word_matrix = word_vectors.embed([d.text for d in index.documents]) if word_vectors else None
+        self._word_matrix = word_vectors.document_vectors if word_vectors else None  # built on index.documents
+        if self._word_matrix is not None and len(self._word_matrix) != len(index.documents):
+            raise ValueError("word vectors were built on other documents than the index's")
         position = {e.id: i for i, e in enumerate(entries)}
         self._doc_entry = np.array([position[d.entry_id] for d in index.documents])
         self._vocab_set = {t for t in index.lexical.vocab_dict if t}
@@ -89,6 +92,7 @@ class Retriever:
         n = len(index.documents)
         self._idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in document_frequency.items()}
         self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
+        self._query_tokens = functools.lru_cache(maxsize=1024)(self._lemmas)
 
     @classmethod
     def load(cls, settings: Settings, embedder: Embedder | None = None, progress=None) -> "Retriever":
@@ -108,8 +112,14 @@ class Retriever:
 
     # -- signals ------------------------------------------------------------------------------
     def query_tokens(self, query: str) -> list[str]:
-        """Query lemmas, unknown words corrected to the closest indexed or glossary word (typos)."""
-        return lemmas(query, self.glossary, self._correct)
+        """Query lemmas, unknown words corrected to the closest indexed or glossary word (typos).
+
+        Cached: a message's focus is tokenised while it is found, then searched.
+        """
+        return list(self._query_tokens(query))
+
+    def _lemmas(self, query: str) -> tuple[str, ...]:
+        return tuple(lemmas(query, self.glossary, self._correct))
 
     def _correct(self, word: str, token: str) -> str:
         """`token` (the lemma of `word`), or the closest known word when `word` looks like a typo:

