@@ -89,29 +89,35 @@ class Answerer:
         return decide(hit.score, hit.coverage, self.threshold, self.min_coverage, self.sure_above)
 
     def answer(self, question: str) -> Answer:
+        return self.answer_with_candidates(question)[0]
+
+    def answer_with_candidates(self, question: str) -> tuple[Answer, list[Hit]]:
+        """The answer, and the ranked entries it was chosen from (the evaluation reads both)."""
         question = question or ""
         text = question.strip()[:MAX_QUESTION_CHARS]
         if not text:
-            return Answer(question=question, answer=say("answers", "empty_question"), abstained=True)
+            return Answer(question=question, answer=say("answers", "empty_question"), abstained=True), []
         focus = self.focus(text)
-        best = self._best_hit(text, focus)
+        hits = self.candidates(text, focus=focus)
+        best = self._best_hit(hits)
         if best is None:
-            return self.abstention(question)
+            return self.abstention(question), hits
         composed = self.compose(best.entry)
         detail = self.details.missing(focus, composed)
         if detail:  # the question asks for a date, a contact… that the entry does not give
             said = say("answers", "detail_missing", detail=detail)
-            return Answer(question=question, answer=f"{said}\n\n{composed}", abstained=True, sources=[self._source(best)])
-        return Answer(question=question, answer=composed, abstained=False, sources=[self._source(best)])
+            answer = Answer(question=question, answer=f"{said}\n\n{composed}", abstained=True, sources=[self._source(best)])
+        else:
+            answer = Answer(question=question, answer=composed, abstained=False, sources=[self._source(best)])
+        return answer, hits
 
     def candidates(self, text: str, k: int = 5, focus: str | None = None) -> list[Hit]:
         """The `k` best entries for a message, its focus (last question) weighing more than the rest."""
         return self.retriever.search(text, k=k, focus=self.focus(text) if focus is None else focus)
 
-    def _best_hit(self, text: str, focus: str) -> Hit | None:
+    def _best_hit(self, hits: list[Hit]) -> Hit | None:
         """The best entry to answer with, or None: not confident enough, or best matched by the
         off-topic questions (météo, impôts…). Programme entries come before illustrative examples."""
-        hits = self.candidates(text, focus=focus)
         if not hits:
             return None
         best = max(hits, key=preference)

@@ -103,9 +103,9 @@ def answerer_outcomes(retriever, answerer, items: list[dict]) -> list[Outcome]:
     out = []
     for item in items:
         start = time.perf_counter()
-        answer = answerer.answer(item["q"])
+        answer, hits = answerer.answer_with_candidates(item["q"])
         ms = (time.perf_counter() - start) * 1000
-        ids = [h.entry.id for h in answerer.candidates(item["q"], k=3)]
+        ids = [h.entry.id for h in hits[:3]]
         answered = None if answer.abstained else answer.sources[0].id
         out.append(Outcome(ids, answered, None if answer.abstained else answer.answer, ms))
     return out
