@@ -1,6 +1,6 @@
 """`make eval`: score the question answering and the eligibility checker, with their baselines, in one run.
 
-Question answering, on eval/questions_dev.yaml and questions_dev2.yaml (tuning),
+Question answering, on eval/questions_dev.yaml, questions_dev2.yaml and questions_dev3.yaml (tuning),
 eval/questions_test.yaml, questions_holdout.yaml and questions_holdout3.yaml (held out), for three baseline retrievers
 (lexical only, dense only, fused score; each with its own abstention threshold calibrated on the dev
 sets) and for candibot's
@@ -143,11 +143,12 @@ def qa_metrics(items: list[dict], outcomes: list[Outcome]) -> dict:
 QA_SETS = (
     ("dev", "questions_dev.yaml"),
     ("dev2", "questions_dev2.yaml"),
+    ("dev3", "questions_dev3.yaml"),
     ("test", "questions_test.yaml"),
     ("holdout", "questions_holdout.yaml"),
     ("holdout3", "questions_holdout3.yaml"),
 )
-TUNING_SETS = ("dev", "dev2")  # the only sets settings are chosen on
+TUNING_SETS = ("dev", "dev2", "dev3")  # the only sets settings are chosen on
 
 
 def tuning_items() -> list[dict]:
@@ -178,8 +179,8 @@ def qa_report(retriever: Retriever, answerer: Answerer) -> str:
         for split, items in sets
     )
     lines = [
-        f"Questions : {counts}. Seuls dev et dev2 servent à régler ; test, holdout et holdout3 ne servent qu'à "
-        "mesurer. Seuils des références calibrés sur dev + dev2 (précision globale).",
+        f"Questions : {counts}. Seuls dev, dev2 et dev3 servent à régler ; test, holdout et holdout3 ne servent qu’à "
+        "mesurer. Seuils des références calibrés sur dev + dev2 + dev3 (précision globale).",
         "",
         "« answer accuracy » : part des questions du programme qui reçoivent la bonne entrée et ses faits ; "
         "« abstains unrelated / near » : part des questions sans rapport / proches mais sans réponse dans la "
