@@ -25,8 +25,9 @@ MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or tw
 # The best entry must pass both bars to be given as the answer; calibrated on the dev set
 # (eval/run_eval.py --tune, docs/evaluation.md).
 ABSTAIN_BELOW = 0.2  # fused score of the best entry
-MIN_COVERAGE = 0.3  # share of the question's words (idf-weighted) found in that entry...
-SURE_ABOVE = 0.45  # ...unless the fused score alone is this high (long questions with many other words)
+MIN_COVERAGE = 0.25  # share of the question's words (idf-weighted) found in that entry...
+SURE_ABOVE = 0.5  # ...unless the fused score alone is this high (long questions with many other words)
+OFF_TOPIC_MARGIN = 0.02  # abstain when a group of off-topic questions scores within this of the best entry
 ILLUSTRATIVE_WEIGHT = 0.9  # score factor of our own illustrative examples (the programme's facts come
 # first; on dev + dev2 any value from 0.75 to 1.0 gives the same answers, docs/evaluation.md)
 FOCUS_TOKENS = 3  # content words the question's focus (its last clauses) must hold
@@ -76,12 +77,14 @@ class Answerer:
         threshold: float = ABSTAIN_BELOW,
         min_coverage: float = MIN_COVERAGE,
         sure_above: float = SURE_ABOVE,
+        off_topic_margin: float = OFF_TOPIC_MARGIN,
     ):
         self.retriever = retriever
         self.settings = settings
         self.threshold = threshold
         self.min_coverage = min_coverage
         self.sure_above = sure_above
+        self.off_topic_margin = off_topic_margin
         self.details = DetailCheck.load(Path(settings.knowledge_dir))
 
     def confident(self, hit: Hit) -> bool:
@@ -118,10 +121,12 @@ class Answerer:
     def _best_hit(self, hits: list[Hit]) -> Hit | None:
         """The best entry to answer with, or None: not confident enough, or best matched by the
         off-topic questions (météo, impôts…). Programme entries come before illustrative examples."""
-        if not hits:
+        programme = [h for h in hits if not h.entry.off_topic]
+        if not programme:
             return None
-        best = max(hits, key=preference)
-        if best.entry.off_topic or not self.confident(best):
+        best = max(programme, key=preference)
+        off_topic = max((h.score for h in hits if h.entry.off_topic), default=0.0)
+        if off_topic >= preference(best) - self.off_topic_margin or not self.confident(best):
             return None
         return best
 

@@ -150,3 +150,15 @@ def test_a_detail_the_entry_holds_is_answered(answerer):
     answer = answerer.answer("Quelle est la date limite pour candidater ?")
     assert not answer.abstained and answer.sources[0].id == "date-limite"
     assert "ne précise pas" not in answer.answer
+
+
+def test_an_off_topic_group_close_behind_the_best_entry_makes_it_abstain(retriever, settings):
+    question = "Qui finance le programme, la Banque des Territoires ?"
+    lenient = dict(threshold=0.0, min_coverage=0.0, sure_above=0.0)  # the margin alone decides
+    hits = Answerer(retriever, settings).candidates(question)
+    best = max((h for h in hits if not h.entry.off_topic), key=preference)
+    off_topic = max((h.score for h in hits if h.entry.off_topic), default=0.0)
+    gap = preference(best) - off_topic
+    assert off_topic > 0 and gap > 0.01
+    assert not Answerer(retriever, settings, off_topic_margin=gap - 0.01, **lenient).answer(question).abstained
+    assert Answerer(retriever, settings, off_topic_margin=gap + 0.01, **lenient).answer(question).abstained
