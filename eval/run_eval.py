@@ -1,7 +1,7 @@
 """`make eval`: score the question answering and the eligibility checker, with their baselines, in one run.
 
 Question answering, on eval/questions_dev.yaml, questions_dev2.yaml and questions_dev3.yaml (tuning),
-eval/questions_test.yaml, questions_holdout.yaml and questions_holdout3.yaml (held out), for three baseline retrievers
+eval/questions_test.yaml and questions_holdout.yaml, questions_holdout3.yaml, questions_holdout4.yaml (held out), for three baseline retrievers
 (lexical only, dense only, fused score; each with its own abstention threshold calibrated on the dev
 sets) and for candibot's
 `Answerer` as it runs. Metrics follow the targets: answer accuracy on in-scope questions,
@@ -154,6 +154,7 @@ QA_SETS = (
     ("test", "questions_test.yaml"),
     ("holdout", "questions_holdout.yaml"),
     ("holdout3", "questions_holdout3.yaml"),
+    ("holdout4", "questions_holdout4.yaml"),
 )
 TUNING_SETS = ("dev", "dev2", "dev3")  # the only sets settings are chosen on
 
@@ -186,7 +187,7 @@ def qa_report(retriever: Retriever, answerer: Answerer) -> str:
         for split, items in sets
     )
     lines = [
-        f"Questions : {counts}. Seuls dev, dev2 et dev3 servent à régler ; test, holdout et holdout3 ne servent qu’à "
+        f"Questions : {counts}. Seuls dev, dev2 et dev3 servent à régler ; test, holdout, holdout3 et holdout4 ne servent qu’à "
         "mesurer. Seuils des références calibrés sur dev + dev2 + dev3 (précision globale).",
         "",
         "« answer accuracy » : part des questions du programme qui reçoivent la bonne entrée et ses faits ; "
