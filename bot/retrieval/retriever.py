@@ -40,7 +40,7 @@ Mode = Literal["lexical", "dense", "fused"]
 
 @dataclass(frozen=True)
 class Fusion:
-    """Parameters of the fused score (tuned on eval/questions_dev.yaml and questions_dev2.yaml)."""
+    """Parameters of the fused score (tuned on eval/questions_dev.yaml, questions_dev2.yaml, questions_dev3.yaml)."""
 
     weight: float = 0.8  # share of the lexical signal
     saturation: float = 4.0  # BM25 score giving a lexical signal of 0.5
