@@ -31,6 +31,7 @@ SURE_ABOVE = 0.5  # ...unless the fused score alone is this high (long questions
 OFF_TOPIC_MARGIN = 0.02  # abstain when a group of off-topic questions scores within this of the best entry
 ILLUSTRATIVE_WEIGHT = 0.9  # score factor of our own illustrative examples (the programme's facts come
 # first; on dev + dev2 + dev3, answer accuracy 0.895 at 0.8, 0.908 at 0.9 and 0.95, 0.902 at 1.0)
+DOMAINS_RULE = "domaines"  # the programme entry an illustrative example is read against (it is not a fact)
 FOCUS_TOKENS = 3  # content words the question's focus (its last clauses) must hold
 _CLAUSE_END = re.compile(r"(?<=[.!?;:,])\s+|\n+")
 
@@ -107,12 +108,13 @@ class Answerer:
         if best is None:
             return self.abstention(question), hits
         composed = self.compose(best.entry)
+        sources = [self._source(best)] + [self._source(h) for h in self._grounding(best.entry, hits)]
         detail = self.details.missing(focus, composed)
         if detail:  # the question asks for a date, a contact… that the entry does not give
             said = say("answers", "detail_missing", detail=detail)
-            answer = Answer(question=question, answer=f"{said}\n\n{composed}", abstained=True, sources=[self._source(best)])
+            answer = Answer(question=question, answer=f"{said}\n\n{composed}", abstained=True, sources=sources)
         else:
-            answer = Answer(question=question, answer=composed, abstained=False, sources=[self._source(best)])
+            answer = Answer(question=question, answer=composed, abstained=False, sources=sources)
         return answer, hits
 
     def candidates(self, text: str, k: int = 5, focus: str | None = None) -> list[Hit]:
@@ -149,12 +151,29 @@ class Answerer:
         return Answer(question=question, answer=message, abstained=True, sources=[])
 
     def compose(self, entry: Entry) -> str:
+        """The entry's text and where it comes from; an illustrative example is followed by what the
+        programme itself says of project domains, so that the answer also states a programme fact."""
         parts = [entry.body.strip()]
         if entry.deadline is not None:
             parts.append(self._deadline_note(entry.deadline))
         origin = say("answers", "origin_illustratif" if entry.illustrative else "origin_programme")
         parts.append(say("answers", "source_line", title=entry.title, origin=origin))
+        rule = self._domains_rule(entry)
+        if rule is not None:
+            parts.append(f"{say('answers', 'illustrative_rule')}\n{rule.body.strip()}")
+            parts.append(say("answers", "source_line", title=rule.title, origin=say("answers", "origin_programme")))
         return "\n\n".join(p for p in parts if p)
+
+    def _domains_rule(self, entry: Entry) -> Entry | None:
+        return self.retriever.by_id.get(DOMAINS_RULE) if entry.illustrative else None
+
+    def _grounding(self, entry: Entry, hits: list[Hit]) -> list[Hit]:
+        """The programme entry quoted after an illustrative example, as a source (its own score)."""
+        rule = self._domains_rule(entry)
+        if rule is None:
+            return []
+        scored = [h for h in hits if h.entry.id == rule.id]
+        return scored or [Hit(rule, 0.0)]
 
     def _deadline_note(self, deadline: dt.date) -> str:
         if self.settings.current_date() <= deadline:

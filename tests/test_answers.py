@@ -129,6 +129,22 @@ def test_illustrative_examples_are_marked_as_such(answerer, retriever):
     assert "illustratif" in answer
 
 
+def test_an_illustrative_example_is_followed_by_what_the_programme_says_of_domains(answerer, retriever):
+    answer = answerer.answer("Nos réseaux d'eau fuient. Un projet pour réduire les fuites avec nos données, c'est possible ?")
+    rule = retriever.by_id["domaines"]
+    assert not answer.abstained
+    assert [s.id for s in answer.sources] == ["illustratif-eau-fuites", "domaines"]
+    example = retriever.by_id["illustratif-eau-fuites"]
+    assert answer.answer.index(example.body.strip()) < answer.answer.index(rule.body.strip())
+    assert f"« {rule.title} » — présentation du programme" in answer.answer
+
+
+def test_a_programme_answer_has_one_source(answerer):
+    answer = answerer.answer("Le programme est-il payant ?")
+    assert [s.id for s in answer.sources] == ["gratuite"]
+    assert "domaines de projets" not in answer.answer
+
+
 @pytest.mark.parametrize(
     "question, detail",
     [
