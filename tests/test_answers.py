@@ -178,3 +178,20 @@ def test_an_off_topic_group_close_behind_the_best_entry_makes_it_abstain(retriev
     assert off_topic > 0 and gap > 0.01
     assert not Answerer(retriever, settings, off_topic_margin=gap - 0.01, **lenient).answer(question).abstained
     assert Answerer(retriever, settings, off_topic_margin=gap + 0.01, **lenient).answer(question).abstained
+
+
+def test_every_example_question_of_the_knowledge_base_gets_its_own_entry(answerer, retriever):
+    """Guards the off-topic groups and the glossary: a question written in an entry is answered from
+    that entry (or told that a detail it asks for is missing, the entry shown); only one of our
+    illustrative examples may yield to a programme entry."""
+    wrong = []
+    for entry in retriever.entries:
+        if entry.off_topic:
+            continue
+        for question in entry.questions:
+            answer = answerer.answer(question)
+            first = answer.sources[0].id if answer.sources else None
+            yielded = entry.illustrative and first and not retriever.by_id[first].illustrative and not answer.abstained
+            if first != entry.id and not yielded:
+                wrong.append((entry.id, question, first))
+    assert not wrong
