@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Iterable, Literal
 
 import functools
-import math
 from collections import Counter
 
 import numpy as np
@@ -33,6 +32,7 @@ from bot.retrieval.embedder import Embedder
 from bot.retrieval.hit import Hit
 from bot.retrieval.index import LoadedIndex, build_index, is_stale, load_index
 from bot.retrieval.normalize import Glossary, lemmas
+from bot.retrieval.rarity import idf
 from bot.retrieval.wordvectors import WordVectors
 
 Mode = Literal["lexical", "dense", "fused"]
@@ -89,9 +89,7 @@ class Retriever:
         for doc, position in zip(index.documents, self._doc_entry):
             self._entry_vocab[position].update(doc.tokens)
             document_frequency.update(set(doc.tokens))
-        n = len(index.documents)
-        self._idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in document_frequency.items()}
-        self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
+        self._idf, self._unknown_idf = idf(document_frequency, len(index.documents))
         self._query_tokens = functools.lru_cache(maxsize=1024)(self._lemmas)
 
     @classmethod

@@ -12,7 +12,6 @@ The setting `CANDIBOT_WORD_VECTORS` names the package; an empty value turns the 
 from __future__ import annotations
 
 import importlib
-import math
 from collections import Counter
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import numpy as np
 
 from bot.errors import ModelUnavailable
 from bot.retrieval.normalize import lemma, stopwords, words
+from bot.retrieval.rarity import idf
 
 
 def vectors_dir(package: str) -> Path:
@@ -52,9 +52,7 @@ class WordVectors:
         frequency: Counter[str] = Counter()
         for text in documents:
             frequency.update(set(words(text)))
-        n = len(documents)
-        self._idf = {w: math.log(1 + (n - df + 0.5) / (df + 0.5)) for w, df in frequency.items()}
-        self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
+        self._idf, self._unknown_idf = idf(frequency, len(documents))
         self._stop = stopwords()
         self.document_vectors = self.embed(documents)  # one row per document, in the order given
 
