@@ -64,8 +64,9 @@ def retrieve(retriever: Retriever, items: list[dict], mode: str) -> list[Row]:
 
 
 def fold(text: str) -> str:
-    """Lower case, no accents, punctuation as spaces: how facts are written (tests/test_eval_data.py).
-    Unlike `normalize`, elisions stay: « points d’étapes » holds the fact « points d etapes »."""
+    """Lower case, no accents, punctuation as spaces: how facts are written and checked against the
+    source (tests/test_eval_data.py), and the key for duplicate questions. Unlike `normalize`,
+    elisions stay: « points d’étapes » holds the fact « points d etapes »."""
     return " ".join(re.sub(r"[^a-z0-9]+", " ", strip_accents(text.lower())).split())
 
 

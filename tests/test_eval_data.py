@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / "eval"
 SOURCE = ROOT / "knowledge" / "sources" / "programme.txt"
+sys.path.insert(0, str(EVAL))
+from run_eval import fold  # noqa: E402  (the key for duplicates and fact matching, as make eval matches facts)
+
 ILLUSTRATIVE_IDS = {p.stem for p in (ROOT / "knowledge" / "entries" / "illustratif").glob("*.md")}
 
 KNOWN_IDS = {
@@ -36,12 +38,6 @@ QUESTION_FILES = {"questions_dev.yaml": (100, 25), "questions_test.yaml": (60, 2
 # (file, minimum items, minimum per verdict)
 IDEA_FILES = {"ideas_dev.yaml": (80, 15), "ideas_test.yaml": (48, 12)}
 
-
-def fold(text: str) -> str:
-    """Lowercase, accents removed, punctuation collapsed: the key for duplicates and fact matching."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
 def load(name: str) -> list[dict]:
