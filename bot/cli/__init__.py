@@ -102,13 +102,13 @@ def index() -> None:
 def index_build() -> None:
     from rich.progress import Progress
 
-    from bot.retrieval.embedder import Embedder
+    from bot.retrieval.embedder import load_embedder
     from bot.retrieval.index import build_index
 
     settings = get_settings()
     click.echo(say("cli", "loading"))
     with _french_errors():
-        embedder = Embedder(settings.embedding_model, settings.torch_threads)
+        embedder = load_embedder(settings.embedding_model, settings.torch_threads)
     with Progress(transient=False) as progress:
         tasks: dict[str, int] = {}
 

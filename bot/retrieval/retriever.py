@@ -28,7 +28,7 @@ from rapidfuzz import fuzz, process
 
 from bot.config import Settings
 from bot.knowledge import Entry, load_entries, load_glossary
-from bot.retrieval.embedder import Embedder
+from bot.retrieval.embedder import Embedder, load_embedder
 from bot.retrieval.hit import Hit
 from bot.retrieval.index import LoadedIndex, build_index, is_stale, load_index
 from bot.retrieval.normalize import Glossary, lemmas
@@ -95,7 +95,7 @@ class Retriever:
     @classmethod
     def load(cls, settings: Settings, embedder: Embedder | None = None, progress=None) -> "Retriever":
         """Load `settings.index_dir`, building it first when missing or stale."""
-        embedder = embedder or Embedder(settings.embedding_model, settings.torch_threads)
+        embedder = embedder or load_embedder(settings.embedding_model, settings.torch_threads)
         index_dir, knowledge_dir = Path(settings.index_dir), Path(settings.knowledge_dir)
         if is_stale(index_dir, knowledge_dir, embedder.model_name):
             build_index(index_dir, knowledge_dir, embedder, progress)
@@ -155,7 +155,8 @@ class Retriever:
         scores, ids = self.index.dense.search(vector, ndocs)
         doc_scores = np.zeros(ndocs, dtype="float32")
         doc_scores[ids[0]] = scores[0]
-        return self._per_entry(np.clip(doc_scores, 0.0, 1.0))
+        floor = self.embedder.floor  # the model's cosine for unrelated sentences: signal 0 from there down
+        return self._per_entry(np.clip((doc_scores - floor) / (1.0 - floor), 0.0, 1.0))
 
     def word_scores(self, query: str) -> np.ndarray:
         """Best cosine of the query's word vector with each entry's documents (zeros when off)."""

