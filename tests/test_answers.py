@@ -169,7 +169,7 @@ def test_a_detail_the_entry_holds_is_answered(answerer):
 
 
 def test_an_off_topic_group_close_behind_the_best_entry_makes_it_abstain(retriever, settings):
-    question = "Qui finance le programme, la Banque des Territoires ?"
+    question = "La Banque des Territoires finance-t-elle ce programme ?"
     lenient = dict(threshold=0.0, min_coverage=0.0, sure_above=0.0)  # the margin alone decides
     hits = Answerer(retriever, settings).candidates(question)
     best = max((h for h in hits if not h.entry.off_topic), key=preference)
@@ -195,3 +195,21 @@ def test_every_example_question_of_the_knowledge_base_gets_its_own_entry(answere
             if first != entry.id and not yielded:
                 wrong.append((entry.id, question, first))
     assert not wrong
+
+
+def test_decide_answers_a_strong_dense_match_whose_words_are_not_in_the_entry():
+    from bot.answers import decide
+
+    bars = dict(threshold=0.2, min_coverage=0.25, sure_above=0.5)
+    assert not decide(0.4, 0.0, **bars, dense=0.6, dense_sure=0.65)  # other words, weak meaning: abstain
+    assert decide(0.4, 0.0, **bars, dense=0.75, dense_sure=0.65)  # other words, same meaning: answer
+    assert not decide(0.1, 0.0, **bars, dense=0.9, dense_sure=0.65)  # the fused score still has its floor
+    assert decide(0.4, 0.3, **bars, dense=0.0, dense_sure=0.65)  # enough of its words: answer
+
+
+def test_a_question_in_other_words_than_the_entry_is_answered_by_its_meaning(retriever, settings):
+    question = "c'est qui derrière ce truc ?"  # no word of the partners' entry
+    best = Answerer(retriever, settings).candidates(question)[0]
+    assert best.entry.id == "partenaires" and best.coverage == 0.0 and best.dense >= 0.65
+    assert Answerer(retriever, settings).answer(question).sources[0].id == "partenaires"
+    assert Answerer(retriever, settings, dense_sure=float("inf")).answer(question).abstained
