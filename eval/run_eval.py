@@ -1,18 +1,17 @@
 """`make eval`: score the question answering and the eligibility checker, with their baselines, in one run.
 
-Question answering, on eval/questions_dev.yaml, questions_dev2.yaml … questions_dev5.yaml (tuning),
-eval/questions_test.yaml and questions_holdout.yaml, questions_holdout3.yaml, questions_holdout4.yaml,
-questions_holdout7.yaml (held out), for three baseline retrievers (lexical only, dense only, fused score;
-each with its own abstention threshold calibrated on the dev sets) and for candibot's `Answerer` as it
+Question answering, on every eval/questions_*.yaml (all are tuning sets but the sealed
+questions_holdout8.yaml), for three baseline retrievers (lexical only, dense only, fused score;
+each with its own abstention threshold calibrated on the tuning sets) and for candibot's `Answerer` as it
 runs; then candibot as it was until the fifth session (English MiniLM, `--previous-model`, with the
-fusion and margin it was tuned with), on its own index in a temporary folder. Metrics follow the targets: answer accuracy on in-scope questions,
-abstention on unrelated ones (and, apart, on near-scope ones the source does not answer). Eligibility, on eval/ideas_dev.yaml and
+fusion and margin it was tuned with), on its own index in a temporary folder. Metrics follow the targets: answer
+accuracy on in-scope questions, abstention on unrelated ones (and, apart, on near-scope ones the source does not answer). Eligibility, on eval/ideas_dev.yaml and
 eval/ideas_test.yaml: the rule-based checker against a retrieval-only baseline (label of the nearest
 dev idea by embedding; leave-one-out on the dev set).
 
     python eval/run_eval.py                 # print the tables
     python eval/run_eval.py --write docs/evaluation-results.md
-    python eval/run_eval.py --tune          # grid-search fusion and thresholds on the dev sets
+    python eval/run_eval.py --tune          # grid-search fusion and thresholds on the tuning sets
 """
 
 from __future__ import annotations
@@ -163,10 +162,13 @@ QA_SETS = (
     ("holdout3", "questions_holdout3.yaml"),
     ("holdout4", "questions_holdout4.yaml"),
     ("holdout7", "questions_holdout7.yaml"),
+    ("holdout8", "questions_holdout8.yaml"),
 )
-# the only sets settings are chosen on; dev4 and dev5 were written as the sealed holdout5 and holdout6,
-# each scored once before it was read (docs/evaluation.md)
-TUNING_SETS = ("dev", "dev2", "dev3", "dev4", "dev5")
+# The sets settings are chosen on: all but the sealed one. dev4 and dev5 were written as the sealed
+# holdout5 and holdout6; test, holdout, holdout3, holdout4 and holdout7 were held out until the fifth
+# session, each scored before it was read (docs/evaluation.md).
+SEALED_SETS = ("holdout8",)
+TUNING_SETS = tuple(name for name, _ in QA_SETS if name not in SEALED_SETS)
 
 
 def tuning_items() -> list[dict]:
@@ -208,8 +210,8 @@ def qa_report(retriever: Retriever, answerer: Answerer, previous: tuple[Retrieve
         for split, items in sets
     )
     lines = [
-        f"Questions : {counts}. Seuls dev, dev2, dev3, dev4 et dev5 servent à régler ; test, holdout, holdout3, holdout4 et "
-        "holdout7 ne servent qu’à mesurer. Seuils des références calibrés sur les jeux de réglage (précision globale).",
+        f"Questions : {counts}. Tous les jeux servent à régler sauf {', '.join(SEALED_SETS)}, scellé, qui ne sert qu’à "
+        "mesurer. Seuils des références calibrés sur les jeux de réglage (précision globale).",
         "",
         "« answer accuracy » : part des questions du programme qui reçoivent la bonne entrée et ses faits ; "
         "« abstains unrelated / near » : part des questions sans rapport / proches mais sans réponse dans la "
@@ -230,7 +232,7 @@ def tune(retriever: Retriever, answerer: Answerer) -> None:
     at the best rule, on the
     tuning sets, through the real `Answerer`. Prints the best settings of each stage: first those that
     keep the abstention on unrelated questions at the target (0.95), then by answer accuracy. Never
-    looks at the test sets."""
+    looks at the sealed set."""
     dev = tuning_items()
     vectors: dict[tuple[str, ...], np.ndarray] = {}
     encode = retriever.embedder.encode
@@ -321,7 +323,7 @@ def eligibility_report(retriever: Retriever, checker) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--write", type=Path, help="also write the tables to this Markdown file")
-    parser.add_argument("--tune", action="store_true", help="grid-search the fusion parameters on the dev sets")
+    parser.add_argument("--tune", action="store_true", help="grid-search the answer rule and the fusion on the tuning sets")
     parser.add_argument(
         "--previous-model", default=PREVIOUS_MODEL, help="also score candibot on this model ('' : skip)"
     )

@@ -37,7 +37,8 @@ QUESTION_FILES = {"questions_dev.yaml": (100, 25), "questions_test.yaml": (60, 2
                   "questions_holdout3.yaml": (100, 40), "questions_dev3.yaml": (150, 80), "questions_holdout4.yaml": (120, 50),
                   "questions_dev4.yaml": (150, 55),
                   "questions_dev5.yaml": (150, 55),
-                  "questions_holdout7.yaml": (150, 55)}  # holdout3 expects a few illustrative examples too
+                  "questions_holdout7.yaml": (150, 55),
+                  "questions_holdout8.yaml": (150, 55)}  # holdout3 expects a few illustrative examples too
 # (file, minimum items, minimum per verdict)
 IDEA_FILES = {"ideas_dev.yaml": (80, 15), "ideas_test.yaml": (48, 12)}
 
