@@ -100,10 +100,15 @@ def calibrate(retriever, answerer, items: list[dict], rows: list[Row]) -> tuple[
     maximises overall accuracy on these (dev) items, judged like candibot (`right`: entry and facts),
     the lowest one on ties."""
     thresholds = sorted({round(r.score, 4) for r in rows} | {0.0})
+    # each question is right or not whether answered or abstained on, whatever the threshold: judge it once
+    answered = rule_outcomes(retriever, answerer, rows, (0.0, 0.0, 0.0))
+    abstained = [Outcome(row.ids, None, None, row.ms) for row in rows]
+    if_answered = [right(i, o) for i, o in zip(items, answered)]
+    if_abstained = [right(i, o) for i, o in zip(items, abstained)]
 
     def overall(threshold: float) -> float:
-        outcomes = rule_outcomes(retriever, answerer, rows, (threshold, 0.0, 1.01))
-        return share(right(i, o) for i, o in zip(items, outcomes))
+        passes = (decide(row.score, row.coverage, threshold, 0.0, 1.01) for row in rows)
+        return share(a if p else b for p, a, b in zip(passes, if_answered, if_abstained))
 
     best = max(thresholds, key=lambda t: (overall(t), -t))
     return best, 0.0, 1.01
