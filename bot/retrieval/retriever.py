@@ -1,15 +1,17 @@
-"""Hybrid retriever: BM25 over lemmas + dense cosine + French word vectors, fused into one score in [0, 1].
+"""Hybrid retriever: BM25 over lemmas + dense embeddings + French word vectors, fused into one score in [0, 1].
 
 Fusion is a weighted sum of absolute signals (not ranks), so the fused score of the best entry
 also tells how confident the match is, which is what `bot.answers` abstains on:
 
-    fused = (w * lex / (lex + c) + (1 - w) * cosine + v * words) / (1 + v)
+    fused = (w * lex / (lex + c) + (1 - w) * dense + v * words) / (1 + v)
 
-where `words` is the cosine of French word vectors (`bot.retrieval.wordvectors`, 0 when off).
+where `dense` is the embedding cosine rescaled from the model's floor, `(cosine - floor) / (1 - floor)`
+clipped to [0, 1] (`bot.retrieval.embedder`), and `words` the cosine of French word vectors
+(`bot.retrieval.wordvectors`, 0 when off).
 
 A long message can be searched with its focus (the question at its end, see `bot.answers`): each
 entry's score is then `f * focus score + (1 - f) * whole-message score`, and its coverage the better
-of the two. `w`, `c`, `v` and `f` are tuned on the dev sets by `eval/run_eval.py --tune`
+of the two. `w`, `c`, `v`, `f` and the floor are tuned on the tuning sets by `eval/run_eval.py --tune`
 (see docs/evaluation.md).
 """
 
