@@ -20,6 +20,13 @@ quote of `knowledge/sources/programme.txt` (distant passages joined by « […] 
 `kind: hors_sujet` entries (`source: aucune`) gather questions unrelated to the programme (weather,
 taxes, code…) and `keywords` of their topic, each searched on its own: when one of them is the best
 match, the assistant abstains; their text is never shown.
+
+`knowledge/questions/*.yaml` hold questions people asked in their own words, each labelled with the
+entry that answers it (`expected`, the first one is used), or `oos: unrelated` / `oos: near` when the
+assistant must abstain: they are indexed as more phrasings of their entry, the out-of-scope ones as
+phrasings of the off-topic groups `hors-sujet-sans-rapport` (unrelated to the programme) and
+`hors-sujet-hors-source` (about the programme, but its source does not say) (`load_questions`). They are also the sets
+`eval/run_eval.py` tunes on, one set left out at a time.
 """
 
 from __future__ import annotations
@@ -90,6 +97,29 @@ class Entry(BaseModel):
         return self
 
 
+class AskedQuestion(BaseModel):
+    """One labelled question of `knowledge/questions/`: `expected` the entries whose answer is right
+    (empty when out of scope), `facts` the words that answer states, `oos` why it is out of scope."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    q: str = Field(min_length=1)
+    expected: list[str] = Field(max_length=3)
+    facts: list[str]
+    oos: Literal["unrelated", "near"] | None = None
+
+    @model_validator(mode="after")
+    def _in_scope_or_why_not(self) -> "AskedQuestion":
+        if bool(self.expected) == bool(self.oos):
+            raise ValueError(f"{self.q!r}: give either the expected entries or why it is out of scope (oos)")
+        return self
+
+
+# the off-topic group each kind of out-of-scope asked question joins
+OUT_OF_SCOPE_GROUPS = {"unrelated": "hors-sujet-sans-rapport", "near": "hors-sujet-hors-source"}
+NOT_IN_SOURCE_GROUP = OUT_OF_SCOPE_GROUPS["near"]  # matching it: « the presentation does not say »
+
+
 class KnowledgeError(ValueError):
     """A knowledge file that cannot be read or does not fit the schema."""
 
@@ -125,6 +155,35 @@ def load_entries(knowledge_dir: Path) -> list[Entry]:
     if not entries:
         raise KnowledgeError(f"no entry found under {knowledge_dir / 'entries'}")
     return entries
+
+
+def question_files(knowledge_dir: Path) -> list[Path]:
+    return sorted((knowledge_dir / "questions").glob("*.yaml"))
+
+
+def load_question_file(path: Path) -> list[AskedQuestion]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        if not isinstance(data, list):
+            raise ValueError("the file must be a list of questions")
+        return [AskedQuestion(**item) for item in data]
+    except Exception as exc:  # yaml.YAMLError, pydantic.ValidationError, TypeError
+        raise KnowledgeError(f"{path.name}: {exc}") from exc
+
+
+def load_questions(knowledge_dir: Path, entries: list[Entry]) -> list[tuple[str, str]]:
+    """(entry id, question) for every labelled question of `knowledge/questions/`: the first expected
+    entry, or the off-topic group of its kind (`OUT_OF_SCOPE_GROUPS`) for an out-of-scope one. Unknown
+    ids are errors."""
+    known = {e.id for e in entries}
+    pairs = []
+    for path in question_files(knowledge_dir):
+        for item in load_question_file(path):
+            entry_id = item.expected[0] if item.expected else OUT_OF_SCOPE_GROUPS[item.oos]
+            if entry_id not in known:
+                raise KnowledgeError(f"{path.name}: {item.q!r} points to an unknown entry {entry_id!r}")
+            pairs.append((entry_id, item.q))
+    return pairs
 
 
 def load_glossary(knowledge_dir: Path) -> list[list[str]]:

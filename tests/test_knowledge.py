@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KnowledgeError, load_entries, load_glossary, parse_entry
+from bot.knowledge import (
+    OUT_OF_SCOPE_GROUPS, AskedQuestion, KnowledgeError, load_entries, load_glossary, load_questions, parse_entry,
+)
 from bot.retrieval.normalize import Glossary, lemmas
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
@@ -170,3 +172,33 @@ def test_tampered_entries_are_caught():
     assert URL.findall("Candidatez sur www.programme-data.fr") and not URL.findall("sur le site web du programme.")
     tampered = GOOD.replace('excerpt: "Ce programme est proposé gratuitement"', "excerpt: \"Ce programme est payant\"")
     assert excerpt_problems(parse_entry(tampered, "tampered.md"))
+
+
+def test_labelled_questions_point_to_entries_or_to_an_out_of_scope_group():
+    pairs = load_questions(KNOWLEDGE, ENTRIES)
+    by_id = {e.id: e for e in ENTRIES}
+    assert len(pairs) > 1000
+    assert all(entry in by_id for entry, _ in pairs)
+    for group in OUT_OF_SCOPE_GROUPS.values():
+        assert by_id[group].off_topic and sum(entry == group for entry, _ in pairs) > 100
+
+
+@pytest.mark.parametrize(
+    ("item", "reason"),
+    [
+        ("- {q: 'Le programme est-il gratuit ?', expected: [inconnue], facts: [gratuit]}", "unknown entry"),
+        ("- {q: 'Quel temps fait-il ?', expected: [], facts: []}", "either the expected entries"),
+        ("- {q: 'Gratuit ?', expected: [gratuite], facts: [gratuit], oos: near}", "either the expected entries"),
+        ("- {q: 'Gratuit ?', expected: [gratuite], facts: [gratuit], note: x}", "Extra inputs"),
+        ("q: pas une liste", "must be a list"),
+    ],
+)
+def test_broken_labelled_questions_are_refused_with_a_reason(tmp_path, item, reason):
+    (tmp_path / "questions").mkdir()
+    (tmp_path / "questions" / "set.yaml").write_text(item + "\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=reason):
+        load_questions(tmp_path, ENTRIES)
+
+
+def test_an_out_of_scope_question_says_why():
+    assert AskedQuestion(q="Quel temps fait-il ?", expected=[], facts=[], oos="unrelated").oos == "unrelated"

@@ -95,6 +95,7 @@ def test_modes_give_their_own_signal(retriever):
 def test_index_is_rebuilt_when_knowledge_or_model_changes(tmp_path, retriever):
     knowledge = tmp_path / "knowledge"
     shutil.copytree(ROOT / "knowledge", knowledge)
+    shutil.rmtree(knowledge / "questions")  # faster to embed; their indexing is tested below
     settings = Settings(CANDIBOT_KNOWLEDGE_DIR=knowledge, CANDIBOT_INDEX_DIR=tmp_path / "index")
     model = settings.embedding_model
     assert is_stale(settings.index_dir, knowledge, model)
@@ -132,7 +133,10 @@ def test_a_focus_blends_its_score_with_the_whole_message(retriever):
 
 def test_an_off_topic_keyword_is_searched_by_its_own_words_only(retriever):
     keyword_docs = [d for d in retriever.index.documents if d.field == "keyword"]
-    programme_words = {t for d in retriever.index.documents if not retriever.by_id[d.entry_id].off_topic for t in d.tokens}
+    programme_words = {
+        t for d in retriever.index.documents
+        if not retriever.by_id[d.entry_id].off_topic and d.field != "asked" for t in d.tokens
+    }
     assert keyword_docs and all(d.tokens and not set(d.tokens) & programme_words for d in keyword_docs)
     big_data = next(d for d in keyword_docs if d.text == "big data")
     assert big_data.tokens == ["big"]  # « data » is the programme's « donnée »
@@ -144,3 +148,20 @@ def test_building_the_index_prints_no_debug_line_of_bm25s():
     import bot.retrieval.index  # noqa: F401  (bm25s sets its own logger to DEBUG on import)
 
     assert logging.getLogger("bm25s").getEffectiveLevel() >= logging.WARNING
+
+
+def test_labelled_questions_are_indexed_as_phrasings_of_their_entry(retriever):
+    from bot.knowledge import OUT_OF_SCOPE_GROUPS, load_questions
+
+    asked = load_questions(ROOT / "knowledge", retriever.entries)
+    indexed = [(d.entry_id, d.text) for d in retriever.index.documents if d.field == "asked"]
+    assert indexed == asked and len(asked) > 1000
+    assert {entry for entry, _ in asked} >= {"gratuite", "date-limite", *OUT_OF_SCOPE_GROUPS.values()}
+
+
+def test_a_question_close_to_a_labelled_one_finds_its_entry_through_it(retriever):
+    question = "Qui pilote les sessions de formation ?"  # « Qui anime les sessions de formation ? » is labelled
+    _, nearest = retriever.index.dense.search(retriever.embedder.encode([question]), 1)
+    document = retriever.index.documents[int(nearest[0][0])]
+    assert (document.field, document.entry_id) == ("asked", "formateur")
+    assert retriever.search(question, k=1)[0].entry.id == "formateur"

