@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -33,13 +34,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.answers import Answerer, decide  # noqa: E402
-from bot.config import FORMER_DEFAULT_MODEL, Settings, offline_environment  # noqa: E402
+from bot.config import Settings, offline_environment  # noqa: E402
+from bot.knowledge import question_files  # noqa: E402
 from bot.retrieval.normalize import normalize, strip_accents  # noqa: E402
 from bot.retrieval.retriever import Retriever  # noqa: E402
 
 VERDICTS = ("eligible", "to_clarify", "not_priority", "not_eligible")
-# candibot until the fifth session: English MiniLM, lexical weight 0.8, off-topic margin 0.02, no dense rescue
-PREVIOUS_MODEL, PREVIOUS_WEIGHT, PREVIOUS_MARGIN = FORMER_DEFAULT_MODEL, 0.8, 0.02
 
 
 def load(name: str) -> list[dict]:
@@ -156,107 +156,178 @@ def qa_metrics(items: list[dict], outcomes: list[Outcome]) -> dict:
     }
 
 
-QA_SETS = (
-    ("dev", "questions_dev.yaml"),
-    ("dev2", "questions_dev2.yaml"),
-    ("dev3", "questions_dev3.yaml"),
-    ("dev4", "questions_dev4.yaml"),
-    ("dev5", "questions_dev5.yaml"),
-    ("test", "questions_test.yaml"),
-    ("holdout", "questions_holdout.yaml"),
-    ("holdout3", "questions_holdout3.yaml"),
-    ("holdout4", "questions_holdout4.yaml"),
-    ("holdout7", "questions_holdout7.yaml"),
+# Sets written blind and kept out of the knowledge base: only scored, never tuned on (docs/evaluation.md).
+SEALED_SETS = (
     ("holdout8", "questions_holdout8.yaml"),
+    ("holdout9", "questions_holdout9.yaml"),
+    ("holdout10", "questions_holdout10.yaml"),
 )
-# The sets settings are chosen on: all but the sealed one. dev4 and dev5 were written as the sealed
-# holdout5 and holdout6; test, holdout, holdout3, holdout4 and holdout7 were held out until the fifth
-# session, each scored before it was read (docs/evaluation.md).
-SEALED_SETS = ("holdout8",)
-TUNING_SETS = tuple(name for name, _ in QA_SETS if name not in SEALED_SETS)
+KNOWLEDGE = ROOT / "knowledge"
+
+
+def labelled_sets(knowledge_dir: Path = KNOWLEDGE) -> list[tuple[str, list[dict]]]:
+    """The labelled questions of knowledge/questions/, one set per file: indexed by candibot, tuned on
+    one set left out at a time."""
+    return [(p.stem, yaml.safe_load(p.read_text(encoding="utf-8")) or []) for p in question_files(knowledge_dir)]
 
 
 def tuning_items() -> list[dict]:
-    return [item for name, path in QA_SETS if name in TUNING_SETS for item in load(path)]
+    return [item for _, items in labelled_sets() for item in items]
+
+
+class CachedEmbedder:
+    """The real embedder, each text encoded once per run: the leave-one-set-out indexes share most of
+    their texts (its timings are not reported)."""
+
+    def __init__(self, embedder):
+        self.inner, self.model_name, self.floor = embedder, embedder.model_name, embedder.floor
+        self.vectors: dict[str, np.ndarray] = {}
+
+    def dimension(self) -> int:
+        return self.inner.dimension()
+
+    def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
+        if missing:
+            self.vectors.update(zip(missing, self.inner.encode(missing)))
+        return np.vstack([self.vectors[t] for t in texts]).astype("float32")
+
+
+def variant(folder: Path, embedder, leave_out: str | None = None, no_questions: bool = False) -> tuple[Retriever, Answerer]:
+    """Candibot on a copy of the knowledge base in `folder`: without the labelled set `leave_out`, or
+    without any labelled question (`no_questions`, candibot as it was until the sixth session)."""
+    knowledge_dir = folder / "knowledge"
+    shutil.copytree(KNOWLEDGE, knowledge_dir)
+    if no_questions:
+        shutil.rmtree(knowledge_dir / "questions")
+    elif leave_out:
+        (knowledge_dir / "questions" / f"{leave_out}.yaml").unlink()
+    settings = Settings(CANDIBOT_KNOWLEDGE_DIR=knowledge_dir, CANDIBOT_INDEX_DIR=folder / "index")
+    retriever = Retriever.load(settings, embedder=embedder)
+    return retriever, Answerer(retriever, settings)
+
+
+def leave_one_set_out(folder: Path, embedder) -> list[tuple[str, list[dict], Retriever, Answerer]]:
+    """One candibot per labelled set, indexing the questions of every other set."""
+    folds = []
+    for name, items in labelled_sets():
+        print(f"… index sans le jeu {name}", file=sys.stderr, flush=True)
+        folds.append((name, items, *variant(folder / name, embedder, leave_out=name)))
+    return folds
 
 
 QA_COLUMNS = (
     "hit@1", "hit@3", "answer accuracy", "abstains unrelated", "abstains near",
     "abstention precision", "overall", "median ms",
 )
+NOTE = (
+    "« answer accuracy » : part des questions du programme qui reçoivent la bonne entrée et ses faits ; "
+    "« abstains unrelated / near » : part des questions sans rapport / proches mais sans réponse dans la "
+    "source où l'assistant s'abstient ; « overall » : toutes les questions."
+)
 
 
-def qa_report(retriever: Retriever, answerer: Answerer, previous: tuple[Retriever, Answerer] | None = None) -> str:
-    """The table: three baselines and candibot, each on every set; with `previous` (candibot on the
-    former default model, English MiniLM), its dense baseline and candibot rows too."""
-    sets = [(name, load(path)) for name, path in QA_SETS]
-    sets = [(name, items) for name, items in sets if items]
-    dev = tuning_items()
-    model = retriever.embedder.model_name
-    results = {}
-    baselines = [("lexical (BM25)", "lexical", retriever, answerer), (f"dense ({model})", "dense", retriever, answerer)]
-    if previous:
-        baselines.append((f"dense ({previous[0].embedder.model_name})", "dense", *previous))
-    baselines.append(("fused (+ word vectors), score only", "fused", retriever, answerer))
-    for name, mode, searcher, composer in baselines:
-        rule = calibrate(searcher, composer, dev, retrieve(searcher, dev, mode))
-        for split, items in sets:
-            outcomes = rule_outcomes(searcher, composer, retrieve(searcher, items, mode), rule)
-            results[(name, split)] = qa_metrics(items, outcomes)
-    systems = [(f"candibot ({model})", retriever, answerer)]
-    if previous:
-        systems.insert(0, (f"candibot until session 4 ({previous[0].embedder.model_name})", *previous))
-    for name, searcher, composer in systems:
-        for split, items in sets:
-            results[(name, split)] = qa_metrics(items, answerer_outcomes(searcher, composer, items))
-    counts = ", ".join(
-        f"{split} {len(items)} (hors sujet : {sum(i.get('oos') == 'unrelated' for i in items)} sans rapport, "
+def table(results: dict, ms: bool = True) -> list[str]:
+    columns = [c for c in QA_COLUMNS if ms or c != "median ms"]
+    lines = ["| retriever | set | " + " | ".join(columns) + " |", "|---|---|" + "---|" * len(columns)]
+    for (name, split), m in results.items():
+        cells = [f"{m[c]:.1f}" if c == "median ms" else f"{m[c]:.3f}" for c in columns]
+        lines.append(f"| {name} | {split} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def counts(sets) -> str:
+    return ", ".join(
+        f"{split} {len(items)} ({sum(i.get('oos') == 'unrelated' for i in items)} sans rapport, "
         f"{sum(i.get('oos') == 'near' for i in items)} proches)"
         for split, items in sets
     )
-    lines = [
-        f"Questions : {counts}. Tous les jeux servent à régler sauf {', '.join(SEALED_SETS)}, scellé, qui ne sert qu’à "
-        "mesurer. Seuils des références calibrés sur les jeux de réglage (précision globale).",
-        "",
-        "« answer accuracy » : part des questions du programme qui reçoivent la bonne entrée et ses faits ; "
-        "« abstains unrelated / near » : part des questions sans rapport / proches mais sans réponse dans la "
-        "source où l'assistant s'abstient ; « overall » : toutes les questions.",
-        "",
-        "| retriever | set | " + " | ".join(QA_COLUMNS) + " |",
-        "|---|---|" + "---|" * len(QA_COLUMNS),
-    ]
-    for (name, split), m in results.items():
-        cells = [f"{m[c]:.1f}" if c == "median ms" else f"{m[c]:.3f}" for c in QA_COLUMNS]
-        lines.append(f"| {name} | {split} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
 
 
-def tune(retriever: Retriever, answerer: Answerer) -> None:
+def sealed_report(retriever: Retriever, answerer: Answerer, before: tuple[Retriever, Answerer]) -> str:
+    """The sealed sets, one by one and pooled: three baselines over the entries alone (lexical, dense,
+    fused score; each threshold calibrated on the labelled sets), candibot without the labelled
+    questions (as until the sixth session) and candibot."""
+    sets = [(name, load(path)) for name, path in SEALED_SETS]
+    sets = [(name, items) for name, items in sets if items]
+    sets.append(("scellés (ensemble)", [i for _, items in sets for i in items]))
+    dev = tuning_items()
+    old_retriever, old_answerer = before
+    results = {}
+    for name, mode in (("lexical (BM25)", "lexical"), (f"dense ({old_retriever.embedder.model_name})", "dense"),
+                       ("fused (+ word vectors), score only", "fused")):
+        rule = calibrate(old_retriever, old_answerer, dev, retrieve(old_retriever, dev, mode))
+        for split, items in sets:
+            outcomes = rule_outcomes(old_retriever, old_answerer, retrieve(old_retriever, items, mode), rule)
+            results[(name, split)] = qa_metrics(items, outcomes)
+    for name, searcher, composer in (("candibot sans les questions posées (session 5)", *before),
+                                     ("candibot", retriever, answerer)):
+        for split, items in sets:
+            results[(name, split)] = qa_metrics(items, answerer_outcomes(searcher, composer, items))
+    return "\n".join([
+        f"Jeux scellés, écrits à l’aveugle, jamais lus ni indexés : {counts(sets[:-1])}. Références "
+        "calibrées sur les questions étiquetées de `knowledge/questions/`.", "", NOTE, "", *table(results),
+    ])
+
+
+def cross_report(before: tuple[Retriever, Answerer], folds) -> str:
+    """The labelled sets, each answered by candibot indexing the other sets' questions (leave one set
+    out), beside candibot without labelled questions (tuned on these very sets: optimistic)."""
+    results, pooled_items, pooled_new, pooled_old = {}, [], [], []
+    for name, items, retriever, answerer in folds:
+        old = answerer_outcomes(*before, items)
+        new = answerer_outcomes(retriever, answerer, items)
+        results[("candibot sans les questions posées (session 5)", name)] = qa_metrics(items, old)
+        results[("candibot, ce jeu laissé de côté", name)] = qa_metrics(items, new)
+        pooled_items += items
+        pooled_old += old
+        pooled_new += new
+    results[("candibot sans les questions posées (session 5)", "ensemble")] = qa_metrics(pooled_items, pooled_old)
+    results[("candibot, ce jeu laissé de côté", "ensemble")] = qa_metrics(pooled_items, pooled_new)
+    return "\n".join([
+        f"Questions étiquetées (`knowledge/questions/`) : {counts([(n, i) for n, i, _, _ in folds])}. Chaque jeu "
+        "est répondu par candibot indexant les questions de tous les autres jeux (validation croisée, un jeu "
+        "laissé de côté à la fois) ; candibot sans questions posées a été réglé sur ces mêmes jeux (optimiste).",
+        "", *table(results, ms=False),
+    ])
+
+
+def memo(function, key):
+    """`function` remembering its results by `key(*args)`."""
+    results = {}
+
+    def remembered(*args):
+        k = key(*args)
+        if k not in results:
+            results[k] = function(*args)
+        return results[k]
+
+    return remembered
+
+
+def tune(folds) -> None:
     """Grid-search the answer rule (threshold, min coverage, sure above, off-topic margin, dense sure), then the
     fusion (focus weight, lexical weight, saturation, word vectors' weight, the model's cosine floor)
-    at the best rule, on the
-    tuning sets, through the real `Answerer`. Prints the best settings of each stage: first those that
+    at the best rule, on the labelled sets, each answered by candibot indexing the other sets'
+    questions, through the real `Answerer`. Prints the best settings of each stage: first those that
     keep the abstention on unrelated questions at the target (0.95), then by answer accuracy. Never
-    looks at the sealed set."""
-    dev = tuning_items()
-    vectors: dict[tuple[str, ...], np.ndarray] = {}
-    encode = retriever.embedder.encode
-
-    def cached(texts, show_progress=False):  # the dense vectors do not depend on the parameters searched
-        key = tuple(texts)
-        if key not in vectors:
-            vectors[key] = encode(texts)
-        return vectors[key]
+    looks at the sealed sets."""
+    items = [item for _, fold_items, _, _ in folds for item in fold_items]
+    embedder = folds[0][2].embedder  # the one CachedEmbedder: query vectors are encoded once
 
     def score(fusion: tuple, rule: tuple) -> tuple:
         focus_weight, weight, saturation, word_weight, floor = fusion
-        retriever.fusion = replace(
-            base_fusion, focus_weight=focus_weight, weight=weight, saturation=saturation, word_weight=word_weight
-        )
-        retriever.embedder.floor = floor
-        answerer.threshold, answerer.min_coverage, answerer.sure_above, answerer.off_topic_margin, answerer.dense_sure = rule
-        m = qa_metrics(dev, answerer_outcomes(retriever, answerer, dev))
+        embedder.floor = floor
+        outcomes = []
+        for _, fold_items, retriever, answerer in folds:
+            retriever.fusion = replace(
+                base_fusion, focus_weight=focus_weight, weight=weight, saturation=saturation, word_weight=word_weight
+            )
+            answerer.threshold, answerer.min_coverage, answerer.sure_above, answerer.off_topic_margin, answerer.dense_sure = rule
+            outcomes += answerer_outcomes(retriever, answerer, fold_items)
+        m = qa_metrics(items, outcomes)
         at_target = m["abstains unrelated"] >= 0.95
+        print(".", end="", file=sys.stderr, flush=True)
         return (at_target, m["answer accuracy"], m["overall"], m["abstains unrelated"], *fusion, *rule)
 
     def show(stage: str, scored: list[tuple]) -> tuple:
@@ -267,20 +338,22 @@ def tune(retriever: Retriever, answerer: Answerer) -> None:
             print(" | ".join(f"{x:.3f}" if isinstance(x, float) else str(x) for x in row))
         return ranked[0]
 
-    retriever.embedder.encode = cached
-    base_fusion = retriever.fusion
-    base_rule = (answerer.threshold, answerer.min_coverage, answerer.sure_above, answerer.off_topic_margin, answerer.dense_sure)
-    base_floor = retriever.embedder.floor
+    for _, _, retriever, _ in folds:  # signals that do not depend on the settings searched: computed once
+        retriever.lexical_scores = memo(retriever.lexical_scores, lambda query, tokens=None: (query, tuple(tokens or ())))
+        retriever.word_scores = memo(retriever.word_scores, lambda query: query)
+        retriever.dense_scores = memo(retriever.dense_scores, lambda query: (query, embedder.floor))
+    answerer = folds[0][3]
+    base_fusion = folds[0][2].fusion
+    base_floor = embedder.floor
     fusion = (base_fusion.focus_weight, base_fusion.weight, base_fusion.saturation, base_fusion.word_weight, base_floor)
-    rules = itertools.product((0.2,), (0.25, 0.3), (0.5, 0.55, 0.6), (0.02, 0.03, 0.04, 0.06), (0.6, 0.65, 0.7, 2.0))
+    rules = itertools.product((0.2, 0.25), (0.25, 0.3), (0.5, 0.6), (0.02, 0.04, 0.06), (0.65, 2.0))
+    base_rule = (answerer.threshold, answerer.min_coverage, answerer.sure_above, answerer.off_topic_margin, answerer.dense_sure)
+    show("current settings", [score(fusion, base_rule)])
     best = show("answer rule, at the current fusion", [score(fusion, rule) for rule in rules])
     rule = best[-5:]
-    floors = sorted({base_floor, *(round(base_floor + d, 2) for d in (-0.1, -0.05, 0.05) if 0 <= base_floor + d < 1)})
-    fusions = itertools.product((0.0, 0.2, 0.4), (0.3, 0.4, 0.5, 0.8), (4.0,), (0.1, 0.2, 0.3), floors)
+    floors = sorted({base_floor, *(round(base_floor + d, 2) for d in (-0.05, 0.05) if 0 <= base_floor + d < 1)})
+    fusions = itertools.product((0.0, 0.2), (0.4, 0.5, 0.6), (4.0,), (0.1, 0.2), floors)
     show("fusion, at the best rule", [score(f, rule) for f in fusions])
-    retriever.fusion, retriever.embedder.floor = base_fusion, base_floor
-    answerer.threshold, answerer.min_coverage, answerer.sure_above, answerer.off_topic_margin, answerer.dense_sure = base_rule
-    retriever.embedder.encode = encode
 
 
 # -- eligibility ----------------------------------------------------------------------------------
@@ -328,34 +401,28 @@ def eligibility_report(retriever: Retriever, checker) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--write", type=Path, help="also write the tables to this Markdown file")
-    parser.add_argument("--tune", action="store_true", help="grid-search the answer rule and the fusion on the tuning sets")
-    parser.add_argument(
-        "--previous-model", default=PREVIOUS_MODEL, help="also score candibot on this model ('' : skip)"
-    )
+    parser.add_argument("--tune", action="store_true", help="grid-search the answer rule and the fusion on the labelled sets")
     args = parser.parse_args()
     offline_environment()
     from bot.services import Services
 
     services = Services(Settings())
     retriever = services.retriever
-    if args.tune:
-        tune(retriever, services.answerer)
-        return
-    with tempfile.TemporaryDirectory() as index_dir:
-        previous = None
-        if args.previous_model and args.previous_model != services.settings.embedding_model:
-            settings = Settings(CANDIBOT_INDEX_DIR=index_dir, CANDIBOT_EMBEDDING_MODEL=args.previous_model)
-            before = Retriever.load(settings)  # with the settings it had then (docs/evaluation.md)
-            before.fusion = replace(before.fusion, weight=PREVIOUS_WEIGHT)
-            previous = (before, Answerer(before, settings, off_topic_margin=PREVIOUS_MARGIN, dense_sure=float("inf")))
-        qa_table = qa_report(retriever, services.answerer, previous)
+    with tempfile.TemporaryDirectory() as folder:
+        folds = leave_one_set_out(Path(folder) / "folds", CachedEmbedder(retriever.embedder))
+        if args.tune:
+            tune(folds)
+            return
+        before = variant(Path(folder) / "before", retriever.embedder, no_questions=True)
+        sealed = sealed_report(retriever, services.answerer, before)
+        cross = cross_report(before, folds)
     try:
-        checker = services.checker
-        elig_table = eligibility_report(retriever, checker)
+        elig_table = eligibility_report(retriever, services.checker)
     except ImportError:
         elig_table = "(vérificateur d’éligibilité absent)"
     out = (
-        f"## Réponses aux questions (modèle {services.settings.embedding_model})\n\n{qa_table}\n\n"
+        f"## Réponses aux questions (modèle {services.settings.embedding_model})\n\n### Jeux scellés\n\n{sealed}\n\n"
+        f"### Questions étiquetées, un jeu laissé de côté\n\n{cross}\n\n"
         f"## Éligibilité des idées\n\n{elig_table}\n"
     )
     print(out)
