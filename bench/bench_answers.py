@@ -27,7 +27,7 @@ from bot.config import Settings, offline_environment  # noqa: E402
 
 def questions() -> list[str]:
     items = []
-    for name in ("questions_dev.yaml", "questions_test.yaml"):
+    for name in ("questions_holdout8.yaml", "questions_holdout9.yaml"):  # sealed: questions not in the index
         path = ROOT / "eval" / name
         if path.exists():
             items += [i["q"] for i in yaml.safe_load(path.read_text(encoding="utf-8"))]
@@ -56,7 +56,7 @@ def main() -> None:
         start = time.perf_counter()
         services.answerer.answer(q)
         answer_times.append((time.perf_counter() - start) * 1000)
-    print(f"Questions: {len(qs)} (eval dev + test), 3 passes each, warm")
+    print(f"Questions: {len(qs)} (sealed sets holdout8 + holdout9, not in the index), 3 passes each, warm")
     print("| path | median ms | p95 ms | ratio to lexical |")
     print("|---|---|---|---|")
     for mode, median, p95 in rows:
