@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.chat import chat
+from bot.prompts import say
 from bot.store import Store
 
 PROMPT = "vous> "
@@ -35,6 +36,7 @@ def test_click_command_menu_and_numbers(tmp_path, index_dir, monkeypatch):
     assert "[1] Poser une question" in out and "[5] Aide" in out
     assert "Voici ce que je sais faire" in out  # « 5 » pressed the Aide button
     assert "Je ne connais pas la commande /foo" in out
+    assert say("cli", "chat_loading") in out  # said before the model and the index load (stderr)
     assert Store(tmp_path / "c.db").load_state("t1").step == "menu"
 
 

@@ -100,6 +100,7 @@ def chat(user: str | None, out_dir: Path) -> None:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     user_id = user or f"terminal-{getpass.getuser()}"
     screen = Screen(rich=sys.stdin.isatty() and sys.stdout.isatty())
+    click.echo(say("cli", "chat_loading"), err=True)  # the first launch builds the index
     engine = Engine(Services(Settings()), out_dir=out_dir.resolve())
     try:
         engine.warm_up()
