@@ -144,3 +144,32 @@ def test_no_duplicates_within_and_across_sets(files, key):
 def test_fold_is_able_to_fail():
     assert fold("Gratuité !") == fold("gratuite")
     assert fold("28 février") != fold("29 fevrier")
+
+
+def test_the_labelled_sets_are_the_files_of_knowledge_questions_and_none_is_sealed():
+    from run_eval import SEALED_SETS, labelled_sets
+
+    names = [name for name, _ in labelled_sets()]
+    assert names == sorted(p.stem for p in (ROOT / "knowledge" / "questions").glob("*.yaml")) and len(names) == 10
+    sealed = {fold(i["q"]) for _, path in SEALED_SETS for i in load("eval/" + path)}
+    assert not sealed & {fold(i["q"]) for _, items in labelled_sets() for i in items}
+
+
+def test_the_evaluation_cache_gives_the_model_s_vectors_and_encodes_each_text_once(retriever):
+    import numpy as np
+    from run_eval import CachedEmbedder
+
+    calls = []
+
+    class Counting:  # the real model, counting the texts it is asked to encode
+        model_name, floor = retriever.embedder.model_name, retriever.embedder.floor
+
+        def encode(self, texts, show_progress=False):
+            calls.extend(texts)
+            return retriever.embedder.encode(texts)
+
+    cached = CachedEmbedder(Counting())
+    texts = ["Le programme est-il gratuit ?", "Qui est le formateur ?", "Le programme est-il gratuit ?"]
+    first, second = cached.encode(texts), cached.encode(texts[:2])
+    assert calls == texts[:2]
+    assert np.allclose(first, retriever.embedder.encode(texts), atol=1e-5) and np.allclose(second, first[:2])
