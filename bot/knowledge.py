@@ -23,10 +23,10 @@ match, the assistant abstains; their text is never shown.
 
 `knowledge/questions/*.yaml` hold questions people asked in their own words, each labelled with the
 entry that answers it (`expected`, the first one is used), or `oos: unrelated` / `oos: near` when the
-assistant must abstain: they are indexed as more phrasings of their entry, the out-of-scope ones as
-phrasings of the off-topic groups `hors-sujet-sans-rapport` (unrelated to the programme) and
-`hors-sujet-hors-source` (about the programme, but its source does not say) (`load_questions`). They are also the sets
-`eval/run_eval.py` tunes on, one set left out at a time.
+assistant must abstain (`load_questions`). They are indexed as more phrasings of their entry; the
+out-of-scope ones as phrasings of the off-topic groups `hors-sujet-sans-rapport` (unrelated to the
+programme) and `hors-sujet-hors-source` (about the programme, but its source does not say). They are
+also the sets `eval/run_eval.py` tunes on, one set left out at a time.
 """
 
 from __future__ import annotations
