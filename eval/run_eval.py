@@ -355,13 +355,13 @@ def tune(folds) -> None:
     base_fusion = folds[0][2].fusion
     base_floor = embedder.floor
     fusion = (base_fusion.focus_weight, base_fusion.weight, base_fusion.saturation, base_fusion.word_weight, base_floor)
-    rules = itertools.product((0.2, 0.25), (0.25, 0.3), (0.5, 0.6), (0.02, 0.04, 0.06), (0.65, 2.0))
+    rules = itertools.product((0.2, 0.25, 0.3), (0.25, 0.3, 0.35), (0.5, 0.6, 0.7), (0.01, 0.02, 0.04), (0.65, 0.7, 2.0))
     base_rule = (answerer.threshold, answerer.min_coverage, answerer.sure_above, answerer.off_topic_margin, answerer.dense_sure)
     show("current settings", [score(fusion, base_rule)])
     best = show("answer rule, at the current fusion", [score(fusion, rule) for rule in rules])
     rule = best[-5:]
     floors = sorted({base_floor, *(round(base_floor + d, 2) for d in (-0.05, 0.05) if 0 <= base_floor + d < 1)})
-    fusions = itertools.product((0.0, 0.2), (0.4, 0.5, 0.6), (4.0,), (0.1, 0.2), floors)
+    fusions = itertools.product((0.0, 0.2, 0.4), (0.3, 0.4, 0.5), (4.0,), (0.1, 0.2, 0.3), floors)
     show("fusion, at the best rule", [score(f, rule) for f in fusions])
 
 
