@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import (
-    OUT_OF_SCOPE_GROUPS, AskedQuestion, KnowledgeError, load_entries, load_glossary, load_questions, parse_entry,
+    OUT_OF_SCOPE_GROUPS, KnowledgeError, load_entries, load_glossary, load_questions, parse_entry,
 )
 from bot.retrieval.normalize import Glossary, lemmas
 
@@ -198,7 +198,3 @@ def test_broken_labelled_questions_are_refused_with_a_reason(tmp_path, item, rea
     (tmp_path / "questions" / "set.yaml").write_text(item + "\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match=reason):
         load_questions(tmp_path, ENTRIES)
-
-
-def test_an_out_of_scope_question_says_why():
-    assert AskedQuestion(q="Quel temps fait-il ?", expected=[], facts=[], oos="unrelated").oos == "unrelated"
