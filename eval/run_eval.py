@@ -189,8 +189,9 @@ class CachedEmbedder:
         self.inner, self.model_name, self.floor = embedder, embedder.model_name, embedder.floor
         self.vectors: dict[str, np.ndarray] = {}
 
-    def dimension(self) -> int:
-        return self.inner.dimension()
+    @property
+    def dimension(self) -> int:  # a property, as in the Embedder protocol
+        return self.inner.dimension
 
     def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]

@@ -162,7 +162,7 @@ def test_the_evaluation_cache_gives_the_model_s_vectors_and_encodes_each_text_on
     calls = []
 
     class Counting:  # the real model, counting the texts it is asked to encode
-        model_name, floor = retriever.embedder.model_name, retriever.embedder.floor
+        model_name, floor, dimension = retriever.embedder.model_name, retriever.embedder.floor, retriever.embedder.dimension
 
         def encode(self, texts, show_progress=False):
             calls.extend(texts)
@@ -171,5 +171,5 @@ def test_the_evaluation_cache_gives_the_model_s_vectors_and_encodes_each_text_on
     cached = CachedEmbedder(Counting())
     texts = ["Le programme est-il gratuit ?", "Qui est le formateur ?", "Le programme est-il gratuit ?"]
     first, second = cached.encode(texts), cached.encode(texts[:2])
-    assert calls == texts[:2]
+    assert calls == texts[:2] and cached.dimension == retriever.embedder.dimension == first.shape[1]
     assert np.allclose(first, retriever.embedder.encode(texts), atol=1e-5) and np.allclose(second, first[:2])
