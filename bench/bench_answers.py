@@ -36,9 +36,9 @@ def questions() -> list[str]:
 
 def main() -> None:
     offline_environment()
-    from bot.services import Services
+    from bot.app import App
 
-    services = Services(Settings())
+    services = App(Settings())
     retriever = services.retriever
     qs = questions()
     rows = []

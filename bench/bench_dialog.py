@@ -1,9 +1,12 @@
-"""Time every engine reply over a scripted conversation; print median and p95 in ms.
+"""Time every engine reply over a scripted conversation; print median and p95 in ms. Then the
+engine's throughput on form answers alone (each committed to SQLite), without the model.
 
-    python bench/bench_dialog.py [--rounds 5] [--torch-threads 1]
+    python bench/bench_dialog.py [--rounds 5] [--form-users 20] [--torch-threads 1]
 
 The model is loaded once (warm-up, not timed); each round uses a fresh user in a temporary database.
-The form part runs when bot.candidature is installed (each field answered with its own example).
+The form part answers each field with its own example. The throughput part fills whole drafts for
+`--form-users` users, one after the other, with a stand-in answerer and eligibility checker (the
+engine, the form, the store and SQLite are real): messages per second, median per message.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.dialog import Engine, Input
-from bot.services import Services
+from bot.app import App
 
 SCRIPT = [
     "/start",
@@ -42,18 +45,14 @@ def run(engine: Engine, user: str, timings: list[float]) -> None:
 
     for line in SCRIPT:
         timed(line)
-    try:
-        from bot.dialog import fields as F
+    from bot.candidature import form
 
-        F.fields()
-    except ImportError:
-        return
     timed("/candidature")
     for _ in range(60):
         state = engine.state(user)
         if state.step == "recap":
             break
-        active = state.data.get("_buttons", {})
+        active = state.buttons
         if "form:yes" in active:
             timed(Input(kind="button", text="form:yes", version=state.keyboard_version))
         elif "form:continue" in active:
@@ -61,15 +60,54 @@ def run(engine: Engine, user: str, timings: list[float]) -> None:
         elif "draft:new" in active:
             timed(Input(kind="button", text="draft:new", version=state.keyboard_version))
         else:
-            timed(F.field(state.data["field"]).example)
+            timed(form.field(state.form.field).example)
     timed("/recap")
     for fmt in ("md", "json", "docx"):
         timed(f"/export {fmt}")
 
 
+class _Answerer:
+    def answer(self, question):
+        return type("Answer", (), {"answer": "…", "abstained": False})()
+
+
+class _Checker:
+    def check(self, idea):
+        from bot.eligibility import Verdict
+
+        return Verdict(idea=idea, verdict="eligible")
+
+
+def form_throughput(users: int) -> None:
+    """Whole drafts through the engine, no model: how many form answers per second it commits."""
+    from bot.candidature import form
+
+    with tempfile.TemporaryDirectory() as tmp:
+        parts = App(Settings(CANDIBOT_DB=Path(tmp) / "form.db"))
+        parts.__dict__.update(answerer=_Answerer(), checker=_Checker())
+        engine = Engine(parts, out_dir=Path(tmp))
+        timings: list[float] = []
+        start = time.perf_counter()
+        for n in range(users):
+            user = f"form-{n}"
+            engine.handle(user, "/candidature")
+            while (state := engine.state(user)).step != "recap":
+                if "form:yes" in state.buttons:
+                    inp = Input(kind="button", text="form:yes", version=state.keyboard_version)
+                else:
+                    inp = Input.parse(form.field(state.form.field).example)
+                began = time.perf_counter()
+                engine.handle(user, inp)
+                timings.append((time.perf_counter() - began) * 1000)
+        elapsed = time.perf_counter() - start
+    print(f"form answers (no model, each committed): {len(timings)} in {elapsed:.2f} s, "
+          f"{len(timings) / sum(timings) * 1000:.0f} msg/s, median {statistics.median(timings):.2f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--form-users", type=int, default=20)
     parser.add_argument("--torch-threads", type=int, default=None,
                         help="torch intra-op threads (1 keeps one-sentence encodes fast on a busy machine)")
     args = parser.parse_args()
@@ -79,7 +117,7 @@ def main() -> None:
         torch.set_num_threads(args.torch_threads)
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(CANDIBOT_DB=Path(tmp) / "bench.db")
-        engine = Engine(Services(settings), out_dir=Path(tmp) / "out")
+        engine = Engine(App(settings), out_dir=Path(tmp) / "out")
         start = time.perf_counter()
         engine.warm_up()
         print(f"warm-up (model, index): {(time.perf_counter() - start):.1f} s")
@@ -92,6 +130,7 @@ def main() -> None:
     print(f"replies: {len(timings)}  median: {statistics.median(timings):.1f} ms  "
           f"p95: {p95:.1f} ms  max: {timings[-1]:.1f} ms")
     print("slowest: " + "; ".join(f"{label!r} {ms:.0f} ms" for ms, label in slowest))
+    form_throughput(args.form_users)
 
 
 if __name__ == "__main__":

@@ -83,9 +83,9 @@ async def main() -> None:
         if args.real_engine:
             from bot.config import Settings
             from bot.dialog import Engine
-            from bot.services import Services
+            from bot.app import App
 
-            engine = Engine(Services(Settings(CANDIBOT_DB=Path(tmp) / "bench.db")), out_dir=Path(tmp))
+            engine = Engine(App(Settings(CANDIBOT_DB=Path(tmp) / "bench.db")), out_dir=Path(tmp))
         for _ in range(args.rounds):
             figures["bare"].append(await measure(api, bare_echo_bot(api.base_url), args.users, args.messages, "bonjour"))
             face = build_application(Echo(), TOKEN, base_url=api.base_url, telegram_limits=False)

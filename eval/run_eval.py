@@ -414,9 +414,9 @@ def main() -> None:
     parser.add_argument("--tune", action="store_true", help="grid-search the answer rule and the fusion on the labelled sets")
     args = parser.parse_args()
     offline_environment()
-    from bot.services import Services
+    from bot.app import App
 
-    services = Services(Settings())
+    services = App(Settings())
     retriever = services.retriever
     with tempfile.TemporaryDirectory() as folder:
         folds = leave_one_set_out(Path(folder) / "folds", CachedEmbedder(retriever.embedder))

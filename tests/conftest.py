@@ -58,20 +58,49 @@ def retriever(index_dir):
 
 
 @pytest.fixture(scope="session")
-def services(tmp_path_factory, index_dir):
-    """Real Services on one SQLite file for the dialog tests (users are unique per test)."""
+def real_app(tmp_path_factory, index_dir):
+    """The real App on one SQLite file for the dialog tests (users are unique per test); the model
+    loads only when a test asks a question or checks an idea."""
+    from bot.app import App
     from bot.config import Settings
-    from bot.services import Services
 
     db = tmp_path_factory.mktemp("dialog") / "candibot.db"
-    return Services(Settings(CANDIBOT_DB=db, CANDIBOT_INDEX_DIR=index_dir))
+    return App(Settings(CANDIBOT_DB=db, CANDIBOT_INDEX_DIR=index_dir))
 
 
 @pytest.fixture()
-def engine(services, tmp_path):
+def app(real_app):
+    return real_app
+
+
+@pytest.fixture()
+def engine(real_app, tmp_path):
     from bot.dialog import Engine
 
-    return Engine(services, out_dir=tmp_path / "out")
+    return Engine(real_app, out_dir=tmp_path / "out")
+
+
+@pytest.fixture()
+def real_engine(engine):
+    """The engine over the real model (where a module's `engine` is the lean one)."""
+    return engine
+
+
+@pytest.fixture()
+def lean_app(tmp_path, index_dir):
+    """The real App (SQLite, drafts) with a small fake answerer and checker: for dialog tests
+    that are not about answers, so that they never load the model."""
+    from bot.config import Settings
+    from tests.dialog_support import lean_app_on
+
+    return lean_app_on(Settings(CANDIBOT_DB=tmp_path / "lean.db", CANDIBOT_INDEX_DIR=index_dir))
+
+
+@pytest.fixture()
+def lean_engine(lean_app, tmp_path):
+    from bot.dialog import Engine
+
+    return Engine(lean_app, out_dir=tmp_path / "out")
 
 
 _users = itertools.count()

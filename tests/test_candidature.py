@@ -6,6 +6,7 @@ import pytest
 
 from bot.candidature import Draft, FieldError, Person
 from bot.candidature import parsers as p
+from bot.candidature import form as F
 from bot.candidature.form import DESCRIPTION_FIELD, FIELDS
 from bot.prompts import texts
 
@@ -24,16 +25,16 @@ def test_a_complete_draft_takes_at_most_twenty_answers():
     draft = Draft()
     for spec in FIELDS:
         draft.set(spec.name, spec.parse(texts("form")[spec.name]["example"]))
-    assert draft.is_complete() and draft.missing() == []
+    assert not F.missing_fields(draft) and F.missing(draft) == []
 
 
 def test_missing_lists_required_fields_in_french_and_skips_optional_ones():
     draft = Draft()
-    missing = draft.missing()
+    missing = F.missing(draft)
     assert "Nom de l’intercommunalité" in missing and "Référent data du binôme" in missing
     assert "SIREN, population, nombre de communes" not in missing
     draft.set("interco.name", "CC du Val Vert")
-    assert "Nom de l’intercommunalité" not in draft.missing()
+    assert "Nom de l’intercommunalité" not in F.missing(draft)
 
 
 def test_dotted_get_and_set_reach_nested_models_and_refuse_unknown_paths():
@@ -176,15 +177,16 @@ def test_type_read_from_the_name(name, expected):
 
 
 def test_setting_a_name_that_states_its_type_fills_the_type_step():
+    name = F.field("interco.name")
     draft = Draft()
-    draft.set("interco.name", p.short_text("Communauté de communes du Val Vert"))
+    F.answer(draft, name, p.short_text("Communauté de communes du Val Vert"))
     assert draft.get("interco.type") == "communauté de communes"
-    assert "Type d’intercommunalité" not in draft.missing()
+    assert "Type d’intercommunalité" not in F.missing(draft)
     draft = Draft()
-    draft.set("interco.name", "Caen la mer")
-    assert "Type d’intercommunalité" in draft.missing()
-    draft.set("interco.type", "communauté urbaine")
-    draft.set("interco.name", "CC du Val Vert")  # an edited name never overrides a type already given
+    F.answer(draft, name, "Caen la mer")
+    assert "Type d’intercommunalité" in F.missing(draft)
+    F.answer(draft, F.field("interco.type"), "communauté urbaine")
+    F.answer(draft, name, "CC du Val Vert")  # an edited name never overrides a type already given
     assert draft.get("interco.type") == "communauté urbaine"
 
 

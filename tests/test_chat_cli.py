@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.chat import chat
-from bot.prompts import say
-from bot.store import Store
+from bot.prompts import say, texts
+from tests.dialog_support import stored_draft, stored_session
 
 PROMPT = "vous> "
 CMD = [sys.executable, "-c", "from bot.cli.chat import chat; chat()"]
@@ -37,7 +37,7 @@ def test_click_command_menu_and_numbers(tmp_path, index_dir, monkeypatch):
     assert "Voici ce que je sais faire" in out  # « 5 » pressed the Aide button
     assert "Je ne connais pas la commande /foo" in out
     assert say("cli", "chat_loading") in out  # said before the model and the index load (stderr)
-    assert Store(tmp_path / "c.db").load_state("t1").step == "menu"
+    assert stored_session(tmp_path / "c.db", "t1").step == "menu"
 
 
 def test_help_option():
@@ -90,27 +90,27 @@ class Session:
 @pytest.mark.slow
 def test_subprocess_killed_mid_form_loses_nothing(tmp_path, index_dir):
     pytest.importorskip("bot.candidature.form")
-    from bot.dialog import fields as F
+    from bot.candidature import form
 
     env = env_for(tmp_path / "c.db", index_dir)
     s = Session(env, ["--user", "k1", "--out-dir", str(tmp_path)])
     s.send("/start")
     s.send("/candidature")
-    first, second = F.fields()[0], F.fields()[1]
+    first, second = form.FIELDS[0], form.FIELDS[1]
     s.send(first.example)
     if "[1] Oui" in s.out[-500:]:
         s.send("1")
     s.proc.send_signal(signal.SIGKILL)
     s.proc.wait(timeout=10)
-    state = Store(tmp_path / "c.db").load_state("k1")
-    assert state.data["field"] == second.name
-    draft = Store(tmp_path / "c.db").get_draft(state.data["draft_id"])
-    assert F.is_filled(F.draft_from(draft.data), first)
+    state = stored_session(tmp_path / "c.db", "k1")
+    assert state.form.field == second.name
+    draft = stored_draft(tmp_path / "c.db", state.form.draft_id)
+    assert form.is_filled(draft.draft, first)
     again = Session(env, ["--user", "k1", "--out-dir", str(tmp_path)])
     out = again.send("/candidature")
     assert "[1] Reprendre ma candidature" in out
     out = again.send("1")
-    assert f"Étape 2/{len(F.fields())}" in out
+    assert f"Étape 2/{len(form.FIELDS)}" in out
     again.close()
 
 
@@ -118,7 +118,7 @@ def test_subprocess_killed_mid_form_loses_nothing(tmp_path, index_dir):
 def test_subprocess_full_conversation_to_docx(tmp_path, index_dir):
     pytest.importorskip("bot.candidature.form")
     pytest.importorskip("bot.export")
-    from bot.dialog import fields as F
+    from bot.candidature import form
 
     out_dir = tmp_path / "exports"
     s = Session(env_for(tmp_path / "c.db", index_dir), ["--user", "p1", "--out-dir", str(out_dir)])
@@ -126,7 +126,7 @@ def test_subprocess_full_conversation_to_docx(tmp_path, index_dir):
     s.send("3")  # Rédiger / reprendre ma candidature
     lines = 1
     for _ in range(40):
-        state = Store(tmp_path / "c.db").load_state("p1")
+        state = stored_session(tmp_path / "c.db", "p1")
         if state.step == "recap":
             break
         if state.step == "confirm":
@@ -134,12 +134,34 @@ def test_subprocess_full_conversation_to_docx(tmp_path, index_dir):
         elif state.step == "eligibility":
             s.send("Continuer quand même")
         else:
-            s.send(F.field(state.data["field"]).example)
+            s.send(form.field(state.form.field).example)
         lines += 1
-    assert Store(tmp_path / "c.db").load_state("p1").step == "recap"
+    assert stored_session(tmp_path / "c.db", "p1").step == "recap"
     assert lines <= 20, lines  # a complete draft in at most 20 answers (confirmations included)
     s.send("/export docx")
     out = s.close()
     assert "Document enregistré : " in out
     files = list(out_dir.glob("*.docx"))
     assert len(files) == 1 and str(files[0]) in out
+
+
+def test_pending_notifications_are_shown_at_start_then_once(tmp_path, index_dir, monkeypatch):
+    from bot.app import App
+    from bot.config import Settings
+    from bot.dialog import Engine
+    from bot.dialog.scenes import SCENES
+    from tests.dialog_support import SIGNAL, FakeAnswerer
+
+    db = tmp_path / "c.db"
+    parts = App(Settings(CANDIBOT_DB=db, CANDIBOT_INDEX_DIR=index_dir))
+    parts.__dict__["answerer"] = FakeAnswerer()
+    Engine(parts, scenes=[*SCENES, SIGNAL]).handle("binome-a", "/signaler claire")
+    monkeypatch.setenv("CANDIBOT_DB", str(db))
+    monkeypatch.setenv("CANDIBOT_INDEX_DIR", str(index_dir))
+    first = CliRunner().invoke(chat, ["--user", "claire", "--out-dir", str(tmp_path)], input="/aide\n")
+    assert first.exit_code == 0, first.output
+    notice = texts("dialog")["chat"]["notification"]
+    assert first.output.index(notice) < first.output.index(PROMPT)  # before the first prompt
+    assert "binome-a vous signale quelque chose." in first.output
+    again = CliRunner().invoke(chat, ["--user", "claire", "--out-dir", str(tmp_path)], input="/aide\n")
+    assert notice not in again.output and "vous signale" not in again.output

@@ -1,7 +1,7 @@
 """The dialog engine through its API only: menu, commands, buttons, bad input, persistence.
 
-Real SQLite in a tmp dir, real Services (the model is loaded once per session, only when a question
-or an idea is actually asked).
+Real SQLite in a tmp dir and the real App, with a small fake answerer and checker (these tests are
+not about answers; the one that is uses the real model).
 """
 
 from __future__ import annotations
@@ -10,10 +10,20 @@ import threading
 
 import pytest
 
-from bot.config import Settings
+from bot.app import App
 from bot.dialog import Engine, Input
-from bot.services import Services
 from tests.dialog_support import press, texts
+
+
+@pytest.fixture()
+def app(lean_app):
+    """This module's tests are not about answers: the fake answerer and checker, no model."""
+    return lean_app
+
+
+@pytest.fixture()
+def engine(lean_engine):
+    return lean_engine
 
 
 def test_start_shows_menu_with_five_buttons(engine, user):
@@ -81,18 +91,18 @@ def test_deep_link_payload(engine, user):
     assert "Décrivez votre idée" in texts(replies)
 
 
-def test_every_input_is_logged_before_reply(engine, services, user):
+def test_every_input_is_logged_before_reply(engine, app, user):
     raw = "<script>alert(1)</script> 😀"
     engine.handle(user, "/question")
     engine.handle(user, "/annuler")
     engine.handle(user, Input(kind="text", text=raw))
-    logged = [e["text"] for e in services.store.events(user)]
+    logged = [e["text"] for e in app.conversations.events(user)]
     assert logged[-1] == raw and logged[0] == "question"
 
 
-def test_state_survives_a_new_engine(services, tmp_path, user):
-    Engine(services).handle(user, "/eligibilite")
-    again = Engine(Services(services.settings))
+def test_state_survives_a_new_engine(app, tmp_path, user):
+    Engine(app).handle(user, "/eligibilite")
+    again = Engine(App(app.settings))
     assert again.state(user).step == "idea"
 
 
@@ -120,7 +130,8 @@ def test_two_users_interleaved_and_concurrent(engine, user):
 
 
 @pytest.mark.slow
-def test_free_text_is_answered_as_a_question(engine, user):
+def test_free_text_is_answered_as_a_question(real_engine, user):
+    engine = real_engine  # the real answerer, on the real model
     engine.handle(user, "/start")
     replies = engine.handle(user, "Le programme est-il gratuit ?")
     assert "erreur inattendue" not in texts(replies)
@@ -128,7 +139,7 @@ def test_free_text_is_answered_as_a_question(engine, user):
     assert replies[-1].buttons  # menu again
 
 
-def test_resume_asks_the_step_again_with_a_fresh_keyboard(engine, services, user):
+def test_resume_asks_the_step_again_with_a_fresh_keyboard(engine, app, user):
     first = engine.handle(user, "/start")
     version = engine.state(user).keyboard_version
     replies = engine.resume(user, "photosize")
@@ -138,8 +149,8 @@ def test_resume_asks_the_step_again_with_a_fresh_keyboard(engine, services, user
     assert replies[-1].version == version + 1 == engine.state(user).keyboard_version
     stale = press(engine, user, first, "go:help")  # the keyboard shown before is stale now
     assert stale[0].text == "Ce bouton n'est plus actif."
-    assert services.store.events(user)[1]["kind"] == "resume"
-    assert services.store.events(user)[1]["text"] == "photosize"
+    assert app.conversations.events(user)[1]["kind"] == "resume"
+    assert app.conversations.events(user)[1]["text"] == "photosize"
 
 
 def test_resume_keeps_the_step_and_its_data(engine, user):
@@ -151,10 +162,8 @@ def test_resume_keeps_the_step_and_its_data(engine, user):
     assert engine.resume(new_user)[-1].buttons  # an unknown user gets the menu
 
 
-def test_resume_of_a_step_removed_by_an_upgrade_gives_the_menu(engine, services, user):
-    from bot.store import DialogState
-
-    services.store.save_state(user, DialogState(step="gone", data={"draft_id": 7}))
+def test_resume_of_a_step_removed_by_an_upgrade_gives_the_menu(engine, app, user):
+    app.conversations.save_session(user, "gone", {"draft_id": 7}, 0)  # the first engine's format
     replies = engine.resume(user)
     assert replies[-1].buttons and engine.state(user).step == "menu"
-    assert engine.state(user).data["draft_id"] == 7
+    assert engine.state(user).form.draft_id == 7

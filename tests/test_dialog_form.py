@@ -10,13 +10,22 @@ import pytest
 pytest.importorskip("bot.candidature.form")
 pytest.importorskip("bot.export")
 
+from bot.app import App  # noqa: E402
+from bot.candidature import form  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.dialog import Engine, Input  # noqa: E402
-from bot.dialog import fields as F  # noqa: E402
-from bot.services import Services  # noqa: E402
 from tests.dialog_support import has_button, press, texts  # noqa: E402
 
-pytestmark = pytest.mark.slow
+
+@pytest.fixture()
+def app(lean_app):
+    """This module's tests are not about answers: the fake answerer and checker, no model."""
+    return lean_app
+
+
+@pytest.fixture()
+def engine(lean_engine):
+    return lean_engine
 
 
 INPUTS = {"n": 0}  # every input answer_current sends (typed answers and presses)
@@ -24,7 +33,7 @@ INPUTS = {"n": 0}  # every input answer_current sends (typed answers and presses
 
 def answer_current(engine, user, replies):
     """Answer the field being asked with its example; confirm grouped answers; go on at warnings."""
-    field = F.field(engine.state(user).data["field"])
+    field = form.field(engine.state(user).form.field)
     replies = engine.handle(user, field.example)
     INPUTS["n"] += 1
     if has_button(replies, "form:yes"):
@@ -42,16 +51,16 @@ def start_form(engine, user):
 
 
 def test_every_field_has_an_example_that_parses():
-    for field in F.fields():
+    for field in form.FIELDS:
         assert field.example, field.name
         field.parse(field.example)
 
 
-def test_full_conversation_to_docx(engine, user, services):
+def test_full_conversation_to_docx(engine, user, app):
     replies = start_form(engine, user)
     answers = 1
     INPUTS["n"] = 1  # « Rédiger / reprendre ma candidature »
-    assert f"Étape 1/{len(F.fields())}" in texts(replies)
+    assert f"Étape 1/{len(form.FIELDS)}" in texts(replies)
     while engine.state(user).step != "recap":
         replies = answer_current(engine, user, replies)
         answers += 1
@@ -64,17 +73,17 @@ def test_full_conversation_to_docx(engine, user, services):
     replies = press(engine, user, replies, "fmt:docx")
     documents = [r.document for r in replies if r.document]
     assert len(documents) == 1 and documents[0].suffix == ".docx" and documents[0].stat().st_size > 0
-    draft = services.store.get_draft(engine.state(user).data["draft_id"])
+    draft = app.drafts.get(engine.state(user).form.draft_id)
     assert draft.status == "complete"
 
 
 def test_progress_mark_and_back(engine, user):
     replies = start_form(engine, user)
-    first = engine.state(user).data["field"]
+    first = engine.state(user).form.field
     replies = answer_current(engine, user, replies)
     assert "Étape 2/" in texts(replies)
     replies = engine.handle(user, "/retour")
-    assert engine.state(user).data["field"] == first
+    assert engine.state(user).form.field == first
     assert "Étape 1/" in texts(replies)
     assert "Vous êtes déjà à la première étape" in texts(engine.handle(user, "/retour"))
 
@@ -83,11 +92,11 @@ def test_progress_mark_and_back(engine, user):
 def test_bad_input_at_every_step(engine, user, bad):
     replies = start_form(engine, user)
     while engine.state(user).step != "recap":
-        field = engine.state(user).data["field"]
+        field = engine.state(user).form.field
         replies = engine.handle(user, bad)
         assert "erreur inattendue" not in texts(replies)
         assert replies and all(r.text for r in replies)
-        if engine.state(user).data.get("field") == field and engine.state(user).step == "form":
+        if engine.state(user).form.field == field and engine.state(user).step == "form":
             replies = answer_current(engine, user, replies)
         elif has_button(replies, "form:yes"):
             replies = press(engine, user, replies, "form:no")
@@ -99,9 +108,9 @@ def test_bad_input_at_every_step(engine, user, bad):
 def test_question_mid_form_then_same_step_once(engine, user):
     replies = start_form(engine, user)
     replies = answer_current(engine, user, replies)
-    field = engine.state(user).data["field"]
+    field = engine.state(user).form.field
     replies = engine.handle(user, "Le programme est-il gratuit ?")
-    assert engine.state(user).data["field"] == field
+    assert engine.state(user).form.field == field
     assert texts(replies).count("Étape 2/") == 1
     replies = engine.handle(user, "/question Qui est le formateur ?")
     assert texts(replies).count("Étape 2/") == 1
@@ -120,33 +129,33 @@ def test_three_failures_offer_help(engine, user):
 def test_skip_optional_and_required(engine, user):
     replies = start_form(engine, user)
     while engine.state(user).step == "form":
-        field = F.field(engine.state(user).data["field"])
+        field = form.field(engine.state(user).form.field)
         if field.optional:
             replies = engine.handle(user, "/passer")
             assert "Question passée" in texts(replies)
-            assert engine.state(user).data["field"] != field.name
+            assert engine.state(user).form.field != field.name
             return
         replies = engine.handle(user, "/passer")
         assert "obligatoire" in texts(replies)
-        assert engine.state(user).data["field"] == field.name
+        assert engine.state(user).form.field == field.name
         replies = answer_current(engine, user, replies)
 
 
-def test_resume_after_restart_and_edit_from_recap(services, tmp_path, user):
-    engine = Engine(services, out_dir=tmp_path)
+def test_resume_after_restart_and_edit_from_recap(app, tmp_path, user):
+    engine = Engine(app, out_dir=tmp_path)
     replies = start_form(engine, user)
     answer_current(engine, user, replies)
     answer_current(engine, user, replies)
-    step_field = engine.state(user).data["field"]
-    fresh = Engine(Services(services.settings), out_dir=tmp_path)
-    assert fresh.state(user).data["field"] == step_field
+    step_field = engine.state(user).form.field
+    fresh = Engine(App(app.settings), out_dir=tmp_path)
+    assert fresh.state(user).form.field == step_field
     replies = fresh.handle(user, "/candidature")
     replies = press(fresh, user, replies, "draft:resume")
-    assert fresh.state(user).data["field"] == step_field
+    assert fresh.state(user).form.field == step_field
     replies = fresh.handle(user, "/recap")
-    first = F.fields()[0]
+    first = form.FIELDS[0]
     replies = press(fresh, user, replies, f"edit:{first.name}")
-    assert fresh.state(user).data["field"] == first.name
+    assert fresh.state(user).form.field == first.name
     replies = answer_current(fresh, user, replies)
     assert fresh.state(user).step == "recap"
 
@@ -155,24 +164,24 @@ def test_new_draft_from_checked_idea(engine, user):
     idea = "Optimiser la collecte des déchets de notre intercommunalité grâce aux données de remplissage des bacs."
     replies = engine.handle(user, f"/eligibilite {idea}")
     replies = press(engine, user, replies, "draft:idea")
-    description = F.description_field()
-    while engine.state(user).data["field"] != description.name:
+    description = form.field(form.DESCRIPTION_FIELD)
+    while engine.state(user).form.field != description.name:
         replies = answer_current(engine, user, replies)
     assert idea in texts(replies) and has_button(replies, "form:keep")
     replies = press(engine, user, replies, "form:keep")
-    draft = F.draft_from(engine.store.get_draft(engine.state(user).data["draft_id"]).data)
-    assert idea in F.text_of(F.value(draft, description))
+    draft = engine.parts.drafts.get(engine.state(user).form.draft_id).draft
+    assert idea in form.show(draft.get(description.name))
 
 
 def goto_field(engine, user, name):
     """Start a form and answer (with the examples) up to the field `name`."""
     replies = start_form(engine, user)
-    while engine.state(user).data["field"] != name:
+    while engine.state(user).form.field != name:
         replies = answer_current(engine, user, replies)
     return replies
 
 
-def test_grouped_answer_is_shown_back_for_confirmation(engine, user, services):
+def test_grouped_answer_is_shown_back_for_confirmation(engine, user, app):
     goto_field(engine, user, "contact")
     replies = engine.handle(user, "Claire Martin, chargée de mission data, claire.martin@exemple.fr")
     shown = texts(replies)
@@ -181,12 +190,12 @@ def test_grouped_answer_is_shown_back_for_confirmation(engine, user, services):
     assert has_button(replies, "form:yes") and has_button(replies, "form:no")
     assert engine.state(user).step == "confirm"
     replies = press(engine, user, replies, "form:no")  # « Non, je corrige »: asked again, nothing saved
-    assert engine.state(user).data["field"] == "contact"
-    draft = F.draft_from(services.store.get_draft(engine.state(user).data["draft_id"]).data)
+    assert engine.state(user).form.field == "contact"
+    draft = app.drafts.get(engine.state(user).form.draft_id).draft
     assert draft.get("contact") is None
     replies = engine.handle(user, "Claire Martin, chargée de mission data, claire.martin@exemple.fr")
     press(engine, user, replies, "form:yes")
-    draft = F.draft_from(services.store.get_draft(engine.state(user).data["draft_id"]).data)
+    draft = app.drafts.get(engine.state(user).form.draft_id).draft
     assert draft.get("contact.email") == "claire.martin@exemple.fr"
 
 
@@ -205,7 +214,7 @@ def test_bad_input_gets_a_precise_french_message(engine, user, bad, expected):
     goto_field(engine, user, "contact")
     replies = engine.handle(user, bad)
     assert expected in replies[0].text, texts(replies)
-    assert engine.state(user).data["field"] == "contact" and engine.state(user).step == "form"
+    assert engine.state(user).form.field == "contact" and engine.state(user).step == "form"
     assert "erreur inattendue" not in texts(replies)
 
 
@@ -214,7 +223,7 @@ def test_recap_has_edit_buttons_and_export_offers_formats(engine, user):
     replies = answer_current(engine, user, replies)
     replies = engine.handle(user, "/recap")
     assert "Récapitulatif" in texts(replies)
-    assert [f"edit:{f.name}" for f in F.fields()] == [b.value for b in replies[-1].buttons][: len(F.fields())]
+    assert [f"edit:{f.name}" for f in form.FIELDS] == [b.value for b in replies[-1].buttons][: len(form.FIELDS)]
     assert has_button(replies, "draft:resume")  # incomplete: « Continuer la saisie »
     replies = engine.handle(user, "/export")
     assert [b.value for b in replies[-1].buttons] == ["fmt:docx", "fmt:pdf", "fmt:md", "fmt:json"]
@@ -224,7 +233,7 @@ def test_recap_has_edit_buttons_and_export_offers_formats(engine, user):
 
 
 def test_three_failures_on_an_optional_field_offer_help_and_skip(engine, user):
-    optional = next(f for f in F.fields() if f.optional)
+    optional = next(f for f in form.FIELDS if f.optional)
     goto_field(engine, user, optional.name)
     for _ in range(3):
         replies = engine.handle(user, "😀")
@@ -233,20 +242,22 @@ def test_three_failures_on_an_optional_field_offer_help_and_skip(engine, user):
     assert "Question passée" in texts(replies)
 
 
-def _checker_available(services) -> bool:
+def _checker_available(app) -> bool:
     try:
-        services.checker
+        app.checker
     except Exception:
         return False
     return True
 
 
-def test_description_runs_the_eligibility_check(engine, user, services):
-    goto_field(engine, user, F.description_field().name)
+@pytest.mark.slow
+def test_description_runs_the_eligibility_check(real_engine, user, real_app):
+    engine, app = real_engine, real_app  # the real checker, on the real model
+    goto_field(engine, user, form.DESCRIPTION_FIELD)
     replies = engine.handle(user, "Créer un portail open data et une charte de la donnée pour notre intercommunalité.")
-    if not _checker_available(services):
+    if not _checker_available(app):
         assert "Je n'ai pas pu vérifier l'éligibilité" in texts(replies)
-        assert engine.state(user).data["field"] != F.description_field().name  # saved, form goes on
+        assert engine.state(user).form.field != form.DESCRIPTION_FIELD  # saved, form goes on
         pytest.skip("bot.eligibility is not available yet: only the fallback was checked")
     assert "point d'attention" in texts(replies)  # a purely data-centric project is not a priority
     assert has_button(replies, "form:rephrase") and has_button(replies, "form:continue")

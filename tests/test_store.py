@@ -1,4 +1,4 @@
-"""The SQLite store: pragmas, migrations, state, drafts and their versions, events."""
+"""The SQLite store: pragmas, migrations, sessions, drafts and their versions, events, replies, outbox."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import threading
 
 import pytest
 
-from bot.store import DialogState, Store
+from bot.store import Conversations, DraftRows, Store
+from bot.telegram.updates import StoredUpdates
 from bot.store.migrations import MIGRATIONS, current_version, migrate
 
 
@@ -37,82 +38,82 @@ def test_migrations_idempotent(tmp_path):
     rows = list(again.db["schema_version"].rows)
     assert [r["version"] for r in rows] == list(range(1, len(MIGRATIONS) + 1))
     assert {"users", "dialog_state", "drafts", "draft_versions", "events", "review_comments",
-            "telegram_updates"} <= set(again.db.table_names())
-    assert migrate(again.db) == len(MIGRATIONS) == 2
+            "telegram_updates", "replies", "outbox"} <= set(again.db.table_names())
+    assert migrate(again.db) == len(MIGRATIONS) == 3
     again.close()
 
 
 def test_state_round_trip_survives_reopen(tmp_path):
     path = tmp_path / "s.db"
     s = Store(path)
-    assert s.load_state("u1") is None
-    s.save_state("u1", DialogState(step="form", data={"field": "email", "n": 3}, keyboard_version=7))
+    assert Conversations(s).load_session("u1") is None
+    Conversations(s).save_session("u1", "form", {"field": "email", "n": 3}, 7)
     s.close()
-    state = Store(path).load_state("u1")
-    assert state.step == "form" and state.data == {"field": "email", "n": 3} and state.keyboard_version == 7
+    state = Conversations(Store(path)).load_session("u1")
+    assert state["step"] == "form" and state["data"] == {"field": "email", "n": 3} and state["keyboard_version"] == 7
 
 
 def test_events_keep_raw_text(store):
     raw = "<b>Bonjour</b> 😀 '; DROP TABLE users; --"
-    store.log_event("u1", "text", raw, step="menu")
-    store.log_event("u2", "command", "aide")
-    assert [e["text"] for e in store.events("u1")] == [raw]
-    assert len(store.events()) == 2
+    Conversations(store).log_event("u1", "text", raw, step="menu")
+    Conversations(store).log_event("u2", "command", "aide")
+    assert [e["text"] for e in Conversations(store).events("u1")] == [raw]
+    assert len(Conversations(store).events()) == 2
 
 
 def test_drafts_versions_and_listing(store):
-    draft_id = store.create_draft("u1", {"project": {"title": "A"}}, title="A")
-    assert store.save_draft(draft_id, {"project": {"title": "B"}}, title="B") == 2
-    assert store.save_draft(draft_id, {"project": {"title": "B"}}) == 2  # unchanged: no new version
-    store.save_draft(draft_id, {"project": {"title": "B"}}, status="complete")
-    other = store.create_draft("u2", {})
-    draft = store.get_draft(draft_id)
+    draft_id = DraftRows(store).create("u1", {"project": {"title": "A"}}, title="A")
+    assert DraftRows(store).save(draft_id, {"project": {"title": "B"}}, title="B") == 2
+    assert DraftRows(store).save(draft_id, {"project": {"title": "B"}}) == 2  # unchanged: no new version
+    DraftRows(store).save(draft_id, {"project": {"title": "B"}}, status="complete")
+    other = DraftRows(store).create("u2", {})
+    draft = DraftRows(store).get(draft_id)
     assert draft.title == "B" and draft.status == "complete" and draft.version == 2
-    assert [v["data"]["project"]["title"] for v in store.draft_versions(draft_id)] == ["A", "B"]
-    assert [d.id for d in store.list_drafts(status="complete")] == [draft_id]
-    assert {d.id for d in store.list_drafts()} == {draft_id, other}
-    assert [d.id for d in store.list_drafts(user_id="u2")] == [other]
-    assert store.get_draft(9999) is None
+    assert [v["data"]["project"]["title"] for v in DraftRows(store).versions(draft_id)] == ["A", "B"]
+    assert [d.id for d in DraftRows(store).list(status="complete")] == [draft_id]
+    assert {d.id for d in DraftRows(store).list()} == {draft_id, other}
+    assert [d.id for d in DraftRows(store).list(user_id="u2")] == [other]
+    assert DraftRows(store).get(9999) is None
     with pytest.raises(KeyError):
-        store.save_draft(9999, {})
+        DraftRows(store).save(9999, {})
 
 
 def test_foreign_keys_enforced(store):
     with pytest.raises(sqlite3.IntegrityError):
-        store.add_comment(12345, "relecteur", "pas de brouillon")
-    draft_id = store.create_draft("u1", {})
-    store.add_comment(draft_id, "relecteur", "Préciser le binôme.")
-    assert store.comments(draft_id)[0]["body"] == "Préciser le binôme."
+        DraftRows(store).add_comment(12345, "relecteur", "pas de brouillon")
+    draft_id = DraftRows(store).create("u1", {})
+    DraftRows(store).add_comment(draft_id, "relecteur", "Préciser le binôme.")
+    assert DraftRows(store).comments(draft_id)[0]["body"] == "Préciser le binôme."
 
 
 def test_atomic_rolls_back(store):
     with pytest.raises(RuntimeError):
         with store.atomic():
-            store.save_state("u1", DialogState(step="x"))
+            Conversations(store).save_session("u1", "x", {}, 0)
             raise RuntimeError("boom")
-    assert store.load_state("u1") is None
+    assert Conversations(store).load_session("u1") is None
 
 
 def test_threads_share_store(store):
     def work(n):
         for i in range(20):
-            store.log_event(f"t{n}", "text", str(i))
-            store.save_state(f"t{n}", DialogState(step="menu", data={"i": i}))
+            Conversations(store).log_event(f"t{n}", "text", str(i))
+            Conversations(store).save_session(f"t{n}", "menu", {"i": i}, 0)
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert len(store.events()) == 80
-    assert all(store.load_state(f"t{n}").data == {"i": 19} for n in range(4))
+    assert len(Conversations(store).events()) == 80
+    assert all(Conversations(store).load_session(f"t{n}")["data"] == {"i": 19} for n in range(4))
 
 
 def test_two_processes_share_file(tmp_path):
     path = tmp_path / "shared.db"
     a, b = Store(path), Store(path)
-    a.save_state("u", DialogState(step="a"))
-    assert b.load_state("u").step == "a"
+    Conversations(a).save_session("u", "a", {}, 0)
+    assert Conversations(b).load_session("u")["step"] == "a"
 
 
 def test_upgrade_from_version_1_keeps_data(tmp_path):
@@ -126,41 +127,43 @@ def test_upgrade_from_version_1_keeps_data(tmp_path):
     old.conn.commit()
     old.close()
     store = Store(path)
-    assert store.schema_version == 2
+    assert store.schema_version == 3
     assert "telegram_updates" in store.db.table_names()
     assert [r["id"] for r in store.db["users"].rows] == ["u1"]
-    assert [r["version"] for r in store.db["schema_version"].rows] == [1, 2]
-    assert store.claim_update(1)
+    assert [r["version"] for r in store.db["schema_version"].rows] == [1, 2, 3]
+    assert StoredUpdates(store).claim(1)
     store.close()
 
 
 def test_claim_update_once_across_reopen(tmp_path):
     path = tmp_path / "u.db"
     first = Store(path)
-    assert first.claim_update(7) is True
-    assert first.claim_update(7) is False
-    assert first.claim_update(8) is True
+    assert StoredUpdates(first).claim(7) is True
+    assert StoredUpdates(first).claim(7) is False
+    assert StoredUpdates(first).claim(8) is True
     first.close()
     again = Store(path)
-    assert again.claim_update(7) is False and again.claim_update(9) is True
+    assert StoredUpdates(again).claim(7) is False and StoredUpdates(again).claim(9) is True
     again.close()
 
 
 def test_forget_old_updates(store):
-    store.claim_update(1)
+    updates = StoredUpdates(store)
+    updates.claim(1)
     store.db.execute("UPDATE telegram_updates SET ts = '2000-01-01T00:00:00.000+00:00' WHERE update_id = 1")
     store.db.conn.commit()
-    store.claim_update(2)
-    assert store.forget_updates(older_than_days=7) == 1
+    updates.claim(2)
+    assert updates.forget(older_than_days=7) == 1
     assert [r["update_id"] for r in store.db["telegram_updates"].rows] == [2]
-    assert store.claim_update(2) is False
+    assert updates.claim(2) is False
 
 
 _CLAIMER = """
 import sys
 from bot.store import Store
-store = Store(sys.argv[1])
-won = [i for i in range(300) if store.claim_update(i)]
+from bot.telegram.updates import StoredUpdates
+updates = StoredUpdates(Store(sys.argv[1]))
+won = [i for i in range(300) if updates.claim(i)]
 print(",".join(map(str, won)))
 """
 

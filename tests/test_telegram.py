@@ -279,25 +279,29 @@ async def test_an_update_delivered_twice_is_handled_once(standin, engine):
 
 
 async def test_an_update_delivered_again_after_a_restart_is_handled_once(standin, engine, tmp_path):
+    from types import SimpleNamespace
+
     from bot.store import Store
+    from bot.telegram.updates import StoredUpdates
 
     path = tmp_path / "updates.db"
-    engine.store = Store(path)  # build_application takes the engine's store as its update log
+    # build_application takes the database of the engine's conversations as its update log
+    engine.conversations = SimpleNamespace(store=Store(path))
     async with running(make_app(standin, engine)):
         update_id = standin.send_text(13, "une fois")
         await standin.wait_for(lambda: standin.sent(13))
     original = next(u for c in standin.calls("getUpdates") for u in c.get("result") or []
                     if u["update_id"] == update_id)
-    engine.store.close()
-    engine.store = Store(path)  # the bot restarted: a new connection, nothing in memory
+    engine.conversations.store.close()
+    engine.conversations = SimpleNamespace(store=Store(path))  # the bot restarted: a new connection
     async with running(make_app(standin, engine)):
         standin.push(original)  # Telegram delivers it again
         standin.send_text(13, "deux")
         await standin.wait_for(lambda: len(standin.sent(13)) >= 2)
         await asyncio.sleep(0.3)
     assert [i.text for i in engine.inputs[engine_user(13)]] == ["une fois", "deux"]
-    assert engine.store.claim_update(update_id) is False
-    engine.store.close()
+    assert StoredUpdates(engine.conversations.store).claim(update_id) is False
+    engine.conversations.store.close()
 
 
 async def test_429_and_502_lose_nothing_and_duplicate_nothing(standin, engine):

@@ -88,10 +88,11 @@ def app_for(standin, engine, **kwargs):
 
 
 def test_every_menu_command_is_one_the_engine_knows():
-    from bot.dialog import flow
+    from bot.dialog.router import Router
+    from bot.dialog.scenes import SCENES
     from bot.telegram import bot_commands
 
-    assert {c.command for c in bot_commands()} <= set(flow.COMMANDS)
+    assert {c.command for c in bot_commands()} <= set(Router(SCENES).commands)
 
 
 def needs_knowledge():
@@ -123,7 +124,7 @@ async def test_stale_button_and_non_text(standin, engine):
         other = await agent.send_other("voice")
     assert texts(other[:1]) == say("telegram", "only_text")
     assert len(other) >= 2 and say("dialog", "empty") not in texts(other)  # the step again
-    events = engine.services.store.events(engine_user(agent.id))
+    events = engine.parts.conversations.events(engine_user(agent.id))
     assert [e["kind"] for e in events][:3] == ["command", "button", "button"]
 
 
@@ -140,7 +141,7 @@ async def test_twenty_users_at_once_without_cross_talk(standin, engine):
         await asyncio.sleep(0.5)
     reference = None
     for agent in agents:
-        events = engine.services.store.events(engine_user(agent.id))
+        events = engine.parts.conversations.events(engine_user(agent.id))
         assert [(e["kind"], e["text"], e["args"]) for e in events] == [
             ("command", "start", f"campagne-{agent.id}"), ("command", "question", ""),
             ("command", "modifier", f"champ-{agent.id}")]
@@ -155,7 +156,7 @@ async def test_full_draft_to_docx_through_telegram_with_errors_injected(standin,
     pytest.importorskip("bot.export")
     from docx import Document
 
-    from bot.dialog import fields as F
+    from bot.candidature import form
 
     async with running(app := app_for(standin, engine)):
         agent = Agent(standin, app)
@@ -167,7 +168,7 @@ async def test_full_draft_to_docx_through_telegram_with_errors_injected(standin,
                 standin.fail_next("sendMessage", n=1, status=429, retry_after=1)
             if turns == 5:
                 standin.fail_next("sendMessage", n=2, status=502)
-            field = F.field(engine.state(user).data["field"])
+            field = form.field(engine.state(user).form.field)
             replies = await agent.say(field.example)
             if "form:yes" in buttons(replies):
                 replies = await agent.press("form:yes", replies)

@@ -1,8 +1,9 @@
-"""The candidature: pydantic models of a draft, the guided form's fields and their parsers.
+"""The candidature: pydantic models of a draft (`models`), the guided form's fields (`form`), their
+parsers (`parsers`), and drafts as stored (`drafts.DraftRepository`).
 
     draft = Draft()
-    draft.set("project.title", parsers.short_text("Détecter les dépôts sauvages"))
-    draft.missing()   # French labels of the required fields still empty
+    form.answer(draft, form.field("project.title"), parsers.short_text("Détecter les dépôts sauvages"))
+    form.missing(draft)   # French labels of the required fields still empty
 """
 
 from bot.candidature.models import Binome, Draft, Interco, IntercoDetails, Person, Project

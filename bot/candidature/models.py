@@ -1,4 +1,7 @@
-"""Pydantic models of a draft candidature. Every field is optional: a draft fills in as the user answers."""
+"""Pydantic models of a draft candidature. Every field is optional: a draft fills in as the user answers.
+
+This module imports nothing else of `bot.candidature`: the form (`form.py`) knows the fields' order,
+which are required, and what an answer implies."""
 
 from __future__ import annotations
 
@@ -67,6 +70,7 @@ class Draft(_Part):
         return value
 
     def set(self, path: str, value: Any) -> None:
+        """Write one field by dotted path (the form's `answer` also infers what an answer implies)."""
         *parents, last = path.split(".")
         target: Any = self
         for part in parents:
@@ -74,17 +78,3 @@ class Draft(_Part):
         if last not in type(target).model_fields:
             raise KeyError(path)
         setattr(target, last, value)
-        if path == "interco.name" and value and self.interco.type is None:
-            # « Communauté de communes du Val Vert » states its type: the form need not ask it
-            from bot.candidature.parsers import type_from_name
-
-            self.interco.type = type_from_name(str(value))
-
-    def missing(self) -> list[str]:
-        """French labels of the required fields still empty, in the form's order."""
-        from bot.candidature.form import FIELDS, is_empty, label
-
-        return [label(f.name) for f in FIELDS if f.required and is_empty(self.get(f.name))]
-
-    def is_complete(self) -> bool:
-        return not self.missing()

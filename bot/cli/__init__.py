@@ -1,4 +1,4 @@
-"""The `candibot` command: thin click commands over the core (see DESIGN.md, command-line contract)."""
+"""The `candibot` command: thin click commands over the core (the README's « Commandes » is their contract)."""
 
 from __future__ import annotations
 
@@ -34,13 +34,13 @@ def _french_errors():
         raise click.ClickException(say("cli", "model_unavailable", name=exc.name, setting=exc.setting)) from exc
 
 
-def _services():
-    from bot.services import Services
+def _app():
+    from bot.app import App
 
     with _french_errors():
-        services = Services(get_settings())
-        services.retriever  # load the model and the index once, up front
-    return services
+        app = App(get_settings())
+        app.retriever  # load the model and the index once, up front
+    return app
 
 
 def _batch(lines, handle) -> None:
@@ -79,7 +79,7 @@ def main() -> None:
 @click.argument("question", required=False)
 @click.option("--json", "as_json", is_flag=True, help=say("cli", "help_ask_json"))
 def ask(question: str | None, as_json: bool) -> None:
-    answerer = _services().answerer
+    answerer = _app().answerer
     _one_or_batch(question, as_json, answerer.answer, lambda a: a.model_dump(), lambda a: a.answer)
 
 
@@ -89,7 +89,7 @@ def ask(question: str | None, as_json: bool) -> None:
 def check(idea: str | None, as_json: bool) -> None:
     from bot.eligibility import render_fr
 
-    checker = _services().checker
+    checker = _app().checker
     _one_or_batch(idea, as_json, checker.check, lambda v: v.to_json_dict(), render_fr)
 
 

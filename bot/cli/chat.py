@@ -1,6 +1,6 @@
 """`candibot chat`: the whole assistant in the terminal, over the same engine and database as Telegram.
 
-Contract (docs: DESIGN.md): the prompt `vous> ` is printed before each line is read; buttons are
+Contract (README, « Commandes »): the prompt `vous> ` is printed before each line is read; buttons are
 printed as `[1] Libellé` lines and may be answered by number or label; end of input ends the session
 (state is kept); exported files go to `--out-dir` and their paths are printed. Rich rendering when
 stdin is a terminal, plain text otherwise (so that pipes can drive it).
@@ -72,14 +72,21 @@ class Screen:
 
 
 def to_input(line: str, buttons: list, version: int | None) -> Input:
-    """A typed line: a button number or label becomes a button press, anything else is parsed."""
+    """A typed line: a button's number becomes a press of that button; anything else is parsed
+    (a button's label typed in full is recognised by the engine itself, as in Telegram)."""
     stripped = line.strip()
     if stripped.isdigit() and 1 <= int(stripped) <= len(buttons):
         return Input(kind="button", text=buttons[int(stripped) - 1].value, version=version)
-    for b in buttons:
-        if stripped.casefold() == b.label.casefold():
-            return Input(kind="button", text=b.value, version=version)
     return Input.parse(line)
+
+
+def show_notifications(engine, user_id: str, screen: Screen) -> None:
+    """Messages left for this user by other people's actions, shown once, then marked delivered."""
+    notes = engine.pending(user_id)
+    for note in notes:
+        screen.line(t("chat.notification"))
+        screen.reply(note.reply.model_copy(update={"buttons": []}), 1)
+    engine.delivered(notes)
 
 
 @click.command(help=say("cli", "help_chat"))
@@ -93,15 +100,15 @@ def to_input(line: str, buttons: list, version: int | None) -> Input:
 )
 def chat(user: str | None, out_dir: Path) -> None:
     """Talk with the assistant in the terminal (same engine and database as Telegram)."""
+    from bot.app import App
     from bot.config import Settings
     from bot.dialog import Engine
-    from bot.services import Services
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     user_id = user or f"terminal-{getpass.getuser()}"
     screen = Screen(rich=sys.stdin.isatty() and sys.stdout.isatty())
     click.echo(say("cli", "chat_loading"), err=True)  # the first launch builds the index
-    engine = Engine(Services(Settings()), out_dir=out_dir.resolve())
+    engine = Engine(App(Settings()), out_dir=out_dir.resolve())
     try:
         engine.warm_up()
     except Exception:  # the engine answers with a French message when a piece is unavailable
@@ -109,6 +116,7 @@ def chat(user: str | None, out_dir: Path) -> None:
     buttons: list = []
     version: int | None = None
     while True:
+        show_notifications(engine, user_id, screen)
         line = screen.read()
         if line is None:
             break

@@ -11,10 +11,11 @@ from bot.config import get_settings
 from bot.prompts import say, texts
 
 
-def _store():
-    from bot.store import Store
+def _drafts():
+    from bot.candidature.drafts import DraftRepository
+    from bot.store import DraftRows, Store
 
-    return Store(get_settings().db_path)
+    return DraftRepository(DraftRows(Store(get_settings().db_path)))
 
 
 @click.group(help=say("cli", "help_drafts"))
@@ -26,20 +27,20 @@ def drafts() -> None:
 @click.option("--status", help=say("cli", "help_drafts_status"))
 @click.option("--json", "as_json", is_flag=True, help=say("cli", "help_drafts_json"))
 def list_drafts(status: str | None, as_json: bool) -> None:
-    from bot.candidature import Draft
+    from bot.candidature import form
 
-    rows = _store().list_drafts(status=status)
+    rows = _drafts().list(status=status)
     if as_json:
         for row in rows:
-            draft = Draft.model_validate(row.data)
+            missing = form.missing(row.draft)
             click.echo(json.dumps({
                 "id": row.id,
                 "title": row.title,
-                "interco": draft.get("interco.name"),
+                "interco": row.draft.get("interco.name"),
                 "status": row.status,
-                "complete": draft.is_complete(),
-                "missing": draft.missing(),
-                "user": row.user_id,
+                "complete": not missing,
+                "missing": missing,
+                "user": row.owner,
                 "version": row.version,
                 "updated_at": row.updated_at,
             }, ensure_ascii=False))
@@ -52,13 +53,13 @@ def list_drafts(status: str | None, as_json: bool) -> None:
 
     table = Table(*texts("cli")["drafts_header"])
     for row in rows:
-        draft = Draft.model_validate(row.data)
+        missing = form.missing(row.draft)
         table.add_row(
             str(row.id),
             row.title or say("cli", "untitled"),
-            str(draft.get("interco.name") or ""),
+            str(row.draft.get("interco.name") or ""),
             row.status,
-            "oui" if draft.is_complete() else f"non ({len(draft.missing())})",
+            "non ({})".format(len(missing)) if missing else "oui",
             row.updated_at[:16].replace("T", " "),
         )
     Console(soft_wrap=True).print(table)
@@ -69,14 +70,12 @@ def list_drafts(status: str | None, as_json: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["md", "docx", "pdf", "json"]), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help=say("cli", "help_export_output"))
 def export(draft_id: int, fmt: str, output: Path) -> None:
-    from bot.candidature import Draft
     from bot.export import export_draft
 
-    stored = _store().get_draft(draft_id)
-    if stored is None:
+    record = _drafts().get(draft_id)
+    if record is None:
         raise click.ClickException(say("cli", "draft_not_found", draft_id=draft_id))
-    draft = Draft.model_validate(stored.data)
     output.parent.mkdir(parents=True, exist_ok=True)
-    meta = {"draft_id": stored.id, "user_id": stored.user_id, "status": stored.status, "updated": stored.updated_at}
-    path = export_draft(draft, fmt, output, meta)
+    meta = {"draft_id": record.id, "user_id": record.owner, "status": record.status, "updated": record.updated_at}
+    path = export_draft(record.draft, fmt, output, meta)
     click.echo(say("cli", "exported", draft_id=draft_id, path=path))

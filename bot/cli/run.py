@@ -31,8 +31,8 @@ def run(webhook_url: str | None, base_url: str | None, listen: str, port: int) -
     from telegram import Update
 
     from bot.config import get_settings
+    from bot.app import App
     from bot.dialog import Engine
-    from bot.services import Services
     from bot.telegram import build_application
     from bot.telegram.logs import setup_logging
 
@@ -51,7 +51,7 @@ def run(webhook_url: str | None, base_url: str | None, listen: str, port: int) -
     setup_logging([token, secret])
 
     with tempfile.TemporaryDirectory(prefix="candibot-exports-") as out_dir:
-        engine = Engine(Services(settings), out_dir=Path(out_dir))
+        engine = Engine(App(settings), out_dir=Path(out_dir))
         click.echo(say("telegram", "loading"), err=True)
         try:
             engine.warm_up()

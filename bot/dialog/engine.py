@@ -1,13 +1,19 @@
-"""The engine: `Engine(services).handle(user_id, Input) -> list[Reply]`.
+"""The engine: `Engine(parts).handle(user_id, Input) -> list[Reply]`.
 
-Per input, in order:
-1. the raw input is written to the `events` table (committed);
-2. the step table (`bot.dialog.flow`) decides what to do and fills the replies;
-3. the new state (step, working data, keyboard version) is committed;
-4. the replies are returned for the face to deliver.
+Per input:
+1. the raw input is written to the `events` table at once, before anything can fail (the
+   Telegram face has already claimed the update: a crash in the middle of the turn must not lose
+   what the user typed);
+2. the user's session is read (a new one for a new user); the router names the handler; the
+   handler changes the session and the draft in memory, adds replies and notifications, and
+   returns where to go; the engine prompts that step;
+3. **one transaction** for everything the turn changed: the draft's new version, the session, the
+   replies and the notifications for other people are written together, or none of them is. When a
+   handler fails, its changes are dropped: an apology and the step again are written instead;
+4. the replies are returned for the face to deliver (they are committed before).
 
 Inputs of one user are handled one at a time (a lock per user); different users run concurrently,
-sharing the store (which serialises its own writes).
+sharing the store (which serialises its own writes). Nothing is held locked while the model works.
 """
 
 from __future__ import annotations
@@ -15,72 +21,78 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
-from bot.dialog import flow
-from bot.dialog.texts import t
-from bot.dialog.turn import Turn
-from bot.dialog.types import Input, Reply
-from bot.store import DialogState
+from bot.dialog.router import Router
+from bot.dialog.scene import Next, Scene
+from bot.dialog.scenes import SCENES
+from bot.dialog.session import Session
+from bot.dialog.turn import Parts, Turn
+from bot.dialog.types import Input, Notification, Reply, reply_record
+from bot.store import Conversations
 
 log = logging.getLogger(__name__)
 
-MAX_INPUT_CHARS = 4000
-ACTIVE_BUTTONS = "_buttons"  # key of the state's data holding the current keyboard {value: label}
+MAX_HOPS = 8  # prompts that redirect (no draft: the menu) in one turn, at most
+
+
+class EngineParts(Parts):
+    """`Parts` plus where conversations are kept."""
+
+    @property
+    def conversations(self) -> Conversations: ...
 
 
 class Engine:
     """Transport-free conversation engine.
 
-    >>> engine = Engine(Services(settings), out_dir=Path("exports"))   # doctest: +SKIP
+    >>> engine = Engine(App(settings), out_dir=Path("exports"))          # doctest: +SKIP
     >>> engine.handle("42", Input.parse("/start"))                      # doctest: +SKIP
-    [Reply(text='Bonjour ! ...', buttons=[Button(label='Poser une question', value='go:question'), ...], version=1)]
+    [Reply(text='Bonjour ! ...'), Reply(text='Que voulez-vous faire ?', buttons=[...], version=1)]
     """
 
-    def __init__(self, services, out_dir: str | Path | None = None):
-        self.services = services
-        self.store = services.store
+    def __init__(self, parts: EngineParts, out_dir: str | Path | None = None,
+                 scenes: Iterable[Scene] | None = None):
+        self.parts = parts
+        self.conversations = parts.conversations
         self.out_dir = Path(out_dir) if out_dir is not None else Path.cwd()
+        self.router = Router(SCENES if scenes is None else scenes)
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._locks_guard = threading.Lock()
 
     def warm_up(self) -> None:
         """Load the model and the indexes now, so that the first reply is as fast as the others."""
-        self.services.answerer.answer("Le programme est-il gratuit ?")
+        self.parts.answerer.answer("Le programme est-il gratuit ?")
         try:
-            self.services.checker
+            self.parts.checker
         except Exception:  # the form and the idea test say so in French when it is missing
             log.warning("eligibility checker unavailable", exc_info=True)
 
-    def state(self, user_id: str | int) -> DialogState:
-        """The user's current state (a fresh one for an unknown user)."""
-        return self.store.load_state(str(user_id)) or DialogState()
+    def state(self, user_id: str | int) -> Session:
+        """The user's current session (a fresh one for an unknown user)."""
+        return Session.from_stored(self.conversations.load_session(str(user_id)))
 
     def handle(self, user_id: str | int, inp: Input | str) -> list[Reply]:
-        """Handle one user input; every answer is committed before the replies are returned."""
+        """Handle one user input; everything it changed is committed before the replies are returned."""
         user = str(user_id)
         if isinstance(inp, str):
             inp = Input.parse(inp)
         with self._lock(user):
-            state = self.store.load_state(user)
-            if state is None:
-                state = DialogState()
-            self.store.log_event(user, inp.kind, inp.text, inp.args, step=state.step)
-            turn = Turn(self, user, state)
+            session = self.state(user)
+            event = self.conversations.log_event(user, inp.kind, inp.text, inp.args, step=session.step)
+            turn = self._new_turn(user, session)
             try:
-                self._dispatch(turn, inp)
-            except Exception:  # never a traceback to the user; the raw input is already saved
-                log.exception("dialog failure for user %s on %r", user, inp)
-                turn = Turn(self, user, self.store.load_state(user) or DialogState())
-                turn.say("error")
-                try:
-                    self.prompt(turn)
-                except Exception:
-                    log.exception("prompt failure for user %s", user)
-                    turn.state = DialogState()
-                    flow.menu_prompt(turn)
-            self._seal_keyboard(turn)
-            self.store.save_state(user, turn.state)
+                self._settle(turn, self.router.dispatch(turn, inp))
+            except Exception:  # never a traceback to the user; the input is already saved
+                log.exception("dialog failure for user %s on a %s input", user, inp.kind)
+                turn = self._apology(user)
+            try:
+                self._commit(turn, event)
+            except Exception:  # the turn's writes failed together: nothing of it was kept
+                log.exception("could not save the turn of user %s", user)
+                turn = self._apology(user)
+                self._commit(turn, event)
             return turn.replies
 
     def resume(self, user_id: str | int, reason: str = "") -> list[Reply]:
@@ -90,77 +102,85 @@ class Engine:
         « photo ») is written to the events table."""
         user = str(user_id)
         with self._lock(user):
-            state = self.store.load_state(user) or DialogState()
-            self.store.log_event(user, "resume", reason, step=state.step)
-            if state.step not in flow.STEPS:
-                state.step = "menu"
-            turn = Turn(self, user, state)
+            session = self.state(user)
+            event = self.conversations.log_event(user, "resume", reason, step=session.step)
+            if session.step not in self.router.steps:
+                session.step = "menu"
+            turn = self._new_turn(user, session)
             try:
-                self.prompt(turn)
+                self._settle(turn, Next())
             except Exception:
-                log.exception("resume failure for user %s at %s", user, state.step)
-                state.step = "menu"  # the working data (the draft) is kept
-                turn = Turn(self, user, state)
-                flow.menu_prompt(turn)
-            self._seal_keyboard(turn)
-            self.store.save_state(user, turn.state)
+                log.exception("resume failure for user %s at %s", user, session.step)
+                turn = self._new_turn(user, self.state(user))  # the working data (the draft) is kept
+                self._settle(turn, Next("menu"))
+            self._commit(turn, event)
             return turn.replies
 
+    # -- notifications for other people -----------------------------------------------------
+    def pending(self, user_id: str | int | None = None) -> list[Notification]:
+        """Messages for this user (for anyone: None) that no face has delivered yet, oldest first."""
+        rows = self.conversations.pending(None if user_id is None else str(user_id))
+        return [Notification(id=row["id"], recipient=row["recipient"], sender=row["sender"],
+                             reply=Reply.model_validate(row["payload"])) for row in rows]
+
+    def delivered(self, notifications: Iterable[Notification]) -> None:
+        self.conversations.delivered([n.id for n in notifications if n.id is not None])
+
     # -- internals ------------------------------------------------------------------------
-    def prompt(self, turn: Turn) -> None:
-        """Say the current step's question (with its buttons) again."""
-        flow.STEPS[turn.step].prompt(turn)
+    def _new_turn(self, user: str, session: Session) -> Turn:
+        return Turn(user, session, self.parts, self.out_dir)
+
+    def _settle(self, turn: Turn, outcome: Next) -> None:
+        """Go where the handler said and ask that step (following prompts that redirect)."""
+        for _ in range(MAX_HOPS):
+            if outcome.step is not None:
+                turn.session.step = outcome.step
+            if not outcome.prompt:
+                return
+            outcome = self.router.prompt(turn)
+            if outcome is None:
+                return
+        raise RuntimeError(f"prompts redirect more than {MAX_HOPS} times from {turn.step!r}")
+
+    def _apology(self, user: str) -> Turn:
+        """A fresh turn from the saved session: the apology, then the step asked again."""
+        turn = self._new_turn(user, self.state(user))
+        turn.say("error")
+        try:
+            self._settle(turn, Next())
+        except Exception:
+            log.exception("prompt failure for user %s at %s", user, turn.step)
+            turn = self._new_turn(user, self.state(user))
+            turn.say("error")
+            self._settle(turn, Next("menu"))
+        return turn
+
+    def _commit(self, turn: Turn, event: int) -> None:
+        """One transaction: the draft, the session, the replies, the notifications of input `event`."""
+        self._seal_keyboard(turn)
+        talk = self.conversations
+        with talk.store.atomic():
+            record = turn.record() if turn.draft_changed else None
+            if record is not None:
+                self.parts.drafts.save(record)
+                turn.session.form.draft_id = record.id
+            talk.save_session(turn.user_id, turn.session.step, turn.session.data(), turn.session.keyboard_version)
+            talk.log_replies(turn.user_id, event, [reply_record(r) for r in turn.replies])
+            for note in turn.notifications:
+                note.id = talk.notify(note.recipient, note.reply.model_dump(mode="json"),
+                                      sender=note.sender, event_id=event)
 
     def _lock(self, user: str) -> threading.Lock:
         with self._locks_guard:
             return self._locks[user]
 
-    def _dispatch(self, turn: Turn, inp: Input) -> None:
-        if turn.step not in flow.STEPS:  # a step removed by an upgrade: back to the menu
-            turn.state.step = "menu"
-        if inp.kind == "command":
-            handler = flow.COMMANDS.get(inp.text)
-            if handler is None:
-                turn.say("unknown_command", name=inp.text[:40])
-                self.prompt(turn)
-                return
-            handler(turn, inp.args.strip())
-            return
-        active: dict[str, str] = turn.data.get(ACTIVE_BUTTONS, {})
-        if inp.kind == "button":
-            stale = inp.version is not None and inp.version != turn.state.keyboard_version
-            if stale or inp.text not in active:
-                turn.say("stale_button")
-                self.prompt(turn)
-                return
-            flow.press(turn, inp.text)
-            return
-        text = inp.text.strip()
-        if not text:
-            turn.say("empty")
-            self.prompt(turn)
-            return
-        if len(text) > MAX_INPUT_CHARS:
-            turn.say("too_long", length=len(text), limit=MAX_INPUT_CHARS)
-            self.prompt(turn)
-            return
-        by_label = {label.casefold(): value for value, label in active.items()}
-        if text.casefold() in by_label:
-            flow.press(turn, by_label[text.casefold()])
-            return
-        flow.STEPS[turn.step].on_text(turn, text)
-
     @staticmethod
     def _seal_keyboard(turn: Turn) -> None:
         """Number this turn's keyboard: buttons of earlier turns become stale."""
-        turn.state.keyboard_version += 1
+        turn.session.keyboard_version += 1
         active: dict[str, str] = {}
         for reply in turn.replies:
             if reply.buttons:
-                reply.version = turn.state.keyboard_version
+                reply.version = turn.session.keyboard_version
                 active.update({b.value: b.label for b in reply.buttons})
-        turn.data[ACTIVE_BUTTONS] = active
-
-
-def help_text() -> str:
-    return t("help")
+        turn.session.buttons = active

@@ -1,48 +1,95 @@
-"""One turn of conversation: the user's state, and the replies being built for them."""
+"""One turn of conversation: the user's session, the replies and notifications being built, and the
+draft being worked on. Nothing is written here: the engine commits it all at the end of the turn.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Any, Protocol
 
+from bot.candidature.drafts import DraftRecord, DraftRepository
+from bot.candidature.models import Draft
+from bot.dialog.session import Session
 from bot.dialog.texts import t
-from bot.dialog.types import Button, Reply
-from bot.store import DialogState
+from bot.dialog.types import Button, Notification, Reply
 
-if TYPE_CHECKING:
-    from bot.dialog.engine import Engine
+
+class Answerer(Protocol):
+    def answer(self, question: str) -> Any: ...  # an object with `.answer` (text) and `.abstained`
+
+
+class Checker(Protocol):
+    def check(self, idea: str) -> Any: ...  # a `bot.eligibility.Verdict`
+
+
+class Parts(Protocol):
+    """What the engine needs from the application; read lazily (the model loads on first use)."""
+
+    @property
+    def answerer(self) -> Answerer: ...
+
+    @property
+    def checker(self) -> Checker: ...
+
+    @property
+    def drafts(self) -> DraftRepository: ...
 
 
 class Turn:
-    """What a step handler works with: `state` to read and change, `replies` to fill."""
+    """What a handler works with: `session` to read and change, replies to add, the draft to edit."""
 
-    def __init__(self, engine: "Engine", user_id: str, state: DialogState):
-        self.engine = engine
-        self.services = engine.services
-        self.store = engine.store
+    def __init__(self, user_id: str, session: Session, parts: Parts, out_dir: Path):
         self.user_id = user_id
-        self.state = state
+        self.session = session
+        self.parts = parts
+        self.out_dir = out_dir
         self.replies: list[Reply] = []
+        self.notifications: list[Notification] = []
+        self._record: DraftRecord | None = None
+        self._loaded = False
+        self.draft_changed = False
 
-    # -- state ------------------------------------------------------------------------------
+    # -- session shortcuts ----------------------------------------------------------------
     @property
     def step(self) -> str:
-        return self.state.step
+        return self.session.step
 
     @property
-    def data(self) -> dict:
-        return self.state.data
+    def form(self):
+        return self.session.form
 
-    def goto(self, step: str, prompt: bool = True) -> None:
-        """Move to `step` and (by default) say its prompt."""
-        self.state.step = step
-        if prompt:
-            self.engine.prompt(self)
+    # -- the draft being worked on --------------------------------------------------------
+    def record(self) -> DraftRecord | None:
+        """The user's current draft (their own only), loaded once per turn."""
+        if not self._loaded:
+            self._record = self.parts.drafts.get(self.form.draft_id, owner=self.user_id)
+            self._loaded = True
+        return self._record
 
-    # -- replies ------------------------------------------------------------------------------
+    def draft(self) -> Draft | None:
+        record = self.record()
+        return record.draft if record is not None else None
+
+    def start_draft(self, draft: Draft | None = None) -> Draft:
+        """A new draft, created when the turn is committed (its number then goes to the session)."""
+        self._record = DraftRecord(id=None, owner=self.user_id, status="draft", version=0, draft=draft or Draft())
+        self._loaded = True
+        self.form.draft_id = None
+        self.draft_changed = True
+        return self._record.draft
+
+    def touch_draft(self) -> None:
+        """The draft was changed: it is saved with the turn."""
+        self.draft_changed = True
+
+    # -- replies ----------------------------------------------------------------------------
     def send(self, text: str, buttons: list[Button] | None = None, **kwargs) -> Reply:
         reply = Reply(text=text, buttons=buttons or [], **kwargs)
         self.replies.append(reply)
         return reply
+
+    def add(self, *replies: Reply) -> None:
+        self.replies.extend(replies)
 
     def say(self, key: str, buttons: list[Button] | None = None, **values) -> Reply:
         return self.send(t(key, **values), buttons)
@@ -53,6 +100,10 @@ class Turn:
             self.replies[-1].buttons = buttons
         else:
             self.send(t("menu"), buttons)
+
+    def notify(self, recipient: str, reply: Reply) -> None:
+        """A message for someone else, stored with the turn and delivered by their face."""
+        self.notifications.append(Notification(recipient=str(recipient), reply=reply, sender=self.user_id))
 
 
 def button(key: str, value: str, **values) -> Button:

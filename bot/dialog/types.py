@@ -2,6 +2,8 @@
 
 An `Input` is what a user did: typed text, pressed a button, or sent a command.
 A `Reply` is what to show: text with optional buttons, or a document to send.
+A `Notification` is a reply for someone other than the person typing, kept in the outbox until a
+face delivers it.
 """
 
 from __future__ import annotations
@@ -52,3 +54,21 @@ class Reply(BaseModel):
     document: Path | None = None
     document_name: str | None = None
     slow: bool = False  # the face may show « en train d'écrire » while producing it
+
+
+class Notification(BaseModel):
+    """A message for `recipient` (an engine user id), caused by what `sender` did."""
+
+    recipient: str
+    reply: Reply
+    sender: str | None = None
+    id: int | None = None  # its row in the outbox, once stored
+
+
+def reply_record(reply: Reply) -> dict:
+    """What is stored of a reply: text, button labels and values, document file name."""
+    return {
+        "text": reply.text,
+        "buttons": [b.model_dump() for b in reply.buttons],
+        "document": reply.document.name if reply.document is not None else None,
+    }

@@ -36,7 +36,7 @@ class Verdict(BaseModel):
         return [f"{r.text} {say('eligibility', 'cite', title=r.rule_title)}" for r in self.reason_details]
 
     def to_json_dict(self) -> dict:
-        """The `candibot check --json` shape (DESIGN.md), plus `illustrative` on each example."""
+        """The `candibot check --json` shape (README, « Commandes »), plus `illustrative` on each example."""
         return {
             "idea": self.idea,
             "verdict": self.verdict,

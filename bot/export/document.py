@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.candidature import Draft
-from bot.candidature.form import FIELDS, label
+from bot.candidature.form import FIELDS, label, missing
 from bot.prompts import say, texts
 
 
@@ -94,7 +94,7 @@ def build(draft: Draft, meta: dict | None = None) -> DocumentView:
         binome_after="project",
         binome_header=list(labels["binome_header"]),
         binome_rows=binome_rows,
-        missing=draft.missing(),
+        missing=missing(draft),
         checklist_title=labels["checklist_title"],
         checklist_done=labels["checklist_done"],
         footer=" ".join(labels["footer"].split()),

@@ -1,14 +1,18 @@
-"""SQLite store (sqlite-utils, one file, WAL): users, dialog state, drafts, versions, events, comments.
+"""SQLite storage (one file, WAL), in three parts:
+
+- `db.Store`: the connection, its pragmas, migrations and transactions (`atomic`);
+- `conversations.Conversations`: users, inputs (events), replies, dialog sessions, the outbox;
+- `drafts.DraftRows`: drafts, their versions, review comments.
 
     store = Store("candibot.db")
-    store.log_event("42", "text", "bonjour")          # committed at once
-    store.save_state("42", step="menu", data={})      # committed at once
-    store.load_state("42")                            # DialogState(step="menu", data={}, ...)
-
-One connection, shared by threads under a lock (check_same_thread off); busy timeout for other
-processes (the Telegram bot and `candibot export` may share the file).
+    talk, drafts = Conversations(store), DraftRows(store)
+    with store.atomic():
+        talk.log_event("42", "text", "bonjour")
+        drafts.create("42", {})
 """
 
-from bot.store.store import DialogState, Store, StoredDraft
+from bot.store.conversations import Conversations
+from bot.store.db import Store
+from bot.store.drafts import DraftRows, StoredDraft
 
-__all__ = ["DialogState", "Store", "StoredDraft"]
+__all__ = ["Conversations", "DraftRows", "Store", "StoredDraft"]

@@ -64,7 +64,25 @@ def _m002_telegram_updates(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_telegram_updates_ts ON telegram_updates (ts)")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_m001_initial, _m002_telegram_updates]
+def _m003_replies_and_outbox(db: Database) -> None:
+    """What the bot said to the person typing (`replies`, each tied to the input it answers), and
+    what it has to tell someone else (`outbox`: written in the turn's transaction, marked when a
+    face has delivered it)."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS replies (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), "
+        "event_id INTEGER REFERENCES events(id), ts TEXT NOT NULL, text TEXT NOT NULL, "
+        "buttons TEXT NOT NULL DEFAULT '[]', document TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_replies_user ON replies (user_id, id)")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, "
+        "recipient TEXT NOT NULL, sender TEXT, event_id INTEGER REFERENCES events(id), "
+        "payload TEXT NOT NULL, delivered_at TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_outbox_pending ON outbox (recipient, id) WHERE delivered_at IS NULL")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_m001_initial, _m002_telegram_updates, _m003_replies_and_outbox]
 
 
 def current_version(db: Database) -> int:

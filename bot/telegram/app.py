@@ -66,13 +66,17 @@ def build_application(
         root = base_url.rstrip("/")
         builder = builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
     app = builder.build()
-    app.add_handlers(TelegramFace(engine, typing_after=typing_after).handlers())
+    face = TelegramFace(engine, typing_after=typing_after)
+    app.bot_data["face"] = face
+    app.add_handlers(face.handlers())
     app.add_error_handler(_log_error)
     return app
 
 
 async def _announce_commands(app: Application) -> None:
+    """At start: the command menu, then what a previous run left in the outbox."""
     await app.bot.set_my_commands(bot_commands())
+    await app.bot_data["face"].deliver_outbox(app.bot)
 
 
 async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -19,7 +19,7 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.dialog.types import Input, Reply
+from bot.dialog.types import Input, Notification, Reply
 from bot.prompts import say
 from bot.telegram.callbacks import decode
 from bot.telegram.render import keyboard, safe_file_name, split_html, tg_length, to_html
@@ -35,9 +35,27 @@ class Engine(Protocol):
     def resume(self, user_id: str, reason: str = "") -> list[Reply]: ...
 
 
+class Outbox(Protocol):
+    """An engine that keeps messages for other people (`bot.dialog.Engine`)."""
+
+    def pending(self, user_id: str | None = None) -> list[Notification]: ...
+
+    def delivered(self, notifications: list[Notification]) -> None: ...
+
+
+PREFIX = "telegram:"
+
+
 def engine_user(telegram_user_id: int) -> str:
     """The engine's user id of a Telegram user."""
-    return f"telegram:{telegram_user_id}"
+    return f"{PREFIX}{telegram_user_id}"
+
+
+def telegram_chat(engine_user_id: str) -> int | None:
+    """The private chat of an engine user who came through Telegram (None for the terminal's)."""
+    if engine_user_id.startswith(PREFIX) and engine_user_id[len(PREFIX):].lstrip("-").isdigit():
+        return int(engine_user_id[len(PREFIX):])
+    return None
 
 
 class TelegramFace:
@@ -45,6 +63,7 @@ class TelegramFace:
         self.engine = engine
         self.typing_after = typing_after
         self.typing_every = typing_every
+        self._outbox_lock = asyncio.Lock()
 
     def handlers(self) -> list[BaseHandler]:
         new_message = filters.UpdateType.MESSAGE
@@ -86,6 +105,31 @@ class TelegramFace:
     async def turn(self, bot: Bot, chat_id: int, telegram_user_id: int, inp: Input) -> None:
         replies = await self._engine_call(bot, chat_id, self.engine.handle, engine_user(telegram_user_id), inp)
         await self.deliver(bot, chat_id, replies)
+        await self.deliver_outbox(bot)
+
+    # --- messages for other people (the engine's outbox) ---------------------------------------
+
+    async def deliver_outbox(self, bot: Bot) -> int:
+        """Send every pending notification for a Telegram user to their chat, marking each as
+        delivered once sent: a crash before the mark sends it again at the next start, never
+        loses it. Returns how many were sent."""
+        if not hasattr(self.engine, "pending"):
+            return 0
+        engine: Outbox = self.engine  # type: ignore[assignment]
+        sent = 0
+        async with self._outbox_lock:  # two turns ending together do not send one message twice
+            notes = [n for n in await asyncio.to_thread(engine.pending) if telegram_chat(n.recipient) is not None]
+            for note in notes:
+                try:
+                    await self._send(bot, telegram_chat(note.recipient), note.reply)
+                except Forbidden:
+                    log.info("a notification could not be delivered: the recipient blocked the bot")
+                except TelegramError as error:
+                    log.warning("a notification could not be sent now (%s); kept for later", error)
+                    continue
+                await asyncio.to_thread(engine.delivered, [note])
+                sent += 1
+        return sent
 
     async def _engine_call(self, bot: Bot, chat_id: int, func, *args) -> list[Reply]:
         work = asyncio.ensure_future(asyncio.to_thread(func, *args))

@@ -43,41 +43,13 @@ class RecentUpdates:
         return True
 
 
-class StoredUpdates:
-    """`UpdateLog` kept in the SQLite store (`Store.claim_update`): an update id is handled once
-    even when Telegram delivers it again after a restart, or to another process sharing the
-    database. Ids older than `keep_days` are forgotten at start and every `cleanup_every` claims.
-
-    An update is claimed when it arrives, before it is handled: a crash in the middle of its
-    handling does not replay it (the user's raw input is already in the events table)."""
-
-    def __init__(self, store, keep_days: float = 7, cleanup_every: int = 10_000):
-        self.store = store
-        self.keep_days = keep_days
-        self.cleanup_every = cleanup_every
-        self._claims = 0
-        self._cleanup()
-
-    def first_time(self, update_id: int) -> bool:
-        self._claims += 1
-        if self._claims % self.cleanup_every == 0:
-            self._cleanup()
-        return self.store.claim_update(update_id)
-
-    def _cleanup(self) -> None:
-        try:
-            removed = self.store.forget_updates(self.keep_days)
-        except Exception:  # a busy database: cleaning up can wait for the next time
-            log.warning("could not forget old update ids", exc_info=True)
-            return
-        if removed:
-            log.info("forgot %d update ids older than %s days", removed, self.keep_days)
-
-
 def update_log_for(engine: object) -> UpdateLog:
-    """The store's update log when the engine has a store, else an in-memory one (tests)."""
-    store = getattr(engine, "store", None)
-    if store is not None and hasattr(store, "claim_update"):
+    """The database's update log when the engine keeps its conversations in one, else an
+    in-memory log (tests with a stand-in engine)."""
+    from bot.telegram.updates import StoredUpdates
+
+    store = getattr(getattr(engine, "conversations", None), "store", None)
+    if store is not None:
         return StoredUpdates(store)
     return RecentUpdates()
 

@@ -1,0 +1,71 @@
+"""Opening a draft: resume the current one, start a new one, or start from the idea just tested."""
+
+from __future__ import annotations
+
+from bot.candidature import form
+from bot.dialog import views
+from bot.dialog.scene import Next, Scene, Step
+from bot.dialog.scenes.question import answer_then_ask
+from bot.dialog.scenes.recap import show_recap
+from bot.dialog.session import FormProgress
+from bot.dialog.turn import Turn
+
+
+def new_draft(turn: Turn, prefill: dict[str, str] | None = None) -> Next:
+    turn.start_draft()
+    turn.session.form = FormProgress(field=form.FIELDS[0].name, prefill=prefill or {})
+    turn.say("draft_started", total=len(form.FIELDS))
+    return Next("form")
+
+
+def open_draft(turn: Turn, from_idea: bool = False) -> Next:
+    """« Rédiger / reprendre » : resume the current draft, or start one."""
+    turn.session.interrupt()
+    if from_idea:
+        return new_draft(turn, {form.DESCRIPTION_FIELD: turn.session.idea or ""})
+    if turn.draft() is None:
+        return new_draft(turn)
+    return Next("draft_choice")
+
+
+def choice_prompt(turn: Turn) -> Next | None:
+    draft = turn.draft()
+    if draft is None:
+        return new_draft(turn)
+    turn.add(views.draft_choice(draft, idea_tested=bool(turn.session.idea)))
+    return None
+
+
+def resume_form(turn: Turn) -> Next:
+    draft = turn.draft()
+    if draft is None:
+        return new_draft(turn)
+    turn.form.fails = 0
+    turn.form.editing = False
+    nxt = form.next_field(draft, after=None, skipped=set(turn.form.skipped))
+    if nxt is None:
+        return show_recap(turn)
+    turn.say("draft_resumed")
+    turn.form.field = nxt.name
+    return Next("form")
+
+
+def on_choice(turn: Turn, arg: str) -> Next:
+    if arg == "idea":
+        return open_draft(turn, from_idea=True)
+    if arg == "new":
+        return new_draft(turn)
+    return resume_form(turn)
+
+
+def cmd_draft(turn: Turn, args: str) -> Next:
+    return open_draft(turn)
+
+
+SCENE = Scene(
+    name="draft",
+    steps={"draft_choice": Step(choice_prompt, answer_then_ask)},
+    commands={"candidature": cmd_draft},
+    actions={"draft": on_choice, "go:draft": cmd_draft},
+    deep_links={"candidature": "go:draft"},
+)

@@ -1,0 +1,187 @@
+"""The guided form: one field per step, validated, resumable; /passer, /retour.
+
+Steps: `form` (a field asked), `confirm` (a grouped answer shown back), `eligibility` (the description
+raised a point of attention: rephrase or continue). The answers go to the draft; where the user is
+goes to `session.form`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.candidature import form
+from bot.candidature.form import FieldError
+from bot.dialog import views
+from bot.dialog.scene import STAY, WAIT, Next, Scene, Step
+from bot.dialog.scenes.idea import check_eligibility
+from bot.dialog.scenes.question import answer
+from bot.dialog.scenes.recap import no_draft, show_recap
+from bot.dialog.session import FORM_STEPS
+from bot.dialog.texts import t
+from bot.dialog.turn import Turn, button
+
+MAX_FAILS = 3
+
+
+def current_field(turn: Turn) -> form.Field:
+    return form.field(turn.form.field) or form.FIELDS[0]
+
+
+# -- asking ---------------------------------------------------------------------------------
+def ask_field(turn: Turn) -> Next | None:
+    draft = turn.draft()
+    if draft is None:
+        return no_draft(turn)
+    field = current_field(turn)
+    turn.add(views.field_question(draft, field, turn.form.prefill.get(field.name)))
+    return None
+
+
+def ask_confirm(turn: Turn) -> Next | None:
+    if turn.form.pending is None:
+        return Next("form")
+    turn.add(views.confirm(turn.form.pending))
+    return None
+
+
+def ask_rephrase_or_continue(turn: Turn) -> None:
+    buttons = views.eligibility_buttons()
+    if turn.replies and not turn.replies[-1].buttons and turn.replies[-1].document is None:
+        turn.attach(buttons)  # right under the warning just given
+    else:  # asked again on its own (resume, help): say what the buttons are about
+        turn.say("eligibility_choice", buttons)
+
+
+# -- answering ------------------------------------------------------------------------------
+def on_text(turn: Turn, text: str) -> Next:
+    """Typed text during the form: a question (ends with « ? ») or the answer to the current field."""
+    field = current_field(turn)
+    if text.rstrip().endswith("?") and not field.long_text:
+        answer(turn, text)
+        turn.say("question_resume")
+        return Next("form") if turn.step == "eligibility" else STAY
+    turn.form.pending = None
+    return accept(turn, field, text)
+
+
+def accept(turn: Turn, field: form.Field, text: str) -> Next:
+    try:
+        value = field.parse(text)
+    except FieldError as error:
+        turn.form.fails += 1
+        turn.send(t("invalid", message=error.message_fr))
+        if turn.form.fails >= MAX_FAILS:
+            buttons = [button("form_buttons.help", "form:help")]
+            if field.optional:
+                buttons.append(button("form_buttons.skip", "form:skip"))
+                turn.say("retry_offer", buttons)
+            else:
+                turn.say("required_skip_offer", buttons)
+        return Next("form", prompt=False)
+    turn.form.fails = 0
+    if field.confirm:
+        turn.form.pending = form.jsonable(value)
+        return Next("confirm")
+    return commit(turn, field, value)
+
+
+def commit(turn: Turn, field: form.Field, value: Any) -> Next:
+    """Write an accepted value to the draft (saved with the turn), then go on."""
+    form.answer(turn.draft(), field, value)
+    turn.touch_draft()
+    turn.form.prefill.pop(field.name, None)
+    if field.name in turn.form.skipped:
+        turn.form.skipped.remove(field.name)
+    if field.name == form.DESCRIPTION_FIELD:
+        checked = check_eligibility(turn, form.show(value))
+        if checked is None:
+            turn.say("eligibility_unavailable")
+        elif checked[0] != "eligible":
+            turn.say("eligibility_warning")
+            turn.send(checked[1], slow=True)
+            return Next("eligibility")
+        else:
+            turn.say("eligibility_ok")
+    return advance(turn)
+
+
+def advance(turn: Turn) -> Next:
+    """The next field to ask (or the recap when none is left, or after an edit)."""
+    field = current_field(turn)
+    if turn.form.editing:
+        turn.form.editing = False
+        return show_recap(turn)
+    nxt = form.next_field(turn.draft(), after=field.name, skipped=set(turn.form.skipped))
+    if nxt is None:
+        turn.say("form_done")
+        return show_recap(turn)
+    turn.form.field = nxt.name
+    return Next("form")
+
+
+def on_button(turn: Turn, arg: str) -> Next:
+    field = current_field(turn)
+    if arg == "yes" and turn.form.pending is not None:
+        value, turn.form.pending = turn.form.pending, None
+        return commit(turn, field, value)
+    if arg == "no":
+        turn.form.pending = None
+        turn.say("confirm_again")
+        return Next("form", prompt=False)
+    if arg == "skip":
+        return skip(turn, "")
+    if arg == "help":
+        turn.add(*views.field_help(field))
+        return WAIT
+    if arg == "keep":
+        prefill = turn.form.prefill.get(field.name)
+        return accept(turn, field, prefill) if prefill else Next("form")
+    if arg == "continue":
+        return advance(turn)
+    if arg == "rephrase":
+        turn.say("rephrase")
+        return Next("form", prompt=False)
+    return STAY
+
+
+# -- /passer, /retour -------------------------------------------------------------------------
+def skip(turn: Turn, args: str) -> Next:
+    if turn.step not in FORM_STEPS:
+        turn.say("nothing_to_skip")
+        return STAY
+    if turn.step == "eligibility":  # the description is written: go on
+        return advance(turn)
+    field = current_field(turn)
+    if not field.optional:
+        turn.say("cannot_skip")
+        return WAIT
+    turn.form.reset_attempts()
+    if field.name not in turn.form.skipped:
+        turn.form.skipped.append(field.name)
+    turn.say("skipped")
+    return advance(turn)
+
+
+def back(turn: Turn, args: str) -> Next:
+    if turn.step not in FORM_STEPS:
+        turn.say("nothing_to_go_back")
+        return STAY
+    position = form.index(current_field(turn))
+    turn.form.reset_attempts()
+    if position == 0:
+        turn.say("first_step")
+    else:
+        turn.form.field = form.FIELDS[position - 1].name
+    return Next("form")
+
+
+SCENE = Scene(
+    name="form",
+    steps={
+        "form": Step(ask_field, on_text),
+        "confirm": Step(ask_confirm, on_text),
+        "eligibility": Step(ask_rephrase_or_continue, on_text),
+    },
+    commands={"passer": skip, "retour": back},
+    actions={"form": on_button},
+)
