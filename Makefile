@@ -31,6 +31,7 @@ index:
 
 eval:
 	$(BIN)/python eval/run_eval.py --write docs/evaluation-results.md
+	$(BIN)/python eval/eval_reading.py --write docs/evaluation-results.md
 
 bench:
 	$(BIN)/python bench/bench_answers.py

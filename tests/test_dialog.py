@@ -10,9 +10,8 @@ import threading
 
 import pytest
 
-from bot.app import App
 from bot.dialog import Engine, Input
-from tests.dialog_support import press, texts
+from tests.dialog_support import lean_app_on, press, texts
 
 
 @pytest.fixture()
@@ -102,7 +101,7 @@ def test_every_input_is_logged_before_reply(engine, app, user):
 
 def test_state_survives_a_new_engine(app, tmp_path, user):
     Engine(app).handle(user, "/eligibilite")
-    again = Engine(App(app.settings))
+    again = Engine(lean_app_on(app.settings))
     assert again.state(user).step == "idea"
 
 

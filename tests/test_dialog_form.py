@@ -10,11 +10,10 @@ import pytest
 pytest.importorskip("bot.candidature.form")
 pytest.importorskip("bot.export")
 
-from bot.app import App  # noqa: E402
 from bot.candidature import form  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.dialog import Engine, Input  # noqa: E402
-from tests.dialog_support import has_button, press, texts  # noqa: E402
+from tests.dialog_support import has_button, lean_app_on, press, texts  # noqa: E402
 
 
 @pytest.fixture()
@@ -135,10 +134,9 @@ def test_skip_optional_and_required(engine, user):
             assert "Question passée" in texts(replies)
             assert engine.state(user).form.field != field.name
             return
-        replies = engine.handle(user, "/passer")
-        assert "obligatoire" in texts(replies)
-        assert engine.state(user).form.field == field.name
-        replies = answer_current(engine, user, replies)
+        replies = engine.handle(user, "/passer")  # a required field too can be left for later
+        assert "reste à compléter" in texts(replies)
+        assert engine.state(user).form.field != field.name and field.name in engine.state(user).form.skipped
 
 
 def test_resume_after_restart_and_edit_from_recap(app, tmp_path, user):
@@ -147,7 +145,7 @@ def test_resume_after_restart_and_edit_from_recap(app, tmp_path, user):
     answer_current(engine, user, replies)
     answer_current(engine, user, replies)
     step_field = engine.state(user).form.field
-    fresh = Engine(App(app.settings), out_dir=tmp_path)
+    fresh = Engine(lean_app_on(app.settings), out_dir=tmp_path)
     assert fresh.state(user).form.field == step_field
     replies = fresh.handle(user, "/candidature")
     replies = press(fresh, user, replies, "draft:resume")
@@ -262,3 +260,60 @@ def test_description_runs_the_eligibility_check(real_engine, user, real_app):
     assert "point d'attention" in texts(replies)  # a purely data-centric project is not a priority
     assert has_button(replies, "form:rephrase") and has_button(replies, "form:continue")
     assert engine.state(user).step == "eligibility"
+
+
+def test_three_invalid_answers_give_the_help_the_example_and_the_way_on(engine, user):
+    goto_field(engine, user, "contact")
+    for _ in range(3):
+        replies = engine.handle(user, "Claire")
+    contact = form.field("contact")
+    assert contact.help in texts(replies) and contact.example in texts(replies)
+    assert has_button(replies, "form:skip")  # « Je n'ai pas encore la réponse »
+    replies = press(engine, user, replies, "form:skip")
+    assert engine.state(user).form.field != "contact" and "reste à compléter" in texts(replies)
+
+
+def test_every_field_offers_to_leave_it_for_later(engine, user):
+    replies = start_form(engine, user)
+    seen = set()
+    while engine.state(user).step != "recap":
+        if engine.state(user).step == "form":
+            assert has_button(replies, "form:skip"), engine.state(user).form.field
+            seen.add(engine.state(user).form.field)
+        replies = answer_current(engine, user, replies)
+    assert len(seen) >= len(form.FIELDS) - 1  # the type is not asked when the name states it
+
+
+def test_a_line_that_could_be_either_is_asked_about_and_never_stored_silently(engine, app, user):
+    goto_field(engine, user, form.DESCRIPTION_FIELD)
+    replies = engine.handle(user, "il y a des frais d'inscription")
+    assert has_button(replies, "form:mine") and has_button(replies, "form:asked")
+    replies = press(engine, user, replies, "form:asked")
+    assert "(réponse à : il y a des frais d'inscription)" in texts(replies)  # answered…
+    assert "Étape 9/" in texts(replies)  # …and the same step asked again
+    draft = app.drafts.get(engine.state(user).form.draft_id).draft
+    assert draft.get(form.DESCRIPTION_FIELD) is None
+    replies = engine.handle(user, "il y a des frais d'inscription")
+    replies = press(engine, user, replies, "form:mine")  # this time it is the answer: stored
+    draft = app.drafts.get(engine.state(user).form.draft_id).draft
+    assert draft.get(form.DESCRIPTION_FIELD) == "il y a des frais d'inscription"
+    assert "Étape 10/" in texts(replies)
+
+
+def test_small_talk_in_the_form_is_not_an_answer(engine, app, user):
+    goto_field(engine, user, "project.title")
+    replies = engine.handle(user, "merci !")
+    assert "Avec plaisir" in texts(replies) and "Étape 6/" in texts(replies)
+    assert app.drafts.get(engine.state(user).form.draft_id).draft.get("project.title") is None
+
+
+def test_opening_the_conversation(engine, user):
+    first = engine.open(user)  # a new user: what /start shows
+    assert "Bonjour ! Je suis Candibot" in texts(first) and first[-1].buttons
+    replies = press(engine, user, first, "go:draft")
+    again = engine.open(user)  # back later: the step they were at, asked again
+    assert "Bon retour" in texts(again) and "Étape 1/" in texts(again)
+    engine.handle(user, "/annuler")
+    back = engine.open(user)
+    labels = [b.label for b in back[-1].buttons]
+    assert "Reprendre ma candidature" in labels and replies

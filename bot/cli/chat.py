@@ -115,12 +115,8 @@ def chat(user: str | None, out_dir: Path) -> None:
         logging.getLogger(__name__).exception("warm-up failed")
     buttons: list = []
     version: int | None = None
+    replies = engine.open(user_id)  # the first screen: welcome and menu, or where the user was
     while True:
-        show_notifications(engine, user_id, screen)
-        line = screen.read()
-        if line is None:
-            break
-        replies = engine.handle(user_id, to_input(line, buttons, version))
         number = 1
         shown: list = []
         for reply in replies:
@@ -130,6 +126,11 @@ def chat(user: str | None, out_dir: Path) -> None:
             if reply.buttons:
                 version = reply.version
         buttons = shown
+        show_notifications(engine, user_id, screen)
+        line = screen.read()
+        if line is None:
+            break
+        replies = engine.handle(user_id, to_input(line, buttons, version))
     screen.line("")
     screen.line(t("chat.bye"))
 

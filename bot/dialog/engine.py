@@ -95,7 +95,15 @@ class Engine:
                 self._commit(turn, event)
             return turn.replies
 
-    def resume(self, user_id: str | int, reason: str = "") -> list[Reply]:
+    def open(self, user_id: str | int) -> list[Reply]:
+        """What a face shows when a person comes to the conversation before typing anything (the
+        terminal's first screen): for a new user what /start shows (welcome and menu), for a
+        returning one « bon retour » and the step they were at, asked again."""
+        if self.conversations.load_session(str(user_id)) is None:
+            return self.handle(user_id, Input(kind="command", text="start"))
+        return self.resume(user_id, "open", welcome_back=True)
+
+    def resume(self, user_id: str | int, reason: str = "", welcome_back: bool = False) -> list[Reply]:
         """The user's current step asked again, with a fresh keyboard (buttons shown earlier
         become stale). For faces that received something the engine cannot read (a photo, a
         voice message…): they say so themselves, then show these replies. `reason` (e.g.
@@ -107,6 +115,8 @@ class Engine:
             if session.step not in self.router.steps:
                 session.step = "menu"
             turn = self._new_turn(user, session)
+            if welcome_back:
+                turn.say("welcome_back")
             try:
                 self._settle(turn, Next())
             except Exception:

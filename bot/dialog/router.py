@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.dialog import smalltalk
 from bot.dialog.scene import STAY, Handler, Next, Scene, Step
 from bot.dialog.turn import Turn
 from bot.dialog.types import Input
@@ -66,6 +67,13 @@ class Router:
         by_label = {label.casefold(): value for value, label in active.items()}
         if text.casefold() in by_label:
             return self.press(turn, by_label[text.casefold()])
+        intent = smalltalk.intent(text)
+        if intent is not None:  # « merci », « bonjour », « qui es-tu ? »: a word back, then the step again
+            if intent == "help":
+                turn.say("help")
+            else:
+                turn.send(smalltalk.reply(intent))
+            return STAY
         return self.steps[turn.step].on_text(turn, text)
 
     def command(self, turn: Turn, name: str, args: str) -> Next:

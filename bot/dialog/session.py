@@ -33,10 +33,12 @@ class FormProgress(_Model):
     pending: Any = None  # a parsed grouped answer waiting for « Oui, c'est correct »
     editing: bool = False  # back to the recap once the field is answered
     prefill: dict[str, str] = Field(default_factory=dict)  # text offered for a field (the idea tested)
+    held: str | None = None  # a line that may be the answer or a question: the person is asked which
 
     def reset_attempts(self) -> None:
         self.fails = 0
         self.pending = None
+        self.held = None
 
 
 class Session(_Model):

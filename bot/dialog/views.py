@@ -15,18 +15,18 @@ from bot.dialog.types import Button, Reply
 EXPORT_FORMATS = ("docx", "pdf", "md", "json")
 
 
-def menu_buttons() -> list[Button]:
+def menu_buttons(has_draft: bool = False) -> list[Button]:
     return [
         button("menu_buttons.question", "go:question"),
         button("menu_buttons.idea", "go:idea"),
-        button("menu_buttons.draft", "go:draft"),
+        button("menu_buttons.resume_draft" if has_draft else "menu_buttons.draft", "go:draft"),
         button("menu_buttons.export", "go:export"),
         button("menu_buttons.help", "go:help"),
     ]
 
 
-def menu() -> Reply:
-    return Reply(text=t("menu"), buttons=menu_buttons())
+def menu(has_draft: bool = False) -> Reply:
+    return Reply(text=t("menu"), buttons=menu_buttons(has_draft))
 
 
 def progress(draft: Draft) -> tuple[int, int]:
@@ -47,8 +47,7 @@ def field_question(draft: Draft, field: form.Field, prefill: str | None = None) 
         buttons.append(button("form_buttons.keep", "form:keep"))
     elif form.is_filled(draft, field):
         parts.append(t("current_value", value=form.show(draft.get(field.name))))
-    if field.optional:
-        buttons.append(button("form_buttons.skip", "form:skip"))
+    buttons.append(button("form_buttons.skip" if field.optional else "form_buttons.later", "form:skip"))
     return Reply(text="\n".join(parts), buttons=buttons)
 
 
@@ -92,7 +91,10 @@ def recap_text(draft: Draft) -> str:
 
 
 def recap(draft: Draft) -> Reply:
-    buttons = [button("recap_edit_button", f"edit:{f.name}", label=f.label) for f in form.FIELDS]
+    """The recap: every answer; a « Compléter » button for each one missing, « Modifier » for the others."""
+    missing = set(form.missing(draft))
+    buttons = [button("recap_fill_button" if f.label in missing else "recap_edit_button", f"edit:{f.name}",
+                      label=f.label) for f in form.FIELDS]
     if form.missing(draft):
         buttons.append(button("recap_buttons.continue", "draft:resume"))
     buttons += [button("recap_buttons.export", "go:export"), button("recap_buttons.menu", "go:menu")]

@@ -42,7 +42,8 @@ def resume_form(turn: Turn) -> Next:
         return new_draft(turn)
     turn.form.fails = 0
     turn.form.editing = False
-    nxt = form.next_field(draft, after=None, skipped=set(turn.form.skipped))
+    # the first answer not given yet, those left for later last: « Continuer la saisie » reaches them too
+    nxt = form.next_field(draft, after=None, skipped=set(turn.form.skipped)) or form.next_field(draft, after=None)
     if nxt is None:
         return show_recap(turn)
     turn.say("draft_resumed")

@@ -1,4 +1,5 @@
-"""The guided form: one field per step, validated, resumable; /passer, /retour.
+"""The guided form: one field per step, validated, resumable; /passer (every field can be left for
+later: the draft stays incomplete, the recap offers to fill it), /retour.
 
 Steps: `form` (a field asked), `confirm` (a grouped answer shown back), `eligibility` (the description
 raised a point of attention: rephrase or continue). The answers go to the draft; where the user is
@@ -13,6 +14,7 @@ from bot.candidature import form
 from bot.candidature.form import FieldError
 from bot.dialog import views
 from bot.dialog.scene import STAY, WAIT, Next, Scene, Step
+from bot.dialog.reading import read_line
 from bot.dialog.scenes.idea import check_eligibility
 from bot.dialog.scenes.question import answer
 from bot.dialog.scenes.recap import no_draft, show_recap
@@ -54,14 +56,26 @@ def ask_rephrase_or_continue(turn: Turn) -> None:
 
 # -- answering ------------------------------------------------------------------------------
 def on_text(turn: Turn, text: str) -> Next:
-    """Typed text during the form: a question (ends with « ? ») or the answer to the current field."""
+    """Typed text during the form: a question on the programme (answered, the same step asked
+    again, the field untouched), the answer to the current field, or, when it could be either,
+    the person is asked which (never a question stored silently)."""
     field = current_field(turn)
-    if text.rstrip().endswith("?") and not field.long_text:
-        answer(turn, text)
-        turn.say("question_resume")
-        return Next("form") if turn.step == "eligibility" else STAY
+    reading, known = read_line(text, field.name, turn.parts.answerer)
+    if reading == "question":
+        return answer_and_resume(turn, text, known)
     turn.form.pending = None
+    if reading == "unclear":
+        turn.form.held = text
+        turn.say("reading_unclear", [button("reading_buttons.answer", "form:mine"),
+                                     button("reading_buttons.question", "form:asked")])
+        return Next("form", prompt=False)
     return accept(turn, field, text)
+
+
+def answer_and_resume(turn: Turn, text: str, known=None) -> Next:
+    answer(turn, text, known)
+    turn.say("question_resume")
+    return Next("form") if turn.step == "eligibility" else STAY
 
 
 def accept(turn: Turn, field: form.Field, text: str) -> Next:
@@ -70,13 +84,10 @@ def accept(turn: Turn, field: form.Field, text: str) -> Next:
     except FieldError as error:
         turn.form.fails += 1
         turn.send(t("invalid", message=error.message_fr))
-        if turn.form.fails >= MAX_FAILS:
-            buttons = [button("form_buttons.help", "form:help")]
-            if field.optional:
-                buttons.append(button("form_buttons.skip", "form:skip"))
-                turn.say("retry_offer", buttons)
-            else:
-                turn.say("required_skip_offer", buttons)
+        if turn.form.fails >= MAX_FAILS:  # its help, its example, and the way on
+            turn.add(*views.field_help(field))
+            turn.say("retry_offer", [button("form_buttons.help", "form:help"),
+                                     button("form_buttons.skip" if field.optional else "form_buttons.later", "form:skip")])
         return Next("form", prompt=False)
     turn.form.fails = 0
     if field.confirm:
@@ -113,7 +124,11 @@ def advance(turn: Turn) -> Next:
         return show_recap(turn)
     nxt = form.next_field(turn.draft(), after=field.name, skipped=set(turn.form.skipped))
     if nxt is None:
-        turn.say("form_done")
+        missing = form.missing(turn.draft())
+        if missing:
+            turn.say("form_done_incomplete", labels=", ".join(missing))
+        else:
+            turn.say("form_done")
         return show_recap(turn)
     turn.form.field = nxt.name
     return Next("form")
@@ -133,6 +148,9 @@ def on_button(turn: Turn, arg: str) -> Next:
     if arg == "help":
         turn.add(*views.field_help(field))
         return WAIT
+    if arg in ("mine", "asked") and turn.form.held:
+        held, turn.form.held = turn.form.held, None
+        return accept(turn, field, held) if arg == "mine" else answer_and_resume(turn, held)
     if arg == "keep":
         prefill = turn.form.prefill.get(field.name)
         return accept(turn, field, prefill) if prefill else Next("form")
@@ -152,13 +170,10 @@ def skip(turn: Turn, args: str) -> Next:
     if turn.step == "eligibility":  # the description is written: go on
         return advance(turn)
     field = current_field(turn)
-    if not field.optional:
-        turn.say("cannot_skip")
-        return WAIT
     turn.form.reset_attempts()
     if field.name not in turn.form.skipped:
         turn.form.skipped.append(field.name)
-    turn.say("skipped")
+    turn.say("skipped" if field.optional else "left_for_later")
     return advance(turn)
 
 

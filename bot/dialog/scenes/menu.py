@@ -9,13 +9,13 @@ from bot.dialog.turn import Turn
 
 
 def show_menu(turn: Turn) -> None:
-    turn.add(views.menu())
+    turn.add(views.menu(has_draft=turn.draft() is not None))
 
 
 def on_text(turn: Turn, text: str) -> Next:
     """Free text at the menu is a question; the menu's buttons come with the answer."""
     answer(turn, text)
-    turn.attach(views.menu_buttons())
+    turn.attach(views.menu_buttons(has_draft=turn.draft() is not None))
     return WAIT
 
 

@@ -8,9 +8,9 @@ from bot.dialog.session import FORM_STEPS
 from bot.dialog.turn import Turn
 
 
-def answer(turn: Turn, question: str) -> None:
-    """Answer a question from the knowledge base."""
-    result = turn.parts.answerer.answer(question)
+def answer(turn: Turn, question: str, known=None) -> None:
+    """Answer a question from the knowledge base (`known`: its answer, when already asked)."""
+    result = known if known is not None else turn.parts.answerer.answer(question)
     turn.send(result.answer, slow=True)
 
 
@@ -29,7 +29,7 @@ def on_question(turn: Turn, text: str) -> Next:
     back_to = turn.session.detour or "menu"
     turn.session.detour = None
     if back_to == "menu":
-        turn.attach(views.menu_buttons())
+        turn.attach(views.menu_buttons(has_draft=turn.draft() is not None))
         return Next("menu", prompt=False)
     turn.say("question_resume")
     return Next(back_to)
@@ -40,7 +40,7 @@ def cmd_question(turn: Turn, args: str) -> Next:
     if args:
         answer(turn, args)
         if turn.step == "menu":
-            turn.attach(views.menu_buttons())
+            turn.attach(views.menu_buttons(has_draft=turn.draft() is not None))
             return WAIT
         turn.say("question_resume")
         return STAY
