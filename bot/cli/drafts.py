@@ -27,6 +27,7 @@ def drafts() -> None:
 @click.option("--json", "as_json", is_flag=True, help=say("cli", "help_drafts_json"))
 def list_drafts(status: str | None, as_json: bool) -> None:
     from bot.candidature import Draft
+    from bot.candidature.status import status_label
 
     rows = _store().list_drafts(status=status)
     if as_json:
@@ -37,6 +38,7 @@ def list_drafts(status: str | None, as_json: bool) -> None:
                 "title": row.title,
                 "interco": draft.get("interco.name"),
                 "status": row.status,
+                "status_label": status_label(row.status),
                 "complete": draft.is_complete(),
                 "missing": draft.missing(),
                 "user": row.user_id,
@@ -48,17 +50,21 @@ def list_drafts(status: str | None, as_json: bool) -> None:
         click.echo(say("cli", "no_drafts"))
         return
     from rich.console import Console
-    from rich.table import Table
+    from rich.table import Column, Table
 
-    table = Table(*texts("cli")["drafts_header"])
+    # widths that keep every word whole in an 80-column terminal (« modifications demandées » wraps
+    # between its words, never cut); the title gets the most room
+    widths = ({"no_wrap": True}, {"min_width": 16, "ratio": 3}, {"min_width": 12, "ratio": 2},
+              {"min_width": 13}, {"no_wrap": True}, {"min_width": 10})
+    table = Table(*(Column(h, **w) for h, w in zip(texts("cli")["drafts_header"], widths)))
     for row in rows:
         draft = Draft.model_validate(row.data)
         table.add_row(
             str(row.id),
             row.title or say("cli", "untitled"),
             str(draft.get("interco.name") or ""),
-            row.status,
-            "oui" if draft.is_complete() else f"non ({len(draft.missing())})",
+            status_label(row.status),
+            say("cli", "drafts_complete") if draft.is_complete() else say("cli", "drafts_incomplete", count=len(draft.missing())),
             row.updated_at[:16].replace("T", " "),
         )
     Console(soft_wrap=True).print(table)
@@ -70,13 +76,12 @@ def list_drafts(status: str | None, as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help=say("cli", "help_export_output"))
 def export(draft_id: int, fmt: str, output: Path) -> None:
     from bot.candidature import Draft
-    from bot.export import export_draft
+    from bot.export import ExportMeta, export_draft
 
     stored = _store().get_draft(draft_id)
     if stored is None:
         raise click.ClickException(say("cli", "draft_not_found", draft_id=draft_id))
     draft = Draft.model_validate(stored.data)
     output.parent.mkdir(parents=True, exist_ok=True)
-    meta = {"draft_id": stored.id, "user_id": stored.user_id, "status": stored.status, "updated": stored.updated_at}
-    path = export_draft(draft, fmt, output, meta)
+    path = export_draft(draft, fmt, output, ExportMeta.from_stored(stored))  # number, status, version, date
     click.echo(say("cli", "exported", draft_id=draft_id, path=path))
