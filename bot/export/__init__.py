@@ -118,7 +118,8 @@ def markdown_text(value) -> str:
 def _markdown(doc: DocumentView, path: Path) -> None:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
     env.filters["md"] = markdown_text
     env.filters["cell"] = lambda value: markdown_text(value).replace("\n", " ")
     path.write_text(env.get_template("draft.md.j2").render(doc=doc), encoding="utf-8")
