@@ -37,7 +37,7 @@ class DraftRecord:
     status: str
     version: int
     draft: Draft
-    updated_at: str = ""
+    updated_at: str | None = None
 
     @classmethod
     def from_row(cls, row: StoredDraft) -> "DraftRecord":

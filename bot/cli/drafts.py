@@ -28,6 +28,7 @@ def drafts() -> None:
 @click.option("--json", "as_json", is_flag=True, help=say("cli", "help_drafts_json"))
 def list_drafts(status: str | None, as_json: bool) -> None:
     from bot.candidature import form
+    from bot.candidature.status import status_label
 
     rows = _drafts().list(status=status)
     if as_json:
@@ -38,6 +39,7 @@ def list_drafts(status: str | None, as_json: bool) -> None:
                 "title": row.title,
                 "interco": row.draft.get("interco.name"),
                 "status": row.status,
+                "status_label": status_label(row.status),
                 "complete": not missing,
                 "missing": missing,
                 "user": row.owner,
@@ -49,17 +51,21 @@ def list_drafts(status: str | None, as_json: bool) -> None:
         click.echo(say("cli", "no_drafts"))
         return
     from rich.console import Console
-    from rich.table import Table
+    from rich.table import Column, Table
 
-    table = Table(*texts("cli")["drafts_header"])
+    # widths that keep every word whole in an 80-column terminal (« modifications demandées » wraps
+    # between its words, never cut); the title gets the most room
+    widths = ({"no_wrap": True}, {"min_width": 16, "ratio": 3}, {"min_width": 12, "ratio": 2},
+              {"min_width": 13}, {"no_wrap": True}, {"min_width": 10})
+    table = Table(*(Column(h, **w) for h, w in zip(texts("cli")["drafts_header"], widths)))
     for row in rows:
         missing = form.missing(row.draft)
         table.add_row(
             str(row.id),
             row.title or say("cli", "untitled"),
             str(row.draft.get("interco.name") or ""),
-            row.status,
-            "non ({})".format(len(missing)) if missing else "oui",
+            status_label(row.status),
+            say("cli", "drafts_incomplete", count=len(missing)) if missing else say("cli", "drafts_complete"),
             row.updated_at[:16].replace("T", " "),
         )
     Console(soft_wrap=True).print(table)
@@ -70,12 +76,11 @@ def list_drafts(status: str | None, as_json: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["md", "docx", "pdf", "json"]), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help=say("cli", "help_export_output"))
 def export(draft_id: int, fmt: str, output: Path) -> None:
-    from bot.export import export_draft
+    from bot.export import ExportMeta, export_draft
 
     record = _drafts().get(draft_id)
     if record is None:
         raise click.ClickException(say("cli", "draft_not_found", draft_id=draft_id))
     output.parent.mkdir(parents=True, exist_ok=True)
-    meta = {"draft_id": record.id, "user_id": record.owner, "status": record.status, "updated": record.updated_at}
-    path = export_draft(record.draft, fmt, output, meta)
+    path = export_draft(record.draft, fmt, output, ExportMeta.from_stored(record))  # number, status, version, date
     click.echo(say("cli", "exported", draft_id=draft_id, path=path))

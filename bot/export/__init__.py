@@ -1,12 +1,16 @@
 """A draft as Markdown (Jinja2), Word (python-docx), PDF (fpdf2, DejaVu fonts) or JSON.
 
-    meta = ExportMeta(draft_id=12, status="draft", updated=date.today())
+    meta = ExportMeta(draft_id=12, status="complete", version=3, updated="2026-03-04T10:00:00+00:00")
     name = safe_filename(draft.get("project.title"), 12, "docx")  # candidature-12-<titre>.docx
     path = export_draft(draft, "docx", Path("out") / name, meta)
     path = export_draft(draft, "pdf", Path("out"), meta)         # a folder: the safe name is used
+    path = export_draft(draft, "md", Path("out"), ExportMeta.from_stored(stored))  # a StoredDraft
 
-`meta` may also be a plain dict with the same keys (draft_id, status, updated); JSON is the bare
-`Draft.model_dump(mode="json")`, so `Draft.model_validate_json(path.read_text())` reads it back.
+`meta` may also be a plain dict with the same keys, every one optional: draft_id, status, version,
+updated (or updated_at), interco; other keys (user_id) are ignored. The documents open on a header
+(intercommunalité, project title, status and date, draft number and version), then one section per
+part of the form. JSON is the bare `Draft.model_dump(mode="json")`, so
+`Draft.model_validate_json(path.read_text())` reads it back.
 """
 
 from __future__ import annotations
@@ -19,10 +23,10 @@ import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from bot.candidature import Draft
-from bot.export.document import DocumentView, build
+from bot.export.document import DocumentView, build, shorten
 from bot.retrieval.normalize import strip_accents
 
 Format = Literal["md", "docx", "pdf", "json"]
@@ -32,13 +36,21 @@ FONTS = HERE / "fonts"
 
 
 class ExportMeta(BaseModel):
-    """What the store knows about a draft and the exports show: its number, status and last update."""
+    """What the store knows about a draft and the exports' header shows. Every key is optional."""
 
     model_config = ConfigDict(extra="ignore")
 
-    draft_id: int | None = None
-    status: str | None = None  # draft, complete, submitted, changes_requested, approved
-    updated: dt.date | dt.datetime | str | None = None  # the « Brouillon — <date> » mark; today if None
+    draft_id: int | None = None  # « Brouillon n° 12 »; not shown when None
+    status: str | None = None  # a stored value (bot.candidature.status); None: draft or complete, from the draft
+    version: int | None = None  # « version 3 »; not shown when None
+    # « mis à jour le 04/03/2026 »; None: « exporté le <today> » (never a made-up update date)
+    updated: dt.date | dt.datetime | str | None = Field(None, validation_alias=AliasChoices("updated", "updated_at"))
+    interco: str | None = None  # the header's intercommunalité; None: the draft's interco.name
+
+    @classmethod
+    def from_stored(cls, stored: Any) -> "ExportMeta":
+        """The meta of a `bot.store.StoredDraft` (id, status, version, updated_at)."""
+        return cls(draft_id=stored.id, status=stored.status, version=stored.version, updated=stored.updated_at)
 
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ß": "ss", "’": "-", "'": "-"})
@@ -106,93 +118,204 @@ def markdown_text(value) -> str:
 def _markdown(doc: DocumentView, path: Path) -> None:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
     env.filters["md"] = markdown_text
     env.filters["cell"] = lambda value: markdown_text(value).replace("\n", " ")
     path.write_text(env.get_template("draft.md.j2").render(doc=doc), encoding="utf-8")
 
 
+# Word: the default template's built-in styles (Title, Subtitle, Heading 1, List Paragraph, a table style)
+_DOCX_TABLE_STYLE = "Light Grid Accent 1"
+_GREY = (0x59, 0x59, 0x59)
+_DOCX_WIDTHS_CM = {3: (4.6, 5.6, 6.4), 4: (3.4, 3.6, 4.0, 5.6)}  # within the 16.6 cm of text width
+
+
+def _docx_field(paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice compute when they lay the pages out."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
 def _docx(doc: DocumentView, path: Path) -> None:
     from docx import Document
-    from docx.shared import Pt, RGBColor
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt, RGBColor
 
     word = Document()
-    word.core_properties.title = doc.project_title
-    word.add_heading(doc.title, level=0)
-    word.add_heading(doc.project_title, level=1)
+    word.core_properties.title = shorten(doc.project_title, 255)  # Word's limit for a property
+    word.core_properties.subject = doc.programme
+    page = word.sections[0]
+    page.page_width, page.page_height = Cm(21), Cm(29.7)  # A4 (the default template is US Letter)
+    page.left_margin = page.right_margin = Cm(2.2)
+    page.top_margin = page.bottom_margin = Cm(2)
+    word.styles["Normal"].font.size = Pt(10.5)
+    for name in ("Header", "Footer"):  # the page fields inherit the style's small grey type
+        word.styles[name].font.size = Pt(8)
+        word.styles[name].font.color.rgb = RGBColor(*_GREY)
+
+    page.header.paragraphs[0].text = doc.programme
+    page.footer.paragraphs[0].text = doc.running_footer
+    number = page.footer.add_paragraph(style="Footer")
+    number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    before, _, rest = doc.page_label.partition("{page}")
+    middle, _, after = rest.partition("{pages}")
+    number.add_run(before)
+    _docx_field(number, "PAGE")
+    number.add_run(middle)
+    _docx_field(number, "NUMPAGES")
+    number.add_run(after)
+
+    word.add_paragraph(doc.project_title, style="Title")
+    word.add_paragraph(doc.interco, style="Subtitle")
     mark = word.add_paragraph()
-    run = mark.add_run(doc.mark + (f" · {doc.reference}" if doc.reference else ""))
-    run.bold = True
-    run.font.color.rgb = RGBColor(0xB0, 0x30, 0x30)
+    if doc.reference:
+        mark.add_run(doc.reference).bold = True
+        mark.add_run().add_break()
+    mark.add_run(doc.status_line)
+
     for section in doc.sections:
-        word.add_heading(section.title, level=2)
-        for label, value in section.rows:
-            paragraph = word.add_paragraph()
-            paragraph.add_run(f"{label} : ").bold = True
-            paragraph.add_run(value)
-        if section.key == doc.binome_after:
-            word.add_heading(doc.binome_title, level=2)
-            table = word.add_table(rows=1, cols=len(doc.binome_header))
-            table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, doc.binome_header):
+        word.add_heading(section.title, level=1)
+        for rubric in section.rubrics:
+            if rubric.label:
+                head = word.add_paragraph()
+                head.add_run(rubric.label).bold = True
+                head.paragraph_format.keep_with_next = True
+                head.paragraph_format.space_after = Pt(2)
+            for text in rubric.paragraphs:
+                paragraph = word.add_paragraph()
+                run = paragraph.add_run(text)
+                if not rubric.filled:
+                    run.italic = True
+                    run.font.color.rgb = RGBColor(*_GREY)
+        if section.table is not None:
+            table = word.add_table(rows=1, cols=len(section.table.header))
+            table.style = _DOCX_TABLE_STYLE
+            for cell, text in zip(table.rows[0].cells, section.table.header):
                 cell.text = text
                 cell.paragraphs[0].runs[0].bold = True
-            for row in doc.binome_rows:
+            for row in section.table.rows:
                 for cell, text in zip(table.add_row().cells, row):
                     cell.text = text
-    word.add_heading(doc.checklist_title, level=2)
-    if doc.missing:
-        for item in doc.missing:
-            word.add_paragraph(f"☐ {item}", style="List Bullet")
-    else:
+            widths = _DOCX_WIDTHS_CM.get(len(section.table.header))
+            if widths:  # the e-mail and the role get room; Word reads the cells' widths, LibreOffice the grid's
+                table.autofit = False
+                for column, width in zip(table.columns, widths):
+                    column.width = Cm(width)
+                    for cell in column.cells:
+                        cell.width = Cm(width)
+
+    word.add_heading(doc.checklist_title, level=1)
+    for item in doc.missing:
+        word.add_paragraph(f"☐ {item}", style="List Paragraph")
+    if not doc.missing:
         word.add_paragraph(doc.checklist_done)
-    footer = word.add_paragraph(doc.footer)
-    footer.runs[0].font.size = Pt(8)
+    note = word.add_paragraph()
+    note.paragraph_format.space_before = Pt(18)
+    run = note.add_run(doc.note)
+    run.font.size = Pt(8)
+    run.font.color.rgb = RGBColor(*_GREY)
     word.save(str(path))
 
 
 def _pdf(doc: DocumentView, path: Path) -> None:
-    from fpdf import FPDF
+    from fpdf import FPDF, FontFace
 
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
+    ink, grey, accent, shade = (0, 0, 0), (90, 90, 90), (31, 56, 100), (232, 237, 245)
+
+    class Pages(FPDF):
+        def header(self) -> None:
+            self.set_font("DejaVu", "", 8)
+            self.set_text_color(*grey)
+            self.cell(0, 4, doc.programme, new_x="LMARGIN", new_y="NEXT")
+            self.set_draw_color(200, 200, 200)
+            self.line(self.l_margin, self.get_y() + 1, self.w - self.r_margin, self.get_y() + 1)
+            self.ln(6)
+            self.set_text_color(*ink)
+
+        def footer(self) -> None:
+            self.set_y(-13)
+            self.set_font("DejaVu", "", 8)
+            self.set_text_color(*grey)
+            number = doc.page_label.format(page=self.page_no(), pages="{nb}")  # {nb}: fpdf2's page count
+            text = doc.running_footer
+            while text and self.get_string_width(text) > self.epw - 32:  # never over the page number
+                text = shorten(text, len(text) - 5)
+            self.cell(self.epw - 30, 5, text, align="L")
+            self.cell(30, 5, number, align="R")
+            self.set_text_color(*ink)
+
+    pdf = Pages(format="A4")
+    pdf.alias_nb_pages("{nb}")
+    pdf.set_margins(20, 15, 20)
+    pdf.set_auto_page_break(auto=True, margin=20)
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.set_title(doc.project_title)
+    pdf.set_subject(doc.programme)
+    pdf.set_creator("Candibot")
     pdf.add_page()
-    width = pdf.epw
 
-    def write(text: str, size: int = 10, style: str = "", gap: float = 1.5) -> None:
+    def write(text: str, size: float = 10, style: str = "", after: float = 1.5, color=ink, **kwargs) -> None:
         pdf.set_font("DejaVu", style, size)
-        pdf.multi_cell(width, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(gap)
+        pdf.set_text_color(*color)
+        pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT", **kwargs)
+        pdf.set_text_color(*ink)
+        pdf.ln(after)
 
-    write(doc.title, 15, "B", 3)
-    write(doc.project_title, 13, "B", 2)
-    pdf.set_text_color(176, 48, 48)
-    write(doc.mark + (f" · {doc.reference}" if doc.reference else ""), 10, "B", 4)
-    pdf.set_text_color(0, 0, 0)
+    def heading(text: str) -> None:
+        if pdf.will_page_break(25):
+            pdf.add_page()
+        pdf.ln(3)
+        pdf.start_section(text)
+        write(text, 13, "B", 0.5, accent)
+        pdf.set_draw_color(*accent)
+        pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+        pdf.ln(3)
+
+    write(doc.project_title, 18, "B", 2, accent)
+    write(doc.interco, 12, "", 4)
+    pdf.set_fill_color(*shade)
+    if doc.reference:
+        write(doc.reference, 10, "B", 0, fill=True, padding=(2, 3, 0, 3))
+    write(doc.status_line, 10, "", 4, fill=True, padding=(1 if doc.reference else 2, 3, 2, 3))
+
     for section in doc.sections:
-        write(section.title, 12, "B", 1)
-        for label, value in section.rows:
-            write(f"{label} : {value}")
-        pdf.ln(2)
-        if section.key == doc.binome_after:
-            write(doc.binome_title, 12, "B", 1)
+        heading(section.title)
+        for rubric in section.rubrics:
+            if rubric.label:
+                if pdf.will_page_break(16):
+                    pdf.add_page()
+                write(rubric.label, 10, "B", 0.8)
+            for text in rubric.paragraphs:
+                write(text, 10, "", 2, ink if rubric.filled else grey)
+            pdf.ln(1)
+        if section.table is not None:
             pdf.set_font("DejaVu", "", 9)
-            with pdf.table(col_widths=(22, 22, 30, 26), text_align="LEFT") as table:
-                header = table.row()
-                for text in doc.binome_header:
-                    header.cell(text)
-                for row in doc.binome_rows:
-                    cells = table.row()
-                    for text in row:
-                        cells.cell(text)
-            pdf.ln(4)
-    write(doc.checklist_title, 12, "B", 1)
-    for item in doc.missing or [doc.checklist_done]:
-        write(("☐ " if doc.missing else "") + item)
-    pdf.ln(3)
-    pdf.set_text_color(90, 90, 90)
-    write(doc.footer, 8)
+            widths = (22, 26, 34, 40) if len(section.table.header) == 4 else (30, 36, 44)
+            with pdf.table(col_widths=widths, text_align="LEFT", line_height=5, padding=1.5,
+                           headings_style=FontFace(emphasis="BOLD", color=accent, fill_color=shade),
+                           borders_layout="HORIZONTAL_LINES") as table:
+                for values in [section.table.header, *section.table.rows]:
+                    row = table.row()
+                    for text in values:
+                        row.cell(text)
+            pdf.ln(2)
+
+    heading(doc.checklist_title)
+    for item in doc.missing:
+        write(f"☐ {item}", 10, "", 1)
+    if not doc.missing:
+        write(doc.checklist_done)
+    pdf.ln(6)
+    write(doc.note, 8, "", 0, grey)
     pdf.output(str(path))

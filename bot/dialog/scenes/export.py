@@ -50,13 +50,13 @@ def on_format(turn: Turn, fmt: str) -> Next:
 
 
 def export(turn: Turn, fmt: str) -> Next:
-    from bot.export import export_draft, safe_filename
+    from bot.export import ExportMeta, export_draft, safe_filename
 
     record = turn.record()
     try:
         turn.out_dir.mkdir(parents=True, exist_ok=True)
-        path = turn.out_dir / safe_filename(record.draft, fmt)
-        export_draft(record.draft, fmt, path, {"draft_id": record.id, "user_id": turn.user_id})
+        path = turn.out_dir / safe_filename(record.draft, record.id, fmt)
+        export_draft(record.draft, fmt, path, ExportMeta.from_stored(record))  # number, status, version, date
     except Exception:
         log.exception("export failed for draft %s", record.id)
         turn.say("export_failed")
