@@ -65,8 +65,9 @@ EXPECTATION_FIELDS = {"expectations"}  # where an answer naturally names the pro
 PROJECT_EXAMPLES = ("exemple-", "illustratif-")
 
 
-def _any(patterns: tuple[str, ...], text: str, anchor: bool = False) -> bool:
-    return any(re.search(("^" if anchor else r"(^|\W)") + p, text) for p in patterns)
+_OPENING = re.compile("^(?:" + "|".join(OPENINGS) + ")")
+_ASKING = re.compile(r"(?:^|\W)(?:" + "|".join(ASKING) + ")")
+_PROGRAMME = re.compile(r"(?:^|\W)(?:" + "|".join(PROGRAMME_WORDS) + ")")
 
 
 def simplify(text: str) -> str:
@@ -82,7 +83,7 @@ def _clauses(text: str) -> list[str]:
 def _opens_like_a_question(clause: str) -> bool:
     clause = re.sub(r"^(bonjour|bonsoir|salut|hello|coucou|excusez[- ]moi|pardon|euh|alors|et|mais|ok|bon)\b[ ,!:]*",
                     "", clause)
-    return _any(OPENINGS, clause, anchor=True) or bool(INVERTED.search(clause.split(",")[0][:60]))
+    return bool(_OPENING.search(clause)) or bool(INVERTED.search(clause.split(",")[0][:60]))
 
 
 def question_score(text: str, field: str | None = None, knowledge_answers: bool | None = None) -> float:
@@ -104,7 +105,7 @@ def question_score(text: str, field: str | None = None, knowledge_answers: bool 
     if any(_opens_like_a_question(part) for part in parts) or any(
             _opens_like_a_question(seg) for seg in after_commas if not seg.startswith(("qui ", "ou "))):
         score += 1.5  # after a comma, « qui » or « où » opens a relative clause, not a question
-    if _any(ASKING, line):
+    if _ASKING.search(line):
         score += 1.5
     if TRAILING.search(line):
         score += 1.0
@@ -112,7 +113,7 @@ def question_score(text: str, field: str | None = None, knowledge_answers: bool 
         score += 0.5
     if ADDRESSING.search(line):
         score += 1.0
-    if _any(PROGRAMME_WORDS, line):
+    if _PROGRAMME.search(line):
         score += 0.25 if field in EXPECTATION_FIELDS else 1.0
     if knowledge_answers:
         score += 1.0
