@@ -36,7 +36,7 @@ eval: setup-st
 	$(BIN)/python eval/run_eval.py --write docs/evaluation-results.md
 
 bench:
-	$(BIN)/python bench/bench_answers.py
+	$(BIN)/python bench/bench_answers.py --write docs/benchmarks.md
 	@for b in bench/bench_dialog.py bench/bench_telegram.py; do [ -f $$b ] && $(BIN)/python $$b || true; done
 
 clean:
