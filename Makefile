@@ -6,19 +6,22 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup setup-test chat test eval bench index clean
+.PHONY: setup setup-test setup-st chat test eval bench index clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# The CPU build of PyTorch first: a plain `torch` requirement would pull a multi-GB CUDA build.
 setup: $(BIN)/python
-	$(BIN)/pip install torch==2.13.0
 	$(BIN)/pip install -e .
 
 setup-test: $(BIN)/python
-	$(BIN)/pip install torch==2.13.0
 	$(BIN)/pip install -e ".[test]"
+
+# The optional sentence-transformers route (make eval's MiniLM baseline). The CPU build of PyTorch
+# first: a plain `torch` requirement would pull a multi-GB CUDA build.
+setup-st: $(BIN)/python
+	$(BIN)/pip install torch==2.13.0
+	$(BIN)/pip install -e ".[sentence-transformers]"
 
 chat: setup
 	$(BIN)/candibot chat
@@ -29,12 +32,12 @@ test: setup-test
 index:
 	$(BIN)/candibot index build
 
-eval:
+eval: setup-st
 	$(BIN)/python eval/run_eval.py --write docs/evaluation-results.md
 	$(BIN)/python eval/eval_reading.py --write docs/evaluation-results.md
 
 bench:
-	$(BIN)/python bench/bench_answers.py
+	$(BIN)/python bench/bench_answers.py --write docs/benchmarks.md
 	@for b in bench/bench_dialog.py bench/bench_telegram.py; do [ -f $$b ] && $(BIN)/python $$b || true; done
 
 clean:

@@ -7,6 +7,12 @@ polling to the last answer. Both figures are printed beside Telegram's global li
     python bench/bench_telegram.py [--users 50] [--messages 20] [--rounds 2] [--real-engine]
 
 `--real-engine` adds a third figure: the real dialog engine (SQLite store) answering /aide.
+
+`cpu_per_message` (make bench, bench/bench_answers.py) gives the CPU spent per message, end to end,
+with Telegram's flood limits on as in production: candibot's face and real engine (half of the
+messages questions, half /aide) beside a bare python-telegram-bot echo bot with the same rate limiter,
+in the same harness. `run_peak_rss` starts the real `candibot run` against the stand-in and reads
+its peak resident memory after a number of messages.
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +30,7 @@ from pathlib import Path
 
 from telegram import Update
 from telegram.constants import FloodLimit
-from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -41,12 +49,16 @@ class Echo:
         return [Reply(text=inp.text)]
 
 
-def bare_echo_bot(base_url: str):
+def bare_echo_bot(base_url: str, limits: bool = False):
+    """python-telegram-bot's echo bot; `limits`: with its rate limiter at Telegram's flood limits."""
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.message.reply_text(update.message.text)
 
-    app = (ApplicationBuilder().token(TOKEN).base_url(f"{base_url}/bot")
-           .base_file_url(f"{base_url}/file/bot").concurrent_updates(True).build())
+    builder = (ApplicationBuilder().token(TOKEN).base_url(f"{base_url}/bot")
+               .base_file_url(f"{base_url}/file/bot").concurrent_updates(True))
+    if limits:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=5))
+    app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     return app
 
@@ -67,6 +79,91 @@ async def measure(api: StandIn, app, users: int, messages: int, text: str) -> fl
             answered += sum(1 for c in new if c["method"] == "sendMessage" and c.get("ok"))
         elapsed = time.perf_counter() - start
     return total / elapsed
+
+
+async def _answered(api: StandIn, since: int, chats: set[int], quiet: float = 0.5) -> None:
+    """Wait until every chat of `chats` got a message since call `since`, then `quiet` seconds with none."""
+    waiting, last = set(chats), time.perf_counter()
+    while waiting or time.perf_counter() - last < quiet:
+        await asyncio.sleep(0.05)
+        new = await asyncio.to_thread(api.calls, None, since)
+        since += len(new)
+        for call in new:
+            if call["method"] == "sendMessage" and call.get("ok"):
+                waiting.discard(int(call["params"]["chat_id"]))
+                last = time.perf_counter()
+
+
+async def _cpu_ms(api: StandIn, app, texts: list[str]) -> float:
+    """CPU of this process (the bot, its worker threads and the harness) per message, in ms.
+
+    Each text goes from its own user; the bot must send one message per text (candibot's answers
+    and /aide are one message each). The harness polls the stand-in the same way for every bot."""
+    base = next(_chat_ids)
+    since = len(api.calls())
+    for i, text in enumerate(texts):
+        api.send_text(base + i, text)
+    async with running(app, poll_timeout=1):
+        start = time.process_time()
+        await _answered(api, since, {base + i for i in range(len(texts))})
+        cpu = time.process_time() - start
+    return cpu * 1000 / len(texts)
+
+
+def cpu_per_message(questions: list[str], messages: int = 300, rounds: int = 2) -> dict[str, float]:
+    """Median CPU-ms per message: the bare echo bot and candibot (real engine, flood limits on)."""
+    from bot.config import Settings
+    from bot.dialog import Engine
+    from bot.app import App
+
+    texts = [questions[i // 2 % len(questions)] if i % 2 == 0 else "/aide" for i in range(messages)]
+
+    async def measure() -> dict[str, list[float]]:
+        figures: dict[str, list[float]] = {"bare": [], "candibot": []}
+        with StandIn.start(token=TOKEN, process=True) as api, tempfile.TemporaryDirectory() as tmp:
+            engine = Engine(App(Settings(CANDIBOT_DB=Path(tmp) / "bench.db")), out_dir=Path(tmp))
+            engine.warm_up()
+            for _ in range(rounds):
+                figures["bare"].append(await _cpu_ms(api, bare_echo_bot(api.base_url, limits=True), texts))
+                app = build_application(engine, TOKEN, base_url=api.base_url, telegram_limits=True)
+                figures["candibot"].append(await _cpu_ms(api, app, texts))
+        return figures
+
+    figures = asyncio.run(measure())
+    return {name: statistics.median(values) for name, values in figures.items()}
+
+
+def run_peak_rss(questions: list[str], messages: int = 1000) -> tuple[float, float]:
+    """(peak RSS in MB, seconds) of the real `candibot run` after `messages` messages (half questions,
+    half /aide, 50 users), its flood limits on, against the stand-in in its own process."""
+    texts = [questions[i // 2 % len(questions)] if i % 2 == 0 else "/aide" for i in range(messages)]
+
+    async def drive(api: StandIn, proc: subprocess.Popen) -> float:
+        while not any(c["method"] == "getUpdates" for c in api.calls()):  # started and polling
+            if proc.poll() is not None:
+                raise RuntimeError("candibot run stopped")
+            await asyncio.sleep(0.2)
+        base = next(_chat_ids)
+        start = time.perf_counter()
+        for round_start in range(0, len(texts), 50):  # each user's next message once all were answered
+            since = len(api.calls())
+            for i, text in enumerate(texts[round_start:round_start + 50]):
+                api.send_text(base + i, text)
+            await _answered(api, since, {base + i for i in range(len(texts[round_start:round_start + 50]))}, quiet=0.2)
+        return time.perf_counter() - start
+
+    with StandIn.start(token=TOKEN, process=True) as api, tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "CANDIBOT_DB": str(Path(tmp) / "run.db"), "HF_HUB_OFFLINE": "1"}
+        proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--base-url", api.base_url],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            seconds = asyncio.run(drive(api, proc))
+            status = Path(f"/proc/{proc.pid}/status").read_text()
+            peak_kb = int(next(line for line in status.splitlines() if line.startswith("VmHWM")).split()[1])
+        finally:
+            proc.terminate()
+            proc.wait(30)
+    return peak_kb / 1024, seconds
 
 
 async def main() -> None:

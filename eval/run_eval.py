@@ -1,9 +1,10 @@
 """`make eval`: score the question answering and the eligibility checker, with their baselines, in one run.
 
 Question answering, two tables:
-- the sealed sets eval/questions_holdout*.yaml (written blind, never indexed nor tuned on): three
-  baseline retrievers over the entries alone (lexical only, dense only, fused score; each with its
-  abstention threshold calibrated on the labelled questions), candibot without the labelled questions
+- the sealed sets eval/questions_holdout*.yaml (written blind, never indexed nor tuned on): baseline
+  retrievers over the entries alone (lexical only, dense only, fused score, and dense only with the
+  former default model, English MiniLM, when the optional extra `sentence-transformers` is installed;
+  each with its abstention threshold calibrated on the labelled questions), candibot without the labelled questions
   (as at the end of the fifth session, with its settings) and candibot as it runs;
 - the labelled questions of knowledge/questions/, each set answered by candibot indexing all the
   other sets (leave one set out), beside candibot without labelled questions.
@@ -37,7 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.answers import Answerer, decide  # noqa: E402
-from bot.config import Settings, offline_environment  # noqa: E402
+from bot.config import FORMER_DEFAULT_MODEL, Settings, offline_environment  # noqa: E402
+from bot.errors import ModelUnavailable  # noqa: E402
 from bot.knowledge import question_files  # noqa: E402
 from bot.retrieval.normalize import normalize, strip_accents  # noqa: E402
 from bot.retrieval.retriever import Retriever  # noqa: E402
@@ -200,6 +202,18 @@ class CachedEmbedder:
         return np.vstack([self.vectors[t] for t in texts]).astype("float32")
 
 
+def former_model(folder: Path) -> tuple[Retriever, Answerer] | None:
+    """The former default model (English MiniLM, through the optional extra) over the entries alone,
+    or None when the extra is not installed."""
+    from bot.retrieval.embedder import load_embedder
+
+    try:
+        embedder = load_embedder(FORMER_DEFAULT_MODEL)
+    except ModelUnavailable:
+        return None
+    return variant(folder, embedder, no_questions=True)
+
+
 def variant(folder: Path, embedder, leave_out: str | None = None, no_questions: bool = False) -> tuple[Retriever, Answerer]:
     """Candibot on a copy of the knowledge base in `folder`: without the labelled set `leave_out`, or
     without any labelled question (`no_questions`, candibot as it was until the sixth session)."""
@@ -254,7 +268,8 @@ def counts(sets) -> str:
     )
 
 
-def sealed_report(retriever: Retriever, answerer: Answerer, before: tuple[Retriever, Answerer]) -> str:
+def sealed_report(retriever: Retriever, answerer: Answerer, before: tuple[Retriever, Answerer],
+                  former: tuple[Retriever, Answerer] | None = None) -> str:
     """The sealed sets, one by one and pooled: three baselines over the entries alone (lexical, dense,
     fused score; each threshold calibrated on the labelled sets), candibot without the labelled
     questions (as until the sixth session) and candibot."""
@@ -264,19 +279,24 @@ def sealed_report(retriever: Retriever, answerer: Answerer, before: tuple[Retrie
     dev = tuning_items()
     old_retriever, old_answerer = before
     results = {}
-    for name, mode in (("lexical (BM25)", "lexical"), (f"dense ({old_retriever.embedder.model_name})", "dense"),
-                       ("fused (+ word vectors), score only", "fused")):
-        rule = calibrate(old_retriever, old_answerer, dev, retrieve(old_retriever, dev, mode))
+    baselines = [("lexical (BM25)", "lexical", before), (f"dense ({old_retriever.embedder.model_name})", "dense", before),
+                 ("fused (+ word vectors), score only", "fused", before)]
+    if former is not None:
+        baselines.append((f"dense ({former[0].embedder.model_name}, option sentence-transformers)", "dense", former))
+    for name, mode, (searcher, composer) in baselines:
+        rule = calibrate(searcher, composer, dev, retrieve(searcher, dev, mode))
         for split, items in sets:
-            outcomes = rule_outcomes(old_retriever, old_answerer, retrieve(old_retriever, items, mode), rule)
+            outcomes = rule_outcomes(searcher, composer, retrieve(searcher, items, mode), rule)
             results[(name, split)] = qa_metrics(items, outcomes)
     for name, searcher, composer in (("candibot sans les questions posées (session 5)", *before),
                                      ("candibot", retriever, answerer)):
         for split, items in sets:
             results[(name, split)] = qa_metrics(items, answerer_outcomes(searcher, composer, items))
+    missing = [] if former is not None else [
+        "", f"(Référence {FORMER_DEFAULT_MODEL} absente : l’option sentence-transformers n’est pas installée.)"]
     return "\n".join([
         f"Jeux scellés, écrits à l’aveugle, jamais lus ni indexés : {counts(sets[:-1])}. Références "
-        "calibrées sur les questions étiquetées de `knowledge/questions/`.", "", NOTE, "", *table(results),
+        "calibrées sur les questions étiquetées de `knowledge/questions/`.", "", NOTE, "", *table(results), *missing,
     ])
 
 
@@ -424,7 +444,7 @@ def main() -> None:
             tune(folds)
             return
         before = variant(Path(folder) / "before", retriever.embedder, no_questions=True)
-        sealed = sealed_report(retriever, services.answerer, before)
+        sealed = sealed_report(retriever, services.answerer, before, former_model(Path(folder) / "former"))
         cross = cross_report(before, folds)
     try:
         elig_table = eligibility_report(retriever, services.checker)

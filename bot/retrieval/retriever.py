@@ -98,8 +98,8 @@ class Retriever:
             document_frequency.update(set(doc.tokens))
         self._idf, self._unknown_idf = idf(document_frequency, len(index.documents))
         self._query_tokens = functools.lru_cache(maxsize=1024)(self._lemmas)
-        # one BLAS thread for the word vectors' product: threaded, it waits for the embedding engine's
-        # OpenMP threads, still spinning, on 2 cores (fused search 38 ms instead of 16, make bench)
+        # one BLAS thread for the products with the documents' matrices: threaded, they wait for the
+        # embedding engine's OpenMP threads, still spinning, on 2 cores (fused search 38 ms instead of 16)
         self._blas = ThreadpoolController()
 
     @classmethod
@@ -107,13 +107,13 @@ class Retriever:
         """Load `settings.index_dir`, building it first when missing or stale."""
         embedder = embedder or load_embedder(settings.embedding_model, settings.torch_threads)
         index_dir, knowledge_dir = Path(settings.index_dir), Path(settings.knowledge_dir)
-        if is_stale(index_dir, knowledge_dir, embedder.model_name):
-            build_index(index_dir, knowledge_dir, embedder, progress)
+        if is_stale(index_dir, knowledge_dir, embedder.model_name, settings.word_vectors):
+            build_index(index_dir, knowledge_dir, embedder, progress, settings.word_vectors)
         entries = load_entries(knowledge_dir)
         index = load_index(index_dir)
         word_vectors = None
         if settings.word_vectors:
-            word_vectors = WordVectors.load(settings.word_vectors, [d.text for d in index.documents])
+            word_vectors = WordVectors.load(index_dir, [d.text for d in index.documents])
         retriever = cls(entries, index, embedder, Glossary(load_glossary(knowledge_dir)), word_vectors=word_vectors)
         retriever.search("bonjour")  # warm caches (lemmatiser, model)
         return retriever
@@ -160,11 +160,9 @@ class Retriever:
         return self._per_entry(np.asarray(self.index.lexical.get_scores(tokens)))
 
     def dense_scores(self, query: str) -> np.ndarray:
-        vector = self.embedder.encode([query])
-        ndocs = self.index.dense.ntotal
-        scores, ids = self.index.dense.search(vector, ndocs)
-        doc_scores = np.zeros(ndocs, dtype="float32")
-        doc_scores[ids[0]] = scores[0]
+        vector = self.embedder.encode([query])[0]
+        with self._blas.limit(limits=1, user_api="blas"):
+            doc_scores = self.index.dense @ vector  # cosines: the rows and the vector have unit length
         floor = self.embedder.floor  # the model's cosine for unrelated sentences: signal 0 from there down
         return self._per_entry(np.clip((doc_scores - floor) / (1.0 - floor), 0.0, 1.0))
 
