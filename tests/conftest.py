@@ -69,21 +69,27 @@ def real_app(tmp_path_factory, index_dir):
 
 
 @pytest.fixture()
-def app(real_app):
+def app(request, real_app):
+    """The App of a dialog test: the real one, or with the fake answerer and checker in a module or
+    test marked `lean` (not about answers: the model is never loaded)."""
+    if request.node.get_closest_marker("lean"):
+        return request.getfixturevalue("lean_app")
     return real_app
 
 
 @pytest.fixture()
-def engine(real_app, tmp_path):
+def engine(app, tmp_path):
     from bot.dialog import Engine
 
-    return Engine(real_app, out_dir=tmp_path / "out")
+    return Engine(app, out_dir=tmp_path / "out")
 
 
 @pytest.fixture()
-def real_engine(engine):
-    """The engine over the real model (where a module's `engine` is the lean one)."""
-    return engine
+def real_engine(real_app, tmp_path):
+    """The engine over the real model, also in a module marked `lean`."""
+    from bot.dialog import Engine
+
+    return Engine(real_app, out_dir=tmp_path / "out")
 
 
 @pytest.fixture()

@@ -14,15 +14,7 @@ from bot.dialog import Engine, Input
 from tests.dialog_support import lean_app_on, press, texts
 
 
-@pytest.fixture()
-def app(lean_app):
-    """This module's tests are not about answers: the fake answerer and checker, no model."""
-    return lean_app
-
-
-@pytest.fixture()
-def engine(lean_engine):
-    return lean_engine
+pytestmark = pytest.mark.lean  # not about answers: the fake answerer and checker, no model
 
 
 def test_start_shows_menu_with_five_buttons(engine, user):

@@ -16,15 +16,7 @@ from bot.dialog import Engine, Input  # noqa: E402
 from tests.dialog_support import has_button, lean_app_on, press, texts  # noqa: E402
 
 
-@pytest.fixture()
-def app(lean_app):
-    """This module's tests are not about answers: the fake answerer and checker, no model."""
-    return lean_app
-
-
-@pytest.fixture()
-def engine(lean_engine):
-    return lean_engine
+pytestmark = pytest.mark.lean  # not about answers: the fake answerer and checker, no model
 
 
 INPUTS = {"n": 0}  # every input answer_current sends (typed answers and presses)
