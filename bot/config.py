@@ -69,6 +69,22 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("CANDIBOT_TODAY"),
         description="Date du jour forcée (tests, démonstrations) ; sinon la date réelle.",
     )
+    reviewers: str = Field(
+        "",
+        validation_alias=AliasChoices("CANDIBOT_REVIEWERS"),
+        description="Relecteurs, séparés par des virgules : un nombre est un identifiant Telegram, un autre nom un utilisateur du terminal (--user).",
+    )
+    review_chat_id: int | None = Field(
+        None,
+        validation_alias=AliasChoices("CANDIBOT_REVIEW_CHAT_ID"),
+        description="Groupe Telegram qui reçoit aussi chaque candidature soumise (facultatif).",
+    )
+    invitation_days: int = Field(
+        7,
+        ge=1,
+        validation_alias=AliasChoices("CANDIBOT_INVITATION_DAYS"),
+        description="Durée de validité d'une invitation à co-rédiger, en jours.",
+    )
     telegram_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN"))
     telegram_webhook_secret: SecretStr | None = Field(
         None, validation_alias=AliasChoices("TELEGRAM_WEBHOOK_SECRET")

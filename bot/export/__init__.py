@@ -1,6 +1,6 @@
 """A draft as Markdown (Jinja2), Word (python-docx), PDF (fpdf2, DejaVu fonts) or JSON.
 
-    meta = ExportMeta(draft_id=12, status="complete", version=3, updated="2026-03-04T10:00:00+00:00")
+    meta = ExportMeta(draft_id=12, status="submitted", version=3, updated="2026-03-04T10:00:00+00:00")
     name = safe_filename(draft.get("project.title"), 12, "docx")  # candidature-12-<titre>.docx
     path = export_draft(draft, "docx", Path("out") / name, meta)
     path = export_draft(draft, "pdf", Path("out"), meta)         # a folder: the safe name is used

@@ -167,7 +167,7 @@ def build(draft: Draft, meta: dict | None = None) -> DocumentView:
         reference.append(say("export", "draft_number", draft_id=meta["draft_id"]))
     if meta.get("version") is not None:
         reference.append(say("export", "version", version=meta["version"]))
-    status = meta.get("status") or ("draft" if missing(draft) else "complete")
+    status = meta.get("status") or "draft"
     updated = _date(meta.get("updated"))
     date = (say("export", "updated", date=updated.strftime("%d/%m/%Y")) if updated
             else say("export", "exported", date=dt.date.today().strftime("%d/%m/%Y")))

@@ -6,7 +6,7 @@ from bot.candidature import form
 from bot.dialog import views
 from bot.dialog.scene import Next, Scene, Step
 from bot.dialog.scenes.question import answer_then_ask
-from bot.dialog.scenes.recap import show_recap
+from bot.dialog.scenes.recap import frozen, show_recap
 from bot.dialog.session import FormProgress
 from bot.dialog.turn import Turn
 
@@ -40,6 +40,9 @@ def resume_form(turn: Turn) -> Next:
     draft = turn.draft()
     if draft is None:
         return new_draft(turn)
+    refused = frozen(turn)
+    if refused is not None:
+        return refused
     turn.form.fails = 0
     turn.form.editing = False
     # the first answer not given yet, those left for later last: « Continuer la saisie » reaches them too
