@@ -5,6 +5,7 @@ No model (issue 17)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -278,3 +279,31 @@ def test_a_database_of_the_previous_version_upgrades_in_place(tmp_path):
     assert store.rows("SELECT status, version FROM drafts") == [{"status": "draft", "version": 2}]
     assert [(c["body"], c["private"], c["field"]) for c in ReviewRows(store).comments(1)] == [("Bien.", False, None)]
     assert store.rows("SELECT name FROM users") == [{"name": None}]
+
+
+def test_the_team_command_line_shows_owner_co_editors_comments_and_history(engine, app, people, tmp_path):
+    from tests.test_drafts_cli import run_cli
+
+    alice, bob, anne, _ = people
+    number = fill_draft(alice)
+    bob.says(f"/rejoindre {invite(alice)}")
+    submit(alice)
+    anne.presses(f"rv:comment:{number}", version=None)
+    anne.presses("rvf:general")
+    anne.says("À relire avec la direction.")
+    anne.presses("rva:private")
+    db = app.settings.db_path
+    listed = run_cli(["drafts", "list", "--json"], db)
+    (row,) = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert (row["id"], row["status"], row["owner"], row["coeditors"]) == (number, "submitted", "alice", ["bob"])
+    assert row["last_action"]["action"] == "note" and row["title"] == "Dépôts sauvages"
+    table = run_cli(["drafts", "list"], db)
+    assert "soumis" in table.stdout and "alice, bob" in table.stdout
+    shown = run_cli(["drafts", "show", str(number)], db)
+    assert shown.returncode == 0, shown.stderr
+    assert "note privée de Anne" in shown.stdout and "À relire avec la direction." in shown.stdout
+    assert "soumis (draft → submitted)" in shown.stdout
+    detail = json.loads(run_cli(["drafts", "show", str(number), "--json"], db).stdout)
+    assert detail["comments"][0]["private"] is True and [h["action"] for h in detail["history"]][-1] == "note"
+    missing = run_cli(["drafts", "show", "999"], db)
+    assert missing.returncode != 0 and "999" in missing.stderr
