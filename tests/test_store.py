@@ -38,8 +38,8 @@ def test_migrations_idempotent(tmp_path):
     rows = list(again.db["schema_version"].rows)
     assert [r["version"] for r in rows] == list(range(1, len(MIGRATIONS) + 1))
     assert {"users", "dialog_state", "drafts", "draft_versions", "events", "review_comments",
-            "telegram_updates", "replies", "outbox"} <= set(again.db.table_names())
-    assert migrate(again.db) == len(MIGRATIONS) == 3
+            "telegram_updates", "replies", "outbox", "asked"} <= set(again.db.table_names())
+    assert migrate(again.db) == len(MIGRATIONS) == 4
     again.close()
 
 
@@ -127,10 +127,10 @@ def test_upgrade_from_version_1_keeps_data(tmp_path):
     old.conn.commit()
     old.close()
     store = Store(path)
-    assert store.schema_version == 3
+    assert store.schema_version == len(MIGRATIONS)
     assert "telegram_updates" in store.db.table_names()
     assert [r["id"] for r in store.db["users"].rows] == ["u1"]
-    assert [r["version"] for r in store.db["schema_version"].rows] == [1, 2, 3]
+    assert [r["version"] for r in store.db["schema_version"].rows] == list(range(1, len(MIGRATIONS) + 1))
     assert StoredUpdates(store).claim(1)
     store.close()
 

@@ -179,6 +179,10 @@ class Engine:
             for note in turn.notifications:
                 note.id = talk.notify(note.recipient, note.reply.model_dump(mode="json"),
                                       sender=note.sender, event_id=event)
+            if turn.asks:  # questions and ideas, counted by `candibot stats`
+                from bot.store.asked import AskedLog
+
+                AskedLog(talk.store).log(turn.user_id, event, turn.asks)
 
     def _lock(self, user: str) -> threading.Lock:
         with self._locks_guard:
