@@ -107,6 +107,20 @@ def test_the_engine_records_each_question_and_idea_with_its_input(engine, db, us
     assert [events[r["event_id"]]["args"] for r in rows] == ["C'est gratuit ?", "Un parking ?", "Ouvrir un portail open data"]
 
 
+def test_a_description_typed_in_the_form_counts_as_an_idea_checked(engine, db, user):
+    from bot.candidature import form
+    from tests.dialog_support import press
+
+    press(engine, user, engine.handle(user, "/start"), "go:draft")
+    while engine.state(user).form.field != form.DESCRIPTION_FIELD:
+        engine.handle(user, "/passer")  # every question may wait
+    engine.handle(user, "Ouvrir un portail open data pour nos communes")
+    store = Store(db)
+    rows = AskedLog(store).rows()
+    store.close()
+    assert [(r["kind"], r["outcome"]) for r in rows] == [("idea", "not_priority")]
+
+
 def test_a_turn_that_fails_records_nothing(engine, db, user):
     engine.handle(user, "/casse Un parking ?")
     store = Store(db)
@@ -186,3 +200,9 @@ def test_stats_runs_as_installed_on_a_database_of_the_previous_schema(tmp_path):
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["questions"]["asked"] == 0
     assert "asked" in Database(path).table_names()
+
+
+def test_the_command_has_french_help():
+    shown = " ".join(CliRunner().invoke(main, ["stats", "--help"]).output.split())
+    assert " ".join(say("cli", "help_stats_json").split()) in shown
+    assert "stats" in CliRunner().invoke(main, ["--help"]).output

@@ -155,3 +155,9 @@ def test_parent_folders_are_made_and_the_command_runs_as_installed(drafts_db, tm
                           capture_output=True, text=True, encoding="utf-8", env=environment, timeout=120)
     assert done.returncode == 0, done.stderr
     assert len(read_csv(path)) == 2 + len(HOSTILE)
+
+
+def test_the_command_has_french_help():
+    shown = " ".join(CliRunner().invoke(main, ["drafts", "export-all", "--help"]).output.split())
+    for key in ("help_export_all_format", "help_export_all_output"):
+        assert " ".join(say("cli", key).split()) in shown
