@@ -38,8 +38,9 @@ def test_migrations_idempotent(tmp_path):
     rows = list(again.db["schema_version"].rows)
     assert [r["version"] for r in rows] == list(range(1, len(MIGRATIONS) + 1))
     assert {"users", "dialog_state", "drafts", "draft_versions", "events", "review_comments",
-            "telegram_updates", "replies", "outbox"} <= set(again.db.table_names())
-    assert migrate(again.db) == len(MIGRATIONS)
+            "telegram_updates", "replies", "outbox", "asked", "draft_members", "invitations", "draft_history",
+            "change_requests"} <= set(again.db.table_names())
+    assert migrate(again.db) == len(MIGRATIONS) == 5
     again.close()
 
 

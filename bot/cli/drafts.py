@@ -158,3 +158,34 @@ def export(draft_id: int, fmt: str, output: Path) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     path = export_draft(record.draft, fmt, output, ExportMeta.from_stored(record))  # number, status, version, date
     click.echo(say("cli", "exported", draft_id=draft_id, path=path))
+
+
+
+def _unwritable(path: Path, error: OSError | None) -> click.ClickException:
+    """A French message for a file that cannot be written, naming why (None: it is a folder)."""
+    import errno
+
+    reason = "is_a_folder" if error is None else {
+        errno.ENOTDIR: "not_a_folder", errno.EEXIST: "not_a_folder", errno.EISDIR: "is_a_folder",
+        errno.EACCES: "no_right", errno.EPERM: "no_right", errno.EROFS: "no_right", errno.ENOENT: "missing",
+    }.get(error.errno, "other")
+    return click.ClickException(say("cli", "export_all_bad_path", path=path,
+                                    reason=texts("cli")["export_all_reasons"][reason]))
+
+
+@drafts.command("export-all", help=say("cli", "help_export_all"))
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), required=True,
+              help=say("cli", "help_export_all_format"))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help=say("cli", "help_export_all_output"))
+def export_all(fmt: str, output: Path) -> None:
+    from bot.export.table import draft_table, write_table
+
+    if output.is_dir():
+        raise _unwritable(output, None)
+    table = draft_table(_drafts().rows.list())
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        path = write_table(table, fmt, output)
+    except OSError as error:
+        raise _unwritable(output, error) from error
+    click.echo(say("cli", "exported_all", path=path, count=len(table.rows)))

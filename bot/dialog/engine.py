@@ -33,6 +33,7 @@ from bot.dialog.texts import t
 from bot.dialog.types import Input, Notification, Reply, reply_record
 from bot.review.workflow import Conflict, Refused
 from bot.store import Conversations
+from bot.store.asked import AskedLog
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +198,8 @@ class Engine:
             for note in turn.notifications:
                 note.id = talk.notify(note.recipient, note.reply.model_dump(mode="json"),
                                       sender=note.sender, event_id=event)
+            if turn.asks:  # questions and ideas, counted by `candibot stats`
+                AskedLog(talk.store).log(turn.user_id, event, turn.asks)
 
     def _tell_team(self, turn: Turn, record, changed: list[str]) -> None:
         """The draft's other people (owner, co-editors) are told which rubrics changed, and by whom."""

@@ -55,6 +55,7 @@ class Turn:
         self.before: Draft | None = None  # the draft as loaded: the turn's own changes are what differs
         self.draft_changed = False
         self.writes: list[Callable[[], Any]] = []
+        self.asks: list[dict[str, Any]] = []  # questions answered and ideas checked, for the statistics
 
     # -- session shortcuts ----------------------------------------------------------------
     @property
@@ -122,6 +123,10 @@ class Turn:
     def notify(self, recipient: str, reply: Reply) -> None:
         """A message for someone else, stored with the turn and delivered by their face."""
         self.notifications.append(Notification(recipient=str(recipient), reply=reply, sender=self.user_id))
+
+    def asked(self, kind: str, text: str, outcome: str, ref: str | None = None) -> None:
+        """A question (`answered`/`abstained`) or an idea (its verdict) to count, stored with the turn."""
+        self.asks.append({"kind": kind, "text": text, "outcome": outcome, "ref": ref})
 
 
 def button(key: str, value: str, **values) -> Button:

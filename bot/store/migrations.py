@@ -82,6 +82,19 @@ def _m003_replies_and_outbox(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_outbox_pending ON outbox (recipient, id) WHERE delivered_at IS NULL")
 
 
+def _m004_asked(db: Database) -> None:
+    """What people asked the assistant, for the team's statistics (`candibot stats`): each question
+    and its outcome (`answered` with the entry's id in `ref`, or `abstained`), each idea checked and
+    its verdict (`ref`: its domains, comma-separated); tied to the input (`events`) it came from."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS asked (id INTEGER PRIMARY KEY, ts TEXT NOT NULL, "
+        "user_id TEXT NOT NULL REFERENCES users(id), event_id INTEGER REFERENCES events(id), "
+        "kind TEXT NOT NULL CHECK (kind IN ('question', 'idea')), text TEXT NOT NULL, "
+        "outcome TEXT NOT NULL, ref TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_asked_kind ON asked (kind, outcome)")
+
+
 def _m005_review(db: Database) -> None:
     """The review workflow: who works on a draft besides its owner (`draft_members`), single-use
     invitations, the draft's history (transitions, edits by rubric, refusals), comments by rubric
@@ -118,7 +131,7 @@ def _m005_review(db: Database) -> None:
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [
-    _m001_initial, _m002_telegram_updates, _m003_replies_and_outbox, _m005_review,
+    _m001_initial, _m002_telegram_updates, _m003_replies_and_outbox, _m004_asked, _m005_review,
 ]
 
 
