@@ -35,6 +35,18 @@ def people(engine):
             Person(engine, "anne", "Anne"), Person(engine, "bea", "Béa"))
 
 
+def document_text(path) -> str:
+    if path.suffix == ".docx":
+        from docx import Document
+
+        return "\n".join(p.text for p in Document(str(path)).paragraphs)
+    if path.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
+    return path.read_text(encoding="utf-8")
+
+
 def invite(owner: Person) -> str:
     owner.says("/inviter")
     invitation = next(r for r in owner.replies if r.start_payload)
@@ -88,6 +100,11 @@ def test_a_whole_cycle_with_a_co_editor_two_comments_changes_and_approval(engine
     assert "Binôme solide" not in alice.text
     alice.says("/recap")
     assert "Précisez combien de signalements" in alice.text and "Binôme solide" not in alice.text
+    for fmt in ("docx", "pdf", "md"):  # the exports meant for her show the comment, never the note
+        alice.says(f"/export {fmt}")
+        written = document_text(next(r.document for r in alice.replies if r.document))
+        assert "Commentaires des relecteurs" in written and "Précisez combien de signalements par an." in written
+        assert "Binôme solide" not in written
     alice.says("/modifier Données utilisées ou à collecter")
     alice.says("Les signalements de l'application, environ 300 par an, et les tournées")
     submit(alice)
@@ -307,3 +324,13 @@ def test_the_team_command_line_shows_owner_co_editors_comments_and_history(engin
     assert detail["comments"][0]["private"] is True and [h["action"] for h in detail["history"]][-1] == "note"
     missing = run_cli(["drafts", "show", "999"], db)
     assert missing.returncode != 0 and "999" in missing.stderr
+
+
+def test_reviewers_setting_names_telegram_ids_terminal_users_and_a_group():
+    from bot.review import Reviewers
+
+    reviewers = Reviewers.parse(" 12345, anne ,,", chat_id=-100777)
+    assert "telegram:12345" in reviewers and "anne" in reviewers and "12345" in reviewers
+    assert "telegram:999" not in reviewers and "bob" not in reviewers
+    assert reviewers.recipients() == ["telegram:12345", "anne", "telegram:-100777"]
+    assert Reviewers.parse("").recipients() == []

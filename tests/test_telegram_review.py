@@ -30,13 +30,13 @@ def standin():
 
 
 async def test_a_whole_review_cycle_through_telegram(standin, tmp_path, index_dir):
-    alice, bob, anne = Agent(standin, None), Agent(standin, None), Agent(standin, None)
+    alice, bob, anne, mallory = (Agent(standin, None) for _ in range(4))
     settings = Settings(CANDIBOT_DB=tmp_path / "tg.db", CANDIBOT_INDEX_DIR=index_dir, CANDIBOT_REVIEWERS=str(anne.id))
     engine = Engine(lean_app_on(settings), out_dir=tmp_path / "out")
     # the draft itself was written earlier (through the same engine): this test is about the review
     number = fill_draft(Person(engine, engine_user(alice.id)))
     app = build_application(engine, TOKEN, base_url=standin.base_url, backoff=0.05)
-    for agent in (alice, bob, anne):
+    for agent in (alice, bob, anne, mallory):
         agent.app = app
     async with running(app):
         invitation = await alice.say("/inviter")
@@ -77,6 +77,11 @@ async def test_a_whole_review_cycle_through_telegram(standin, tmp_path, index_di
         await alice.say("Les signalements de l'application, environ 300 par an")
         asked = await alice.say("/soumettre")
         await alice.press("sub:yes", asked)
+        # a stranger forges the reviewer's callback data: « introuvable », nothing moves
+        forged = await mallory._turn(standin.press(mallory.id, f"|rv:approve:{number}"))
+        assert "Candidature introuvable." in texts(forged)
+        assert engine.parts.drafts.get(number).status == "submitted"
+        assert "réservée à l'équipe de relecture" in texts(await mallory.say("/relectures"))
         resubmitted = [c for c in standin.sent(anne.id) if c["method"] == "sendDocument"][-1]
         assert "resoumise" in texts([resubmitted]) and "→ « Les signalements de l'application, environ 300 par an »" in texts([resubmitted])
         anne.read = len(standin.sent(anne.id))

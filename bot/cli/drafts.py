@@ -152,11 +152,14 @@ def show_draft(draft_id: int, as_json: bool) -> None:
 def export(draft_id: int, fmt: str, output: Path) -> None:
     from bot.export import ExportMeta, export_draft
 
-    record = _drafts().get(draft_id)
+    repository, review, talk = _parts()
+    record = repository.get(draft_id)
     if record is None:
         raise click.ClickException(say("cli", "draft_not_found", draft_id=draft_id))
     output.parent.mkdir(parents=True, exist_ok=True)
-    path = export_draft(record.draft, fmt, output, ExportMeta.from_stored(record))  # number, status, version, date
+    # number, status, version, date, and the comments addressed to the applicant (never private notes)
+    meta = ExportMeta.from_stored(record).model_copy(update={"comments": review.export_comments(record, talk.name_of)})
+    path = export_draft(record.draft, fmt, output, meta)
     click.echo(say("cli", "exported", draft_id=draft_id, path=path))
 
 

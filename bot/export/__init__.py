@@ -46,6 +46,9 @@ class ExportMeta(BaseModel):
     # « mis à jour le 04/03/2026 »; None: « exporté le <today> » (never a made-up update date)
     updated: dt.date | dt.datetime | str | None = Field(None, validation_alias=AliasChoices("updated", "updated_at"))
     interco: str | None = None  # the header's intercommunalité; None: the draft's interco.name
+    # reviewers' comments addressed to the applicant (never private notes): {field, who, date, body},
+    # `field` None for the whole draft; shown after the answers, rubric by rubric
+    comments: list[dict[str, Any]] = Field(default_factory=list)
 
     @classmethod
     def from_stored(cls, stored: Any) -> "ExportMeta":

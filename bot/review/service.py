@@ -93,6 +93,11 @@ class Review:
         found = self.rows.last_transition(record.id, record.status)
         return found["actor"] if found else None
 
+    def export_comments(self, record: DraftRecord, name_of: Callable[[str], str]) -> list[dict]:
+        """The comments an export shows: those addressed to the applicant, never private notes."""
+        return [{"field": c["field"], "who": name_of(c["author"]), "date": c["created_at"], "body": c["body"]}
+                for c in self.rows.comments(record.id)]
+
     # -- what changed ----------------------------------------------------------------------------
     def version_draft(self, record: DraftRecord, version: int) -> Draft | None:
         for row in self.drafts.rows.versions(record.id):

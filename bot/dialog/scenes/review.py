@@ -13,6 +13,7 @@ from bot.candidature import form
 from bot.candidature.status import status_label
 from bot.dialog import views
 from bot.dialog.scene import STAY, Next, Scene, Step
+from bot.dialog.scenes.export import export_meta
 from bot.dialog.scenes.question import answer_then_ask
 from bot.dialog.scenes.submission import refuse, title_of
 from bot.dialog.session import ReviewProgress
@@ -97,14 +98,14 @@ def draft_prompt(turn: Turn) -> Next | None:
 
 def read(turn: Turn, record) -> Next:
     """The whole draft: its recap with every comment (private notes included), and the document."""
-    from bot.export import ExportMeta, export_draft, safe_filename
+    from bot.export import export_draft, safe_filename
 
     comments = turn.parts.review.rows.comments(record.id, include_private=True)
     turn.send(views.recap_text(record.draft, comments=comments, name_of=turn.parts.conversations.name_of))
     try:
         turn.out_dir.mkdir(parents=True, exist_ok=True)
         path = turn.out_dir / safe_filename(record.draft, record.id, "docx")
-        export_draft(record.draft, "docx", path, ExportMeta.from_stored(record))
+        export_draft(record.draft, "docx", path, export_meta(turn, record))
         turn.send(t("review.document", number=record.id), document=path, document_name=path.name)
     except Exception:
         turn.say("export_failed")

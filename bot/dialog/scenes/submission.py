@@ -13,6 +13,7 @@ from bot.candidature import form
 from bot.candidature.status import status_label
 from bot.dialog import views
 from bot.dialog.scene import STAY, WAIT, Next, Scene, Step
+from bot.dialog.scenes.export import export_meta
 from bot.dialog.scenes.question import answer_then_ask
 from bot.dialog.scenes.recap import no_draft
 from bot.dialog.session import FormProgress
@@ -71,7 +72,7 @@ def ask_submit_confirm(turn: Turn) -> Next | None:
 
 
 def submit(turn: Turn) -> Next:
-    from bot.export import ExportMeta, export_draft, safe_filename
+    from bot.export import export_draft, safe_filename
 
     record = turn.record()
     review = turn.parts.review
@@ -87,8 +88,7 @@ def submit(turn: Turn) -> Next:
     try:
         turn.out_dir.mkdir(parents=True, exist_ok=True)
         document = turn.out_dir / safe_filename(record.draft, record.id, "docx")
-        export_draft(record.draft, "docx", document, ExportMeta.from_stored(record).model_copy(
-            update={"status": workflow.SUBMITTED}))
+        export_draft(record.draft, "docx", document, export_meta(turn, record, status=workflow.SUBMITTED))
     except Exception:  # the submission goes on; reviewers can ask for the document with « Lire »
         log.exception("the document of draft %s could not be made for the reviewers", record.id)
         document = None
