@@ -159,7 +159,7 @@ def test_two_reviewers_deciding_at_once_the_second_is_told(engine, app, people):
     bea.presses(f"rv:open:{number}", version=None)
     anne.presses(f"rv:approve:{number}")
     bea.presses(f"rv:changes:{number}")
-    assert "vient d'être traitée par Anne" in bea.text and "validé" in bea.text
+    assert "vient d'être traitée par Anne" in bea.text and "« validé »" in bea.text
     assert app.drafts.get(number).status == workflow.APPROVED
 
 
@@ -172,7 +172,7 @@ def test_only_the_reviewer_who_asked_cancels_the_request_and_the_comment_stays(e
     bea.presses(f"rv:cancel:{number}", version=None)
     assert "Seul le relecteur qui a demandé" in bea.text
     anne.presses(f"rv:cancel:{number}", version=None)
-    assert "est de nouveau « soumis »" in anne.text
+    assert "a de nouveau le statut « soumis »" in anne.text
     assert app.drafts.get(number).status == workflow.SUBMITTED
     assert [h["comment"] for h in app.review.rows.history(number) if h["action"] == "request_changes"] == ["Ajoutez les indicateurs."]
 

@@ -18,8 +18,9 @@ from bot.dialog.types import Button, Reply
 EXPORT_FORMATS = ("docx", "pdf", "md", "json")
 
 
-def menu_buttons(has_draft: bool = False) -> list[Button]:
-    return [
+def menu_buttons(has_draft: bool = False, reviewer: bool = False) -> list[Button]:
+    buttons = [button("review.buttons.queue", "go:reviews")] if reviewer else []
+    return buttons + [
         button("menu_buttons.question", "go:question"),
         button("menu_buttons.idea", "go:idea"),
         button("menu_buttons.resume_draft" if has_draft else "menu_buttons.draft", "go:draft"),
@@ -28,8 +29,8 @@ def menu_buttons(has_draft: bool = False) -> list[Button]:
     ]
 
 
-def menu(has_draft: bool = False) -> Reply:
-    return Reply(text=t("menu"), buttons=menu_buttons(has_draft))
+def menu(has_draft: bool = False, reviewer: bool = False) -> Reply:
+    return Reply(text=t("menu"), buttons=menu_buttons(has_draft, reviewer))
 
 
 def progress(draft: Draft) -> tuple[int, int]:

@@ -9,7 +9,7 @@ from bot.dialog.turn import Turn
 
 
 def show_menu(turn: Turn) -> None:
-    turn.add(views.menu(has_draft=turn.draft() is not None))
+    turn.add(views.menu(has_draft=turn.draft() is not None, reviewer=turn.parts.review.is_reviewer(turn.user_id)))
 
 
 def on_text(turn: Turn, text: str) -> Next:

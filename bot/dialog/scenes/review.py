@@ -204,9 +204,12 @@ def decide(turn: Turn, action: str, comment: str | None = None, ask_first: bool 
         turn.notify(person, Reply(text=t(f"review.to_team_{key}", who=turn.name, number=record.id,
                                          title=title_of(record), comment=comment or ""),
                                   buttons=[button("review.buttons.see_status", "go:status")]))
-    turn.say(f"review.done_{key}", number=record.id)
+    # the list is read from the store, where the decision is written only when the turn is committed:
+    # a button to see it, not a list that would still show the old status
+    turn.say(f"review.done_{key}", [button("review.buttons.queue", "go:reviews"), button("recap_buttons.menu", "go:menu")],
+             number=record.id)
     turn.session.review = ReviewProgress()
-    return Next("reviews")
+    return Next("reviews", prompt=False)
 
 
 def changes_prompt(turn: Turn) -> None:
