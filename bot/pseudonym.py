@@ -3,6 +3,8 @@ without its key.
 
     names = Pseudonyms.for_database(Path("candibot.db"))   # key in candibot.db.log-key, made once
     names.of("telegram:123456789")                         # 'u:5d0b8e61a7c4' (depends on the key)
+    use(names)                                             # what `candibot run` does at start
+    log.info("user %s …", pseudonym("telegram:123456789"))  # the same 'u:5d0b8e61a7c4'
 
 What a data protection officer can rely on:
 
@@ -69,6 +71,30 @@ class Pseudonyms:
 
     def __repr__(self) -> str:  # never the key
         return "Pseudonyms(<key>)"
+
+
+_in_use: Pseudonyms | None = None
+
+
+def use(names: Pseudonyms) -> None:
+    """Make `names` the pseudonyms of this process (`candibot run` does, with the deployment's key)."""
+    global _in_use
+    _in_use = names
+
+
+def pseudonym(user_id: str | int) -> str:
+    """The pseudonym of `user_id` in this process's logs, for a log call:
+    `log.exception("dialog failure for user %s", pseudonym(user))`. Before `use`, a key for this
+    process only."""
+    global _in_use
+    if _in_use is None:
+        _in_use = Pseudonyms.ephemeral()
+    return _in_use.of(user_id)
+
+
+def is_pseudonym(text: str) -> bool:
+    return len(text) == len(PREFIX) + DIGITS and text.startswith(PREFIX) and \
+        all(c in "0123456789abcdef" for c in text[len(PREFIX):])
 
 
 def key_path(db_path: Path) -> Path:

@@ -187,3 +187,60 @@ async def test_the_webhook_log_shows_neither_the_secret_nor_the_body(standin, tm
     assert WEBHOOK_SECRET in raw.text and "ancien-secret-1234" in raw.text and "Glycines" in raw.text
     assert leaks(clean.text) == [] and "ancien-secret-1234" not in clean.text
     assert "Request had the wrong secret token" in clean.text and "Webhook received data" in clean.text
+
+
+def test_a_pseudonym_is_stable_within_a_deployment_and_keyed(tmp_path):
+    first, again = Pseudonyms.for_database(tmp_path / "a.db"), Pseudonyms.for_database(tmp_path / "a.db")
+    other = Pseudonyms.for_database(tmp_path / "b.db")
+    user = engine_user(APPLICANT)
+    assert first.of(user) == again.of(user) != other.of(user)
+    assert re.fullmatch(r"u:[0-9a-f]{12}", first.of(user)) and first.of(user) != first.of(engine_user(REVIEWER))
+    assert key_path(tmp_path / "a.db").stat().st_mode & 0o777 == 0o600
+    assert key_path(tmp_path / "a.db").read_text().strip() not in repr(first)
+
+
+@pytest.mark.parametrize("args, expected", [
+    (("Calling Bot API endpoint `%s` with parameters `%s`", "sendMessage", {"chat_id": APPLICANT, "text": QUESTION}),
+     "Calling Bot API endpoint `sendMessage`"),
+    (("dialog failure for user %s on a %s input", engine_user(APPLICANT), "text"),
+     "dialog failure for user {applicant} on a text input"),
+    (("prompt failure for user %s at %s", "terminal-eloise", "menu"), "prompt failure for user {terminal} at menu"),
+    (("chat %d blocked the bot, %d left, %.1f s", APPLICANT, 3, 0.5), "chat {applicant} blocked the bot, 3 left, 0.5 s"),
+    (("resumed %(user)s", {"user": engine_user(APPLICANT)}), "resumed {applicant}"),
+    (("got %s and %s", {"text": QUESTION}, [1, 2]), "got <dict withheld> and [1, 2]"),
+    (("Webhook received data: %s", '{"message": {"text": "Glycines"}}'), "Webhook received data"),
+    (("raw %s", '{"text": "Glycines"}'), "raw <withheld>"),
+    (("a refusal: %r, then %s", ValueError(QUESTION), OSError("disk full")),
+     "a refusal: ValueError (message withheld), then OSError: disk full"),
+    (("write to %s", f"eloise.vandermeersch@valvert.fr, 06 71 82 93 04, {TOKEN}"), "write to <e-mail>, <phone>, ***"),
+])
+def test_what_the_filter_keeps_of_a_record(args, expected):
+    names = Pseudonyms.ephemeral()
+    record = logging.LogRecord("bot.dialog.engine", logging.INFO, __file__, 1, args[0], args[1:], None)
+    PrivateLog(SECRETS, names).filter(record)
+    applicant, terminal = names.of(engine_user(APPLICANT)), names.of("terminal-eloise")
+    assert record.getMessage() == expected.format(applicant=applicant, terminal=terminal)
+
+
+def test_a_log_call_may_pseudonymise_itself(tmp_path):
+    names = Pseudonyms.for_database(tmp_path / "a.db")
+    handler = Capture()
+    logger = logging.getLogger("bot.test.privacy")
+    logger.addHandler(handler)
+    handler.addFilter(PrivateLog([], names))
+    from bot.pseudonym import pseudonym, use
+
+    use(names)
+    try:
+        logger.warning("user %s waited", pseudonym(engine_user(APPLICANT)))
+        logger.warning("user %s waited", engine_user(APPLICANT))
+        try:
+            raise KeyError(QUESTION)
+        except KeyError:
+            logger.exception("chat %s failed", APPLICANT)
+    finally:
+        logger.removeHandler(handler)
+    first, second, third = handler.lines[0], handler.lines[1], handler.lines[2]
+    assert first == second == f"user {names.of(engine_user(APPLICANT))} waited"
+    assert third.startswith(f"chat {names.of(engine_user(APPLICANT))} failed\nTraceback (most recent call last):")
+    assert third.endswith("KeyError (message withheld)") and "Glycines" not in third

@@ -12,7 +12,9 @@ handler of the root logger. It rewrites each record before it is written:
   replaced by its kind, whoever logs it.
 - **User ids are pseudonymised** (`bot.pseudonym`): `telegram:123` anywhere, and an argument named
   by the word before it (« user %s », « chat %s », « recipient %s »…), which is how the engine logs
-  its user ids, Telegram's or a terminal name.
+  its user ids, Telegram's or a terminal name. A log call may also write `pseudonym(user)` itself:
+  `protect` makes the filter's pseudonyms those of `bot.pseudonym.pseudonym`, and a pseudonym
+  is left as it is.
 - **Exception messages are kept only for errors that carry none of the user's words** (network,
   database, Telegram, review refusals); others show their type alone (« ValueError (message
   withheld) »). Tracebacks keep their frames (file, line, code).
@@ -37,7 +39,7 @@ from telegram import TelegramObject, Update
 from telegram.error import TelegramError
 
 from bot.errors import ModelUnavailable
-from bot.pseudonym import Pseudonyms
+from bot.pseudonym import Pseudonyms, is_pseudonym, use
 from bot.review.workflow import Conflict, Refused
 from bot.stats import EMAIL, PHONE_FR, PHONE_INTL
 from bot.telegram.face import PREFIX, engine_user
@@ -101,7 +103,7 @@ class PrivateLog(logging.Filter):
     def message(self, record: logging.LogRecord) -> str:
         msg, args = record.msg, record.args
         if not isinstance(msg, str):
-            return self.scrub(self.argument(msg, None))
+            return self.scrub(str(self.argument(msg, None)))
         if msg in PAYLOADS:
             msg, kept = PAYLOADS[msg]
             args = tuple(args[i] for i in kept) if isinstance(args, tuple) else ()
@@ -142,6 +144,8 @@ class PrivateLog(logging.Filter):
     def person(self, value: object) -> str:
         """An engine user id, a Telegram id (a private chat's id is its user's) → a pseudonym."""
         text = str(value)
+        if is_pseudonym(text):  # the caller wrote `pseudonym(user)` already
+            return text
         if text.lstrip("-").isdigit():
             text = engine_user(int(text))
         return self.pseudonyms.of(text)
@@ -230,6 +234,7 @@ def protect(secrets: Iterable[str], pseudonyms: Pseudonyms | None = None) -> Non
     """A `PrivateLog` on every handler of the root logger; httpx/httpcore kept at WARNING."""
     secrets = list(secrets)
     pseudonyms = pseudonyms or Pseudonyms.ephemeral()
+    use(pseudonyms)  # `bot.pseudonym.pseudonym(user)` in a log call gives what the filter would
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
     for handler in logging.getLogger().handlers:
