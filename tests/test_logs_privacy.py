@@ -244,3 +244,24 @@ def test_a_log_call_may_pseudonymise_itself(tmp_path):
     assert first == second == f"user {names.of(engine_user(APPLICANT))} waited"
     assert third.startswith(f"chat {names.of(engine_user(APPLICANT))} failed\nTraceback (most recent call last):")
     assert third.endswith("KeyError (message withheld)") and "Glycines" not in third
+
+
+def test_asyncio_lines_keep_their_first_line_without_reprs():
+    record = logging.LogRecord("asyncio", logging.ERROR, __file__, 1, "Task exception was never retrieved\n"
+                               "future: <Task finished exception=ValueError('Glycines')>", (), None)
+    PrivateLog([]).filter(record)
+    assert record.getMessage() == "Task exception was never retrieved"
+    record = logging.LogRecord("asyncio", logging.WARNING, __file__, 1, "Executing %s took %.3f seconds",
+                               ("<Handle cb(<Future result='Glycines'>)>", 0.2), None)
+    PrivateLog([]).filter(record)
+    assert record.getMessage() == "Executing <…> took 0.200 seconds"
+
+
+def test_a_record_the_filter_cannot_read_is_withheld_not_raised():
+    class Unprintable(OSError):
+        def __str__(self):
+            raise RuntimeError(QUESTION)
+
+    record = logging.LogRecord("bot.x", logging.INFO, __file__, 1, "failed: %s", (Unprintable(),), None)
+    assert PrivateLog([]).filter(record)
+    assert record.getMessage() == "(record withheld: RuntimeError in PrivateLog)"

@@ -4,7 +4,7 @@
 handler of the root logger. It rewrites each record before it is written:
 
 - **Payloads are dropped, not guessed at.** python-telegram-bot at DEBUG logs each Bot API call
-  with its parameters and its return value (`telegram.Bot`), each update it processes
+  with its parameters and its return value (`telegram.Bot`, `telegram.ext.ExtBot`), each update it processes
   (`telegram.ext.Application`: « Processing update Update(…) »), the webhook's request body and a
   wrong secret token (`telegram.ext.Updater`), an invalid response (`telegram.BaseRequest`): the
   method name and the update id stay, the parameters, texts, users and chats go. Any other
@@ -20,6 +20,8 @@ handler of the root logger. It rewrites each record before it is written:
   withheld) »). Tracebacks keep their frames (file, line, code).
 - **E-mail addresses and phone numbers** left in a message are masked; the bot token, its secret
   half and the webhook secret are replaced by `***`.
+- asyncio's lines keep their first line, without object reprs (a task's repr shows its exception);
+  a record the filter cannot read is withheld whole, and a log call never fails because of it.
 
 httpx logs every request URL at INFO, and those URLs contain the bot token: it stays at WARNING.
 """
@@ -60,13 +62,15 @@ PAYLOADS: dict[str, tuple[str, tuple[int, ...]]] = {
 }
 # the word before a placeholder that says the argument is a person (or their private chat)
 PERSON_WORDS = frozenset({"user", "users", "user_id", "chat", "chat_id", "recipient", "sender", "owner",
-                          "reviewer", "editor", "co-editor", "applicant", "person", "member"})
+                          "reviewer", "editor", "co-editor", "applicant", "person", "member",
+                          "conversation"})  # python-telegram-bot's conversation keys are (chat, user) ids
 # errors whose message is the library's or ours, never a user's words
 SAFE_ERRORS: tuple[type[BaseException], ...] = (OSError, sqlite3.Error, TelegramError, httpx.HTTPError,
                                                 ModelUnavailable, Refused, Conflict)
 PLACEHOLDER = re.compile(r"%(?:\((?P<key>[^)]*)\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conv>[diouxXeEfFgGcrsa%])")
 WORD_BEFORE = re.compile(r"([A-Za-z_-]+)[\s=:#'\"`(]*$")
 ENGINE_USER = re.compile(re.escape(PREFIX) + r"-?\d+")
+REPR = re.compile(r"<[^<>]*(?:<[^<>]*>[^<>]*)*>")  # an object's repr, one level of nesting
 # a bare id after a word that names a person or a chat, in text a library wrote (« chat_id=123 »)
 BARE_ID = re.compile(r"(?i)\b(user|chat|from|recipient)(_id)?([\s=:#'\"]{1,3})(-?\d{5,})\b")
 
@@ -89,11 +93,14 @@ class PrivateLog(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "candibot_private", False):  # already rewritten by another handler's filter
             return True
-        record.msg, record.args = self.message(record), None
-        if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = self.scrub(safe_traceback(record.exc_info[1]))
-        elif record.exc_text:
-            record.exc_text = self.scrub(record.exc_text)
+        try:
+            record.msg, record.args = self.message(record), None
+            if record.exc_info and record.exc_info[1] is not None:
+                record.exc_text = self.scrub(safe_traceback(record.exc_info[1]))
+            elif record.exc_text:
+                record.exc_text = self.scrub(record.exc_text)
+        except Exception as error:  # never let a log call fail, never let the record through as it was
+            record.msg, record.args, record.exc_text = f"(record withheld: {type(error).__name__} in PrivateLog)", None, None
         record.exc_info = None  # a formatter finds the clean exc_text, never the exception itself
         record.candibot_private = True
         return True
@@ -101,6 +108,12 @@ class PrivateLog(logging.Filter):
     # --- the message ---------------------------------------------------------------------------
 
     def message(self, record: logging.LogRecord) -> str:
+        text = self._message(record)
+        if record.name.startswith("asyncio"):  # « Task exception was never retrieved\nfuture: <Task … exception=…> »
+            text = REPR.sub("<…>", text.split("\n", 1)[0])
+        return text
+
+    def _message(self, record: logging.LogRecord) -> str:
         msg, args = record.msg, record.args
         if not isinstance(msg, str):
             return self.scrub(str(self.argument(msg, None)))
