@@ -85,6 +85,34 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("CANDIBOT_INVITATION_DAYS"),
         description="Durée de validité d'une invitation à co-rédiger, en jours.",
     )
+    controller: str | None = Field(
+        None,
+        validation_alias=AliasChoices("CANDIBOT_CONTROLLER"),
+        description="Responsable du traitement des données personnelles (nom de l'organisme), cité par la notice de confidentialité.",
+    )
+    dpo_contact: str | None = Field(
+        None,
+        validation_alias=AliasChoices("CANDIBOT_DPO_CONTACT"),
+        description="Comment joindre le délégué à la protection des données (adresse ou e-mail), cité par la notice.",
+    )
+    events_days: int = Field(
+        90,
+        ge=1,
+        validation_alias=AliasChoices("CANDIBOT_EVENTS_DAYS"),
+        description="Durée de conservation des messages bruts (table events), en jours.",
+    )
+    retention_days: int = Field(
+        365,
+        ge=1,
+        validation_alias=AliasChoices("CANDIBOT_RETENTION_DAYS"),
+        description="Un brouillon sans modification depuis ce nombre de jours est effacé (son porteur prévenu 14 jours avant).",
+    )
+    reminder_days: int = Field(
+        0,
+        ge=0,
+        validation_alias=AliasChoices("CANDIBOT_REMINDER_DAYS"),
+        description="Rappel au porteur d'un brouillon non soumis resté sans modification ce nombre de jours (0 : aucun rappel).",
+    )
     telegram_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN"))
     telegram_webhook_secret: SecretStr | None = Field(
         None, validation_alias=AliasChoices("TELEGRAM_WEBHOOK_SECRET")

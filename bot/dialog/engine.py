@@ -30,10 +30,12 @@ from bot.dialog.scenes import SCENES
 from bot.dialog.session import Session
 from bot.dialog.turn import Parts, Turn
 from bot.dialog.texts import t
+from bot.privacy import Privacy
 from bot.dialog.types import Input, Notification, Reply, reply_record
 from bot.review.workflow import Conflict, Refused
 from bot.store import Conversations
 from bot.store.asked import AskedLog
+from bot.store.personal import PersonalData
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +202,10 @@ class Engine:
                                       sender=note.sender, event_id=event)
             if turn.asks:  # questions and ideas, counted by `candibot stats`
                 AskedLog(talk.store).log(turn.user_id, event, turn.asks)
+            erased = PersonalData(talk.store).erase(turn.user_id) if turn.forget_me else None
+        if erased is not None:  # /supprimer: their files too, and no readable remnant in the database file
+            Privacy.remove_files(erased, turn.user_id, self.out_dir)
+            PersonalData(talk.store).compact()
 
     def _tell_team(self, turn: Turn, record, changed: list[str]) -> None:
         """The draft's other people (owner, co-editors) are told which rubrics changed, and by whom."""

@@ -61,6 +61,7 @@ class Session(_Model):
     review: ReviewProgress = Field(default_factory=ReviewProgress)
     idea: str | None = None  # the last idea tested
     idea_verdict: str | None = None
+    notice_given: bool = False  # the privacy notice was shown (at first contact, before any personal data)
     updated_at: str | None = None
 
     def interrupt(self) -> None:

@@ -55,6 +55,7 @@ class Turn:
         self.before: Draft | None = None  # the draft as loaded: the turn's own changes are what differs
         self.draft_changed = False
         self.writes: list[Callable[[], Any]] = []
+        self.forget_me = False  # erase everything about this user once the turn is committed (/supprimer)
         self.asks: list[dict[str, Any]] = []  # questions answered and ideas checked, for the statistics
 
     # -- session shortcuts ----------------------------------------------------------------
@@ -96,6 +97,14 @@ class Turn:
     def touch_draft(self) -> None:
         """The draft was changed: it is saved with the turn."""
         self.draft_changed = True
+
+    def privacy_notice(self) -> None:
+        """The short privacy notice, once: at first contact, and before the first personal data is asked."""
+        if not self.session.notice_given:
+            from bot.prompts import say
+
+            self.send(say("privacy", "short_notice"))
+            self.session.notice_given = True
 
     def later(self, write: Callable[[], Any]) -> None:
         """A write to the store (a transition, a comment…), run in the turn's transaction, in order."""

@@ -121,6 +121,9 @@ class TelegramFace:
         async with self._outbox_lock:  # two turns ending together do not send one message twice
             notes = [n for n in await asyncio.to_thread(engine.pending) if telegram_chat(n.recipient) is not None]
             for note in notes:
+                if note.reply.document is not None and not note.reply.document.exists():
+                    # a document made by a previous run (its folder is gone): the text and buttons still go
+                    note.reply = note.reply.model_copy(update={"document": None, "document_name": None})
                 try:
                     await self._send(bot, telegram_chat(note.recipient), note.reply)
                 except Forbidden:

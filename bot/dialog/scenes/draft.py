@@ -14,6 +14,7 @@ from bot.dialog.turn import Turn
 def new_draft(turn: Turn, prefill: dict[str, str] | None = None) -> Next:
     turn.start_draft()
     turn.session.form = FormProgress(field=form.FIELDS[0].name, prefill=prefill or {})
+    turn.privacy_notice()  # before the first personal data (the contact, the binôme) is asked
     turn.say("draft_started", total=len(form.FIELDS))
     return Next("form")
 
