@@ -208,6 +208,8 @@ def test_a_pseudonym_is_stable_within_a_deployment_and_keyed(tmp_path):
     (("chat %d blocked the bot, %d left, %.1f s", APPLICANT, 3, 0.5), "chat {applicant} blocked the bot, 3 left, 0.5 s"),
     (("resumed %(user)s", {"user": engine_user(APPLICANT)}), "resumed {applicant}"),
     (("got %s and %s", {"text": QUESTION}, [1, 2]), "got <dict withheld> and [1, 2]"),
+    (("daily privacy job: %s", {"events": 3, "drafts": 0}), "daily privacy job: {{'events': 3, 'drafts': 0}}"),
+    (("counted %s", {"Éloïse": 3}), "counted <dict withheld>"),
     (("Webhook received data: %s", '{"message": {"text": "Glycines"}}'), "Webhook received data"),
     (("raw %s", '{"text": "Glycines"}'), "raw <withheld>"),
     (("a refusal: %r, then %s", ValueError(QUESTION), OSError("disk full")),

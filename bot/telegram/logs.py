@@ -8,8 +8,8 @@ handler of the root logger. It rewrites each record before it is written:
   (`telegram.ext.Application`: « Processing update Update(…) »), the webhook's request body and a
   wrong secret token (`telegram.ext.Updater`), an invalid response (`telegram.BaseRequest`): the
   method name and the update id stay, the parameters, texts, users and chats go. Any other
-  argument that is a Telegram object, a mapping, a list (but a list of numbers) or JSON text is
-  replaced by its kind, whoever logs it.
+  argument that is a Telegram object, a mapping (but counts under lower-case names), a list (but
+  a list of numbers) or JSON text is replaced by its kind, whoever logs it.
 - **User ids are pseudonymised** (`bot.pseudonym`): `telegram:123` anywhere, and an argument named
   by the word before it (« user %s », « chat %s », « recipient %s »…), which is how the engine logs
   its user ids, Telegram's or a terminal name. A log call may also write `pseudonym(user)` itself:
@@ -70,6 +70,7 @@ SAFE_ERRORS: tuple[type[BaseException], ...] = (OSError, sqlite3.Error, Telegram
 PLACEHOLDER = re.compile(r"%(?:\((?P<key>[^)]*)\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conv>[diouxXeEfFgGcrsa%])")
 WORD_BEFORE = re.compile(r"([A-Za-z_-]+)[\s=:#'\"`(]*$")
 ENGINE_USER = re.compile(re.escape(PREFIX) + r"-?\d+")
+COUNTER = re.compile(r"[a-z_][a-z0-9_]{0,31}")  # a key of counts, as code names it
 REPR = re.compile(r"<[^<>]*(?:<[^<>]*>[^<>]*)*>")  # an object's repr, one level of nesting
 # a bare id after a word that names a person or a chat, in text a library wrote (« chat_id=123 »)
 BARE_ID = re.compile(r"(?i)\b(user|chat|from|recipient)(_id)?([\s=:#'\"]{1,3})(-?\d{5,})\b")
@@ -152,6 +153,9 @@ class PrivateLog(logging.Filter):
             return WITHHELD if value.lstrip()[:1] in ("{", "[") else value
         if isinstance(value, list | tuple | set | frozenset) and all(isinstance(v, int) for v in value):
             return value  # update ids
+        if isinstance(value, Mapping) and all(isinstance(k, str) and COUNTER.fullmatch(k) and isinstance(v, int | float)
+                                              for k, v in value.items()):
+            return value  # counts: {"events": 3, "drafts": 0}
         return f"<{type(value).__name__} withheld>"
 
     def person(self, value: object) -> str:
