@@ -33,6 +33,7 @@ def run(webhook_url: str | None, base_url: str | None, listen: str, port: int) -
     from bot.config import get_settings
     from bot.app import App
     from bot.dialog import Engine
+    from bot.pseudonym import Pseudonyms
     from bot.telegram import build_application
     from bot.telegram.jobs import schedule_daily
     from bot.telegram.logs import setup_logging
@@ -49,7 +50,7 @@ def run(webhook_url: str | None, base_url: str | None, listen: str, port: int) -
         secret = configured.get_secret_value() if configured else secrets.token_urlsafe(32)
         if not SECRET_TOKEN.match(secret):
             raise click.ClickException(say("telegram", "bad_secret"))
-    setup_logging([token, secret])
+    setup_logging([token, secret], pseudonyms=Pseudonyms.for_database(settings.db_path))
 
     with tempfile.TemporaryDirectory(prefix="candibot-exports-") as out_dir:
         engine = Engine(App(settings), out_dir=Path(out_dir))

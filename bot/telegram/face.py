@@ -146,7 +146,7 @@ class TelegramFace:
                 await self._quietly(bot.send_chat_action(chat_id, ChatAction.TYPING))
                 wait = self.typing_every
         except Exception:
-            log.exception("the engine failed on an update of chat %s", chat_id)
+            log.exception("the engine failed on an update of chat %s", engine_user(chat_id))
             return [Reply(text=say("telegram", "error"))]
 
     # --- replies -------------------------------------------------------------------------------
@@ -157,10 +157,10 @@ class TelegramFace:
             try:
                 await self._send(bot, chat_id, reply)
             except Forbidden:
-                log.info("chat %s blocked the bot: replies dropped", chat_id)
+                log.info("chat %s blocked the bot: replies dropped", engine_user(chat_id))
                 return
             except TelegramError as error:
-                log.error("a reply to chat %s could not be sent: %s", chat_id, error)
+                log.error("a reply to chat %s could not be sent: %s", engine_user(chat_id), error)
 
     async def _send(self, bot: Bot, chat_id: int, reply: Reply) -> None:
         if reply.start_payload and bot.username:  # an invitation: the link opens the bot and joins
