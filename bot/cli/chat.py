@@ -109,7 +109,13 @@ def chat(user: str | None, out_dir: Path) -> None:
     from bot.config import Settings
     from bot.dialog import Engine
 
+    from bot.pseudonym import Pseudonyms, use
+    from bot.telegram.logs import protect
+
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    names = Pseudonyms.for_database(Settings().db_path)
+    use(names)
+    protect([], names)  # the terminal's log lines carry no message text, name or e-mail either
     user_id = user or f"terminal-{getpass.getuser()}"
     screen = Screen(rich=sys.stdin.isatty() and sys.stdout.isatty())
     click.echo(say("cli", "chat_loading"), err=True)  # the first launch builds the index

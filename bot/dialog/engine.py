@@ -31,6 +31,7 @@ from bot.dialog.session import Session
 from bot.dialog.turn import Parts, Turn
 from bot.dialog.texts import t
 from bot.privacy import Privacy
+from bot.pseudonym import pseudonym
 from bot.dialog.types import Input, Notification, Reply, reply_record
 from bot.review.workflow import Conflict, Refused
 from bot.store import Conversations
@@ -91,16 +92,16 @@ class Engine:
             try:
                 self._settle(turn, self.router.dispatch(turn, inp))
             except Exception:  # never a traceback to the user; the input is already saved
-                log.exception("dialog failure for user %s on a %s input", user, inp.kind)
+                log.exception("dialog failure for user %s on a %s input", pseudonym(user), inp.kind)
                 turn = self._apology(user)
             try:
                 self._commit(turn, event)
             except (Refused, Conflict) as refusal:  # the draft moved meanwhile (submitted, decided): say so
-                log.info("a write of user %s was refused at commit: %r", user, refusal)
+                log.info("a write of user %s was refused at commit: %s", pseudonym(user), type(refusal).__name__)
                 turn = self._apology(user, refusal)
                 self._commit(turn, event)
             except Exception:  # the turn's writes failed together: nothing of it was kept
-                log.exception("could not save the turn of user %s", user)
+                log.exception("could not save the turn of user %s", pseudonym(user))
                 turn = self._apology(user)
                 self._commit(turn, event)
             return turn.replies
@@ -130,7 +131,7 @@ class Engine:
             try:
                 self._settle(turn, Next())
             except Exception:
-                log.exception("resume failure for user %s at %s", user, session.step)
+                log.exception("resume failure for user %s at %s", pseudonym(user), session.step)
                 turn = self._new_turn(user, self.state(user))  # the working data (the draft) is kept
                 self._settle(turn, Next("menu"))
             self._commit(turn, event)
@@ -175,7 +176,7 @@ class Engine:
         try:
             self._settle(turn, Next())
         except Exception:
-            log.exception("prompt failure for user %s at %s", user, turn.step)
+            log.exception("prompt failure for user %s at %s", pseudonym(user), turn.step)
             turn = self._new_turn(user, self.state(user))
             turn.say("error")
             self._settle(turn, Next("menu"))
