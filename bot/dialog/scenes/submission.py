@@ -19,7 +19,7 @@ from bot.dialog.scenes.recap import no_draft
 from bot.dialog.session import FormProgress
 from bot.dialog.texts import t
 from bot.dialog.turn import Turn, button
-from bot.dialog.types import Reply
+from bot.dialog.types import Button, Reply
 from bot.review import Refused
 from bot.review import workflow
 from bot.review.access import OWNER
@@ -61,29 +61,44 @@ def cmd_submit(turn: Turn, args: str = "") -> Next:
     return Next("submit_confirm")
 
 
-def ask_submit_confirm(turn: Turn) -> Next | None:
+def confirm(turn: Turn, key: str, yes: Button, no: Button) -> Next | None:
+    """A confirmation before a transition: what it does to which draft, yes or no."""
     record = turn.record()
     if record is None:
         return no_draft(turn)
-    turn.say("review.submit_confirm", [button("review.buttons.submit_yes", "sub:yes"),
-                                       button("review.buttons.not_yet", "go:menu")],
-             number=record.id, title=title_of(record))
+    turn.say(key, [yes, no], number=record.id, title=title_of(record))
     return None
+
+
+def ask_submit_confirm(turn: Turn) -> Next | None:
+    return confirm(turn, "review.submit_confirm", button("review.buttons.submit_yes", "sub:yes"),
+                   button("review.buttons.not_yet", "go:menu"))
+
+
+def take(turn: Turn, action: str):
+    """The owner's transition `action` checked now, and written with the turn: (the draft, the
+    status and version seen), or a refusal said to the person (a `Next`)."""
+    record = turn.record()
+    if record is None:
+        return no_draft(turn)
+    try:
+        workflow.check(action, record.status, complete=not form.missing_fields(record.draft))
+    except Refused as refusal:
+        return refuse(turn, refusal.reason, record.id, **refusal.values)
+    review, seen = turn.parts.review, (record.status, record.version)
+    turn.later(lambda: review.transition(record, turn.user_id, action, seen=seen))
+    return record
 
 
 def submit(turn: Turn) -> Next:
     from bot.export import export_draft, safe_filename
 
-    record = turn.record()
     review = turn.parts.review
-    if record is None:
-        return no_draft(turn)
-    try:
-        workflow.check("submit", record.status, complete=not form.missing_fields(record.draft))
-    except Refused as refusal:
-        return refuse(turn, refusal.reason, record.id, **refusal.values)
-    seen = (record.status, record.version)
-    changes = review.since_previous_submission(record)
+    record = turn.record()
+    changes = review.since_previous_submission(record) if record is not None else None
+    record = take(turn, "submit")
+    if isinstance(record, Next):
+        return record
     document = None
     try:
         turn.out_dir.mkdir(parents=True, exist_ok=True)
@@ -92,7 +107,6 @@ def submit(turn: Turn) -> Next:
     except Exception:  # the submission goes on; reviewers can ask for the document with « Lire »
         log.exception("the document of draft %s could not be made for the reviewers", record.id)
         document = None
-    turn.later(lambda: review.transition(record, turn.user_id, "submit", seen=seen))
     key = "review.to_reviewers_submitted" if changes is None else "review.to_reviewers_resubmitted"
     text = t(key, number=record.id, title=title_of(record),
              interco=record.draft.get("interco.name") or "", who=turn.name)
@@ -128,26 +142,15 @@ def cmd_withdraw(turn: Turn, args: str = "") -> Next:
 
 
 def ask_withdraw_confirm(turn: Turn) -> Next | None:
-    record = turn.record()
-    if record is None:
-        return no_draft(turn)
-    turn.say("review.withdraw_confirm", [button("review.buttons.withdraw_yes", "sub:withdraw"),
-                                         button("review.buttons.keep_submitted", "go:menu")],
-             number=record.id, title=title_of(record))
-    return None
+    return confirm(turn, "review.withdraw_confirm", button("review.buttons.withdraw_yes", "sub:withdraw"),
+                   button("review.buttons.keep_submitted", "go:menu"))
 
 
 def withdraw(turn: Turn) -> Next:
-    record = turn.record()
     review = turn.parts.review
-    if record is None:
-        return no_draft(turn)
-    try:
-        workflow.check("withdraw", record.status)
-    except Refused as refusal:
-        return refuse(turn, refusal.reason, record.id, **refusal.values)
-    seen = (record.status, record.version)
-    turn.later(lambda: review.transition(record, turn.user_id, "withdraw", seen=seen))
+    record = take(turn, "withdraw")
+    if isinstance(record, Next):
+        return record
     for reviewer in review.reviewers.recipients():
         if reviewer != turn.user_id:
             turn.notify(reviewer, Reply(text=t("review.to_reviewers_withdrawn", number=record.id,
