@@ -7,9 +7,14 @@ Per input:
 2. the user's session is read (a new one for a new user); the router names the handler; the
    handler changes the session and the draft in memory, adds replies and notifications, and
    returns where to go; the engine prompts that step;
-3. **one transaction** for everything the turn changed: the draft's new version, the session, the
-   replies and the notifications for other people are written together, or none of them is. When a
-   handler fails, its changes are dropped: an apology and the step again are written instead;
+3. **one transaction** for everything the turn changed: the draft's new version (what this turn
+   changed, merged field by field into the stored draft: a co-editor may have answered meanwhile),
+   the review's writes the scenes prepared (`Turn.later`: a transition, a comment, an invitation),
+   the session, the replies, the notifications for other people and the questions asked are written
+   together, or none of them is. When a handler fails, its changes are dropped: an apology and the
+   step again are written instead; when a write is refused at that moment (the draft was submitted
+   or decided meanwhile), the person is told why. After /supprimer, the person's data is erased in
+   that same transaction, and the file compacted after it;
 4. the replies are returned for the face to deliver (they are committed before).
 
 Inputs of one user are handled one at a time (a lock per user); different users run concurrently,
@@ -168,7 +173,10 @@ class Engine:
         the step asked again."""
         turn = self._new_turn(user, self.state(user))
         if isinstance(refusal, Refused):
-            turn.say(f"review.refused.{refusal.reason}")
+            from bot.candidature.status import status_label
+
+            values = {k: status_label(v) if k == "status" else v for k, v in refusal.values.items()}
+            turn.say(f"review.refused.{refusal.reason}", **values)
         elif isinstance(refusal, Conflict):
             turn.say("review.conflict_at_save")
         else:
