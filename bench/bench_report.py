@@ -59,6 +59,10 @@ class Budget:
         return out
 
 
+def verdict_word(passed: bool) -> str:
+    return "**atteinte**" if passed else "**manquée**"
+
+
 @dataclass
 class Row:
     measure: str
@@ -78,8 +82,9 @@ class Report:
         self.notes: list[str] = []
 
     def add(self, measure: str, value: str, baseline: str = "—", ratio: str = "—", target: str = "—",
-            passed: bool | None = None) -> Row:
-        verdict = "—" if passed is None else ("**atteinte**" if passed else "**manquée**")
+            passed: bool | None = None, verdict: str | None = None) -> Row:
+        """One row, printed at once; `verdict` (« 2,0 s : atteinte ; 4× : manquée ») for a double target."""
+        verdict = verdict or ("—" if passed is None else verdict_word(passed))
         row = Row(measure, value, baseline, ratio, target, verdict)
         self.rows.append(row)
         say("  → " + " | ".join(row.cells()))
