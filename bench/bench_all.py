@@ -176,7 +176,7 @@ def warm(report: Report, app, qs: list[str], idea_list: list[str], budget: float
         app.answerer.answer(q)
         app.checker.check(q)
 
-    timer = Budget(budget)
+    timer = Budget(budget, minimum=12)
 
     def run(call, items: list[str]) -> list[float]:
         clear_caches(app)
@@ -221,10 +221,12 @@ def engine(report: Report, app, qs: list[str], users: int, budget: float) -> Non
 # -- 6. CPU per message through python-telegram-bot ----------------------------------------------------
 def telegram_cpu(report: Report, env: dict, messages: int, rounds: int, timeout: float) -> None:
     results = {}
+    # the /aide round (no model) only as shipped: threads change nothing there
     for label, extra, times in (("tel que livré", {}, rounds), ("un seul fil OpenMP", ONE_THREAD, 1)):
         say(f"    {label} :")
         proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bench_telegram.py"), "--cpu", str(messages),
-                                 "--rounds", str(times)], env={**env, **extra}, stdout=subprocess.PIPE, text=True)
+                                 "--rounds", str(times), *(["--no-aide"] if extra else [])],
+                                env={**env, **extra}, stdout=subprocess.PIPE, text=True)
         lines = []
         try:
             deadline = time.perf_counter() + timeout
@@ -273,7 +275,7 @@ def run_memory(report: Report, env: dict, qs: list[str], messages: int) -> None:
 def synthetic(report: Report, app, qs: list[str], entries: int, budget: float, shipped: dict) -> None:
     from bench_index import synthetic as build
 
-    figures = build(entries, Path(app.settings.index_dir), app.retriever.embedder, qs, timer=Budget(budget))
+    figures = build(entries, Path(app.settings.index_dir), app.retriever.embedder, qs, timer=Budget(budget, minimum=12))
     report.add(f"construction de l’index, base synthétique ({figures['entries']} fiches, {figures['documents']} "
                "documents ; s)", f"{fr(figures['build'], 0)} hors encodage",
                f"chargement de l’index {fr(figures['load'], 1)} s", "—", "—")
@@ -327,7 +329,7 @@ def main() -> None:
     else:
         install(report, env)
     step(2, "construction de l’index de la base livrée")
-    build = shipped_index(report, env, limit=20 if quick else 210)
+    build = shipped_index(report, env, limit=20 if quick else 180)
     step(3, "démarrage à froid")
     with tempfile.TemporaryDirectory() as tmp:
         cold(report, {**env, "CANDIBOT_DB": str(Path(tmp) / "ask.db")}, runs)

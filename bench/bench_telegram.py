@@ -120,7 +120,7 @@ def _mix(questions: list[str], messages: int, offset: int = 0) -> list[str]:
     return [questions[(offset + i // 2) % len(questions)] if i % 2 == 0 else "/aide" for i in range(messages)]
 
 
-def cpu_per_message(questions: list[str], messages: int = 300, rounds: int = 2) -> dict[str, float]:
+def cpu_per_message(questions: list[str], messages: int = 300, rounds: int = 2, aide: bool = True) -> dict[str, float]:
     """Median CPU-ms per message: the bare echo bot and candibot (real engine, flood limits on), in
     alternating rounds; each candibot round asks other questions (none is answered from a cache).
     Then one round of candibot with /aide alone ("aide"): its cost without the model."""
@@ -142,6 +142,8 @@ def cpu_per_message(questions: list[str], messages: int = 300, rounds: int = 2) 
                 figures["sent"].append(sent)
                 print(f"    tour {n + 1}/{rounds} : écho {figures['bare'][-1]:.1f} ms, "
                       f"candibot {figures['candibot'][-1]:.1f} ms de calcul par message", flush=True)
+            if not aide:
+                return figures
             app = build_application(engine, TOKEN, base_url=api.base_url, telegram_limits=True)
             cpu, sent = await _cpu_ms(api, app, ["/aide"] * messages)  # the face and engine, no model
             figures["aide"].append(cpu)
@@ -150,7 +152,7 @@ def cpu_per_message(questions: list[str], messages: int = 300, rounds: int = 2) 
         return figures
 
     figures = asyncio.run(measure())
-    return {name: statistics.median(values) for name, values in figures.items()}
+    return {name: statistics.median(values) for name, values in figures.items() if values}
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -205,11 +207,12 @@ def main() -> None:
     parser.add_argument("--real-engine", action="store_true")
     parser.add_argument("--cpu", type=int, metavar="N", default=0,
                         help="instead: CPU per message over N messages (flood limits on), last line JSON")
+    parser.add_argument("--no-aide", action="store_true", help="with --cpu: no round of /aide alone")
     args = parser.parse_args()
     if args.cpu:
         from bench_answers import questions
 
-        print(json.dumps(cpu_per_message(questions(), args.cpu, args.rounds)), flush=True)
+        print(json.dumps(cpu_per_message(questions(), args.cpu, args.rounds, aide=not args.no_aide)), flush=True)
         return
     asyncio.run(throughput(args))
 
