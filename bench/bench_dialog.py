@@ -93,7 +93,9 @@ def form_throughput(users: int) -> dict:
         for n in range(-1, users):  # form--1 warms the process (lazy imports, compiled patterns): not counted
             user = f"form-{n}"
             engine.handle(user, "/candidature")
-            while (state := engine.state(user)).step != "recap":
+            for _ in range(200):  # a whole draft is about 20 turns; a changed form must not loop for ever
+                if (state := engine.state(user)).step == "recap":
+                    break
                 if "form:yes" in state.buttons:
                     inp = Input(kind="button", text="form:yes", version=state.keyboard_version)
                 else:
@@ -102,6 +104,8 @@ def form_throughput(users: int) -> dict:
                 engine.handle(user, inp)
                 if n >= 0:
                     timings.append((time.perf_counter() - began) * 1000)
+            else:
+                raise RuntimeError(f"the form did not reach its recap in 200 turns (at step {state.step})")
     return {"messages": len(timings), "per_second": len(timings) / sum(timings) * 1000,
             "median_ms": statistics.median(timings)}
 
