@@ -36,9 +36,12 @@ eval: setup-st
 	$(BIN)/python eval/run_eval.py --write docs/evaluation-results.md
 	$(BIN)/python eval/eval_reading.py --write docs/evaluation-results.md
 
+# Every figure beside its baseline and target, printed as it is measured (about 12 min on 2 cores;
+# `make bench BENCH=--quick` for a 3-minute smoke run that writes nothing). Needs the test command's
+# environment (the loopback Bot API stand-in uses aiohttp).
+BENCH ?= --write docs/benchmarks.md
 bench:
-	$(BIN)/python bench/bench_answers.py --write docs/benchmarks.md
-	@for b in bench/bench_dialog.py bench/bench_telegram.py; do [ -f $$b ] && $(BIN)/python $$b || true; done
+	$(BIN)/python bench/bench_all.py $(BENCH)
 
 clean:
 	rm -rf index/ .pytest_cache build *.egg-info

@@ -78,8 +78,11 @@ class _Checker:
         return Verdict(idea=idea, verdict="eligible")
 
 
-def form_throughput(users: int) -> None:
-    """Whole drafts through the engine, no model: how many form answers per second it commits."""
+def form_throughput(users: int) -> dict:
+    """Whole drafts through the engine, no model: how many form answers per second it commits.
+
+    Returns the answers' count, messages per second (count / time spent in `Engine.handle`) and the
+    median ms per answer."""
     from bot.candidature import form
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -87,21 +90,43 @@ def form_throughput(users: int) -> None:
         parts.__dict__.update(answerer=_Answerer(), checker=_Checker())
         engine = Engine(parts, out_dir=Path(tmp))
         timings: list[float] = []
-        start = time.perf_counter()
-        for n in range(users):
+        for n in range(-1, users):  # form--1 warms the process (lazy imports, compiled patterns): not counted
             user = f"form-{n}"
             engine.handle(user, "/candidature")
-            while (state := engine.state(user)).step != "recap":
+            for _ in range(200):  # a whole draft is about 20 turns; a changed form must not loop for ever
+                if (state := engine.state(user)).step == "recap":
+                    break
                 if "form:yes" in state.buttons:
                     inp = Input(kind="button", text="form:yes", version=state.keyboard_version)
                 else:
                     inp = Input.parse(form.field(state.form.field).example)
                 began = time.perf_counter()
                 engine.handle(user, inp)
-                timings.append((time.perf_counter() - began) * 1000)
-        elapsed = time.perf_counter() - start
-    print(f"form answers (no model, each committed): {len(timings)} in {elapsed:.2f} s, "
-          f"{len(timings) / sum(timings) * 1000:.0f} msg/s, median {statistics.median(timings):.2f} ms")
+                if n >= 0:
+                    timings.append((time.perf_counter() - began) * 1000)
+            else:
+                raise RuntimeError(f"the form did not reach its recap in 200 turns (at step {state.step})")
+    return {"messages": len(timings), "per_second": len(timings) / sum(timings) * 1000,
+            "median_ms": statistics.median(timings)}
+
+
+def question_throughput(app, questions: list[str], seconds: float | None = None) -> dict:
+    """Questions through the engine with the real model and index (`app`, warm), each from its own
+    user at the menu, each turn committed: messages per second and the median ms per question.
+    `seconds`: stop once that much time is spent (after 10 questions at least)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        parts = App(Settings(CANDIBOT_DB=Path(tmp) / "questions.db"))
+        parts.__dict__.update(answerer=app.answerer, checker=app.checker)
+        engine = Engine(parts, out_dir=Path(tmp))
+        timings: list[float] = []
+        for n, question in enumerate(questions):
+            began = time.perf_counter()
+            engine.handle(f"question-{n}", question)
+            timings.append((time.perf_counter() - began) * 1000)
+            if seconds is not None and n >= 9 and sum(timings) > seconds * 1000:
+                break
+    return {"messages": len(timings), "per_second": len(timings) / sum(timings) * 1000,
+            "median_ms": statistics.median(timings)}
 
 
 def main() -> None:
@@ -130,7 +155,9 @@ def main() -> None:
     print(f"replies: {len(timings)}  median: {statistics.median(timings):.1f} ms  "
           f"p95: {p95:.1f} ms  max: {timings[-1]:.1f} ms")
     print("slowest: " + "; ".join(f"{label!r} {ms:.0f} ms" for ms, label in slowest))
-    form_throughput(args.form_users)
+    figures = form_throughput(args.form_users)
+    print(f"form answers (no model, each committed): {figures['messages']}, {figures['per_second']:.0f} msg/s, "
+          f"median {figures['median_ms']:.2f} ms")
 
 
 if __name__ == "__main__":

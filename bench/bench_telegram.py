@@ -5,6 +5,7 @@ polls it, and answers every message. Throughput = answered messages / seconds fr
 polling to the last answer. Both figures are printed beside Telegram's global limit (30 msg/s).
 
     python bench/bench_telegram.py [--users 50] [--messages 20] [--rounds 2] [--real-engine]
+    python bench/bench_telegram.py --cpu 300 [--rounds 2]     # CPU per message, make bench's measure
 
 `--real-engine` adds a third figure: the real dialog engine (SQLite store) answering /aide.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import json
 import os
 import statistics
 import subprocess
@@ -33,6 +35,7 @@ from telegram.constants import FloodLimit
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bot.dialog.types import Input, Reply  # noqa: E402
 from bot.telegram import build_application, running  # noqa: E402
@@ -94,8 +97,9 @@ async def _answered(api: StandIn, since: int, chats: set[int], quiet: float = 0.
                 last = time.perf_counter()
 
 
-async def _cpu_ms(api: StandIn, app, texts: list[str]) -> float:
-    """CPU of this process (the bot, its worker threads and the harness) per message, in ms.
+async def _cpu_ms(api: StandIn, app, texts: list[str]) -> tuple[float, float]:
+    """CPU of this process (the bot, its worker threads and the harness) per message, in ms, and the
+    Bot API messages the bot sent per message received.
 
     Each text goes from its own user; the bot must send one message per text (candibot's answers
     and /aide are one message each). The harness polls the stand-in the same way for every bot."""
@@ -107,73 +111,115 @@ async def _cpu_ms(api: StandIn, app, texts: list[str]) -> float:
         start = time.process_time()
         await _answered(api, since, {base + i for i in range(len(texts))})
         cpu = time.process_time() - start
-    return cpu * 1000 / len(texts)
+    sent = sum(1 for c in api.calls(None, since) if c["method"] == "sendMessage")
+    return cpu * 1000 / len(texts), sent / len(texts)
 
 
-def cpu_per_message(questions: list[str], messages: int = 300, rounds: int = 2) -> dict[str, float]:
-    """Median CPU-ms per message: the bare echo bot and candibot (real engine, flood limits on)."""
+def _mix(questions: list[str], messages: int, offset: int = 0) -> list[str]:
+    """Half questions (each once, from `offset`), half /aide, alternating."""
+    return [questions[(offset + i // 2) % len(questions)] if i % 2 == 0 else "/aide" for i in range(messages)]
+
+
+def cpu_per_message(questions: list[str], messages: int = 300, rounds: int = 2, aide: bool = True) -> dict[str, float]:
+    """Median CPU-ms per message: the bare echo bot and candibot (real engine, flood limits on), in
+    alternating rounds; each candibot round asks other questions (none is answered from a cache).
+    Then one round of candibot with /aide alone ("aide"): its cost without the model."""
     from bot.config import Settings
     from bot.dialog import Engine
     from bot.app import App
 
-    texts = [questions[i // 2 % len(questions)] if i % 2 == 0 else "/aide" for i in range(messages)]
-
     async def measure() -> dict[str, list[float]]:
-        figures: dict[str, list[float]] = {"bare": [], "candibot": []}
+        figures: dict[str, list[float]] = {"bare": [], "candibot": [], "aide": [], "sent": [], "aide_sent": []}
         with StandIn.start(token=TOKEN, process=True) as api, tempfile.TemporaryDirectory() as tmp:
             engine = Engine(App(Settings(CANDIBOT_DB=Path(tmp) / "bench.db")), out_dir=Path(tmp))
             engine.warm_up()
-            for _ in range(rounds):
-                figures["bare"].append(await _cpu_ms(api, bare_echo_bot(api.base_url, limits=True), texts))
+            for n in range(rounds):
+                texts = _mix(questions, messages, offset=n * messages // 2)
+                figures["bare"].append((await _cpu_ms(api, bare_echo_bot(api.base_url, limits=True), texts))[0])
                 app = build_application(engine, TOKEN, base_url=api.base_url, telegram_limits=True)
-                figures["candibot"].append(await _cpu_ms(api, app, texts))
+                cpu, sent = await _cpu_ms(api, app, texts)
+                figures["candibot"].append(cpu)
+                figures["sent"].append(sent)
+                print(f"    tour {n + 1}/{rounds} : écho {figures['bare'][-1]:.1f} ms, "
+                      f"candibot {figures['candibot'][-1]:.1f} ms de calcul par message", flush=True)
+            if not aide:
+                return figures
+            app = build_application(engine, TOKEN, base_url=api.base_url, telegram_limits=True)
+            cpu, sent = await _cpu_ms(api, app, ["/aide"] * messages)  # the face and engine, no model
+            figures["aide"].append(cpu)
+            figures["aide_sent"].append(sent)
+            print(f"    candibot, /aide seulement : {figures['aide'][-1]:.1f} ms de calcul par message", flush=True)
         return figures
 
     figures = asyncio.run(measure())
-    return {name: statistics.median(values) for name, values in figures.items()}
+    return {name: statistics.median(values) for name, values in figures.items() if values}
 
 
-def run_peak_rss(questions: list[str], messages: int = 1000) -> tuple[float, float]:
-    """(peak RSS in MB, seconds) of the real `candibot run` after `messages` messages (half questions,
-    half /aide, 50 users), its flood limits on, against the stand-in in its own process."""
-    texts = [questions[i // 2 % len(questions)] if i % 2 == 0 else "/aide" for i in range(messages)]
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of process `pid` so far (its threads included), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    async def drive(api: StandIn, proc: subprocess.Popen) -> float:
+
+def run_peak_rss(questions: list[str], messages: int = 1000, env: dict | None = None) -> dict[str, float]:
+    """The real `candibot run` (its own process, flood limits on, against the stand-in in another)
+    after `messages` messages (half questions, half /aide, 50 users, each user's next message once
+    all were answered): peak RSS (MB), seconds, and its CPU-ms per message (from its first poll on)."""
+    texts = _mix(questions, messages)
+
+    async def drive(api: StandIn, proc: subprocess.Popen) -> tuple[float, float]:
         while not any(c["method"] == "getUpdates" for c in api.calls()):  # started and polling
             if proc.poll() is not None:
                 raise RuntimeError("candibot run stopped")
             await asyncio.sleep(0.2)
         base = next(_chat_ids)
-        start = time.perf_counter()
-        for round_start in range(0, len(texts), 50):  # each user's next message once all were answered
+        cpu, start = _cpu_seconds(proc.pid), time.perf_counter()
+        for round_start in range(0, len(texts), 50):
             since = len(api.calls())
-            for i, text in enumerate(texts[round_start:round_start + 50]):
+            batch = texts[round_start:round_start + 50]
+            for i, text in enumerate(batch):
                 api.send_text(base + i, text)
-            await _answered(api, since, {base + i for i in range(len(texts[round_start:round_start + 50]))}, quiet=0.2)
-        return time.perf_counter() - start
+            await _answered(api, since, {base + i for i in range(len(batch))}, quiet=0.2)
+            if (round_start // 50) % 4 == 3:
+                print(f"    {round_start + len(batch)} messages traités", flush=True)
+        return time.perf_counter() - start, _cpu_seconds(proc.pid) - cpu
 
     with StandIn.start(token=TOKEN, process=True) as api, tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "CANDIBOT_DB": str(Path(tmp) / "run.db"), "HF_HUB_OFFLINE": "1"}
+        env = {**(env or os.environ), "TELEGRAM_BOT_TOKEN": TOKEN, "CANDIBOT_DB": str(Path(tmp) / "run.db"),
+               "HF_HUB_OFFLINE": "1"}
         proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--base-url", api.base_url],
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            seconds = asyncio.run(drive(api, proc))
+            seconds, cpu = asyncio.run(drive(api, proc))
             status = Path(f"/proc/{proc.pid}/status").read_text()
             peak_kb = int(next(line for line in status.splitlines() if line.startswith("VmHWM")).split()[1])
         finally:
             proc.terminate()
             proc.wait(30)
-    return peak_kb / 1024, seconds
+    return {"rss": peak_kb / 1024, "seconds": seconds, "cpu_ms": cpu * 1000 / len(texts), "messages": len(texts)}
 
 
-async def main() -> None:
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--messages", type=int, default=20, help="messages per user")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--real-engine", action="store_true")
+    parser.add_argument("--cpu", type=int, metavar="N", default=0,
+                        help="instead: CPU per message over N messages (flood limits on), last line JSON")
+    parser.add_argument("--no-aide", action="store_true", help="with --cpu: no round of /aide alone")
     args = parser.parse_args()
+    if args.cpu:
+        from bench_answers import questions
 
+        print(json.dumps(cpu_per_message(questions(), args.cpu, args.rounds, aide=not args.no_aide)), flush=True)
+        return
+    asyncio.run(throughput(args))
+
+
+async def throughput(args: argparse.Namespace) -> None:
+    """Messages per second of the bare echo bot, of candibot's face over an echo engine (and of the
+    real engine answering /aide), flood limits off."""
     figures: dict[str, list[float]] = {"bare": [], "face": [], "engine": []}
     with StandIn.start(token=TOKEN, process=True) as api, tempfile.TemporaryDirectory() as tmp:
         engine = None
@@ -205,4 +251,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()
