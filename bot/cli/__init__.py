@@ -75,7 +75,8 @@ class LazyGroup(click.Group):
     `candibot ask` does not pay for the dialog engine and its database layer."""
 
     lazy = {"chat": "bot.cli.chat:chat", "run": "bot.cli.run:run",
-            "drafts": "bot.cli.drafts:drafts", "export": "bot.cli.drafts:export"}
+            "drafts": "bot.cli.drafts:drafts", "export": "bot.cli.drafts:export",
+            "backup": "bot.cli.backup:backup"}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
