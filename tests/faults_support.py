@@ -39,11 +39,12 @@ LEAN_CHAT = [sys.executable, "-c", "from tests.faults_support import lean_chat; 
 
 
 def lean_chat() -> None:
-    """`candibot chat` as shipped (the click command), with no model: for tests not about answers."""
+    """`candibot chat ARGS` as shipped (through the `candibot` group), with no model: for tests not
+    about answers."""
     install_lean_app()
-    from bot.cli.chat import chat
+    from bot.cli import main
 
-    chat()
+    main(["chat", *sys.argv[1:]])
 
 
 def answer_current(engine, user, replies):
