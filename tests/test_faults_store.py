@@ -168,8 +168,8 @@ def test_engine_apologises_when_the_input_cannot_be_written(tmp_path, fault):
         other.execute("BEGIN IMMEDIATE")
     else:
         store.execute(f"PRAGMA max_page_count = {store.pragma('page_count')}")
-    try:
-        replies = engine.handle(user, "Communauté de communes du Val Vert")
+    try:  # an input larger than any free room left in the file's pages
+        replies = engine.handle(user, "Communauté de communes du Val Vert " + "x" * 20_000)
     finally:
         if other is not None:
             other.execute("ROLLBACK")
