@@ -97,3 +97,31 @@ def draft_worker() -> None:
     except Exception as error:  # reported to the test, which fails on it
         result = {"error": f"{type(error).__name__}: {error}"}
     print(json.dumps(result), flush=True)
+
+
+def lean_bot() -> None:
+    """`candibot run` as a process of its own, without the model: the real Application polling the
+    stand-in at `base_url` (argv: db, base_url, token). Once its modules are imported it prints
+    `ready` and waits for a line on stdin (a test keeps the next bot started in advance, so that a
+    restart after a kill costs the start of the Application, not that of Python)."""
+    import logging
+
+    from telegram import Update
+
+    from bot.config import Settings
+    from bot.dialog import Engine
+    from bot.telegram import build_application
+    from tests.dialog_support import lean_app_on
+
+    db, base_url, token = sys.argv[1:4]
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    import bot.candidature.form, bot.dialog.scenes, bot.store, bot.telegram.face  # noqa: E401,F401
+    print("ready", flush=True)
+    sys.stdin.readline()
+    engine = Engine(lean_app_on(Settings(CANDIBOT_DB=db)), out_dir=Path(db).parent / "out")
+    app = build_application(engine, token, base_url=base_url, backoff=0.05, telegram_limits=False,
+                            typing_after=5.0)
+    app.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=1)
+
+
+LEAN_BOT = [sys.executable, "-c", "from tests.faults_support import lean_bot; lean_bot()"]
