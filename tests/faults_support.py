@@ -125,3 +125,28 @@ def lean_bot() -> None:
 
 
 LEAN_BOT = [sys.executable, "-c", "from tests.faults_support import lean_bot; lean_bot()"]
+
+
+class Seen:
+    """The stand-in's calls, fetched incrementally (a conversation makes thousands of polls)."""
+
+    def __init__(self, standin):
+        self.standin = standin
+        self.all: list[dict] = []
+
+    def refresh(self) -> list[dict]:
+        """Calls still in progress when last fetched (a long poll) are fetched again."""
+        done = next((i for i, c in enumerate(self.all) if "ok" not in c), len(self.all))
+        self.all = self.all[:done] + self.standin.calls(since=done)
+        return self.all
+
+    def sent(self, chat_id: int) -> list[dict]:
+        return [c for c in self.refresh() if c.get("ok") and c["method"] in ("sendMessage", "sendDocument")
+                and int(c["params"]["chat_id"]) == chat_id]
+
+    def count(self, method: str) -> int:
+        return sum(c["method"] == method for c in self.refresh())
+
+
+def keyboard_of(call) -> list[str]:
+    return [row[0]["callback_data"] for row in (call["params"].get("reply_markup") or {}).get("inline_keyboard", [])]
