@@ -32,7 +32,7 @@ from bot.candidature import form
 from bot.telegram import engine_user
 from bot.telegram.callbacks import decode
 from tests import telegram_standin
-from tests.faults_support import LEAN_BOT, ROOT, lean_env
+from tests.faults_support import LEAN_BOT, ROOT, Seen, keyboard_of, lean_env
 from tests.telegram_standin import StandIn
 
 pytestmark = [pytest.mark.slow,
@@ -120,25 +120,6 @@ def standin(monkeypatch):
     TRAP.__init__()
 
 
-class Seen:
-    """The stand-in's calls, fetched incrementally (a conversation makes thousands of polls)."""
-
-    def __init__(self, standin):
-        self.standin = standin
-        self.all: list[dict] = []
-
-    def refresh(self) -> list[dict]:
-        self.all += self.standin.calls(since=len(self.all))
-        return self.all
-
-    def sent(self, chat_id: int) -> list[dict]:
-        return [c for c in self.refresh() if c.get("ok") and c["method"] in ("sendMessage", "sendDocument")
-                and int(c["params"]["chat_id"]) == chat_id]
-
-    def count(self, method: str) -> int:
-        return sum(c["method"] == method for c in self.refresh())
-
-
 class Bot:
     """The bot process on `db`; `restart` after each kill."""
 
@@ -198,10 +179,6 @@ def stored(db, user):
         return talk.events(user), replies, Session.from_stored(talk.load_session(user))
     finally:
         store.close()
-
-
-def keyboard_of(call) -> list[str]:
-    return [row[0]["callback_data"] for row in (call["params"].get("reply_markup") or {}).get("inline_keyboard", [])]
 
 
 class Person:
