@@ -16,7 +16,7 @@ from bot.config import Settings, get_settings, offline_environment
 
 
 class App:
-    """Lazily built core pieces: store, conversations, drafts, retriever, answerer, eligibility checker."""
+    """Lazily built core pieces: store, conversations, drafts, review, retriever, answerer, eligibility checker."""
 
     def __init__(self, settings: Settings | None = None):
         offline_environment()
@@ -40,6 +40,15 @@ class App:
         from bot.store import DraftRows
 
         return DraftRepository(DraftRows(self.store))
+
+    @cached_property
+    def review(self):
+        from bot.review import Review, Reviewers
+        from bot.store import ReviewRows
+
+        reviewers = Reviewers.parse(self.settings.reviewers, self.settings.review_chat_id)
+        return Review(self.drafts, ReviewRows(self.store), reviewers,
+                      invitation_days=self.settings.invitation_days)
 
     @cached_property
     def retriever(self):

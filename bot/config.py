@@ -69,6 +69,50 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("CANDIBOT_TODAY"),
         description="Date du jour forcée (tests, démonstrations) ; sinon la date réelle.",
     )
+    reviewers: str = Field(
+        "",
+        validation_alias=AliasChoices("CANDIBOT_REVIEWERS"),
+        description="Relecteurs, séparés par des virgules : un nombre est un identifiant Telegram, un autre nom un utilisateur du terminal (--user).",
+    )
+    review_chat_id: int | None = Field(
+        None,
+        validation_alias=AliasChoices("CANDIBOT_REVIEW_CHAT_ID"),
+        description="Groupe Telegram qui reçoit aussi chaque candidature soumise (facultatif).",
+    )
+    invitation_days: int = Field(
+        7,
+        ge=1,
+        validation_alias=AliasChoices("CANDIBOT_INVITATION_DAYS"),
+        description="Durée de validité d'une invitation à co-rédiger, en jours.",
+    )
+    controller: str | None = Field(
+        None,
+        validation_alias=AliasChoices("CANDIBOT_CONTROLLER"),
+        description="Responsable du traitement des données personnelles (nom de l'organisme), cité par la notice de confidentialité.",
+    )
+    dpo_contact: str | None = Field(
+        None,
+        validation_alias=AliasChoices("CANDIBOT_DPO_CONTACT"),
+        description="Comment joindre le délégué à la protection des données (adresse ou e-mail), cité par la notice.",
+    )
+    events_days: int = Field(
+        90,
+        ge=1,
+        validation_alias=AliasChoices("CANDIBOT_EVENTS_DAYS"),
+        description="Durée de conservation des messages bruts (table events), en jours.",
+    )
+    retention_days: int = Field(
+        365,
+        ge=1,
+        validation_alias=AliasChoices("CANDIBOT_RETENTION_DAYS"),
+        description="Un brouillon sans modification depuis ce nombre de jours est effacé (son porteur prévenu 14 jours avant).",
+    )
+    reminder_days: int = Field(
+        0,
+        ge=0,
+        validation_alias=AliasChoices("CANDIBOT_REMINDER_DAYS"),
+        description="Rappel au porteur d'un brouillon non soumis resté sans modification ce nombre de jours (0 : aucun rappel).",
+    )
     telegram_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN"))
     telegram_webhook_secret: SecretStr | None = Field(
         None, validation_alias=AliasChoices("TELEGRAM_WEBHOOK_SECRET")

@@ -4,6 +4,7 @@ the assistant printed in answer, up to the next prompt."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -59,3 +60,10 @@ class Chat:
         self.proc.stdin.close()
         self.proc.wait(timeout=60)
         return self.out
+
+
+def number_of(screen: str, label: str) -> str:
+    """The number printed before a button's label: « [7] Je n'ai pas encore la réponse » -> "7"."""
+    found = re.findall(rf"\[(\d+)\] {re.escape(label)}", screen)
+    assert found, f"no button « {label} » in:\n{screen}"
+    return found[-1]

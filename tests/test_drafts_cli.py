@@ -14,12 +14,11 @@ from docx import Document
 from pypdf import PdfReader
 
 from bot.candidature import Draft
-from bot.candidature.status import LEGACY_STATUSES, STATUSES, status_label
+from bot.candidature.status import STATUSES, status_label
 from bot.store import DraftRows, Store
 
 LABELS = {
     "draft": "brouillon",
-    "complete": "brouillon complet",
     "submitted": "soumis",
     "changes_requested": "modifications demandées",
     "approved": "validé",
@@ -46,7 +45,7 @@ def db(tmp_path):
 
 
 def test_every_status_of_the_contract_has_its_french_label():
-    assert set(STATUSES) | set(LEGACY_STATUSES) == set(LABELS)
+    assert set(STATUSES) == set(LABELS)
     for status, label in LABELS.items():
         assert status_label(status) == label
     assert status_label("archived_by_hand") == "archived_by_hand"  # unknown: shown as stored, not guessed
@@ -64,7 +63,7 @@ def test_drafts_list_shows_french_statuses(db):
     for n, (status, label) in enumerate(LABELS.items()):
         cells = [cell.strip() for cell in re.split(r"[│|]", rows[n])]
         assert label in cells, (status, rows[n])
-    for raw in ("complete", "submitted", "changes_requested", "approved", "withdrawn"):
+    for raw in ("submitted", "changes_requested", "approved", "withdrawn"):
         assert not re.search(rf"\b{raw}\b", done.stdout)
 
 
@@ -81,8 +80,9 @@ def test_drafts_list_json_keeps_the_stored_status_and_adds_its_label(db):
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert {row["status"]: row["status_label"] for row in rows} == LABELS
-    done = run_cli(["drafts", "list", "--json", "--status", "complete"], db)
-    assert [json.loads(line)["status"] for line in done.stdout.splitlines()] == ["complete"]
+    assert all({"id", "title", "status", "owner", "version", "coeditors", "last_action"} <= set(row) for row in rows)
+    done = run_cli(["drafts", "list", "--json", "--status", "approved"], db)
+    assert [json.loads(line)["status"] for line in done.stdout.splitlines()] == ["approved"]
 
 
 def test_export_command_shows_number_version_status_and_date_from_the_store(tmp_path):

@@ -41,7 +41,7 @@ def test_docx_has_title_header_sections_binome_table(full_draft, tmp_path):
     word = Document(str(path))
     text = "\n".join(p.text for p in word.paragraphs)
     assert "Œuvrer pour la qualité de l’eau « potable »" in text
-    assert "Statut : brouillon complet · exporté le " in text and "Brouillon n° 7" in text
+    assert "Statut : brouillon · exporté le " in text and "Brouillon n° 7" in text
     for heading in ("Intercommunalité", "Projet", "Binôme", "Attentes vis-à-vis du programme"):
         assert heading in text
     table = word.tables[1]
@@ -61,7 +61,7 @@ def test_partial_docx_lists_what_is_missing(partial_draft, tmp_path):
 def test_pdf_keeps_every_french_character(full_draft, partial_draft, tmp_path):
     text = "\n".join(page.extract_text() for page in PdfReader(str(export_draft(full_draft, "pdf", tmp_path / "a.pdf", {}))).pages)
     assert "Œuvrer pour la qualité de l’eau « potable »" in text
-    assert "Statut : brouillon complet" in text and "Karim Benali" in text and "Référent métier" in text
+    assert "Statut : brouillon" in text and "Karim Benali" in text and "Référent métier" in text
     partial = "\n".join(page.extract_text() for page in PdfReader(str(export_draft(partial_draft, "pdf", tmp_path / "p.pdf", {}))).pages)
     assert "Reste à compléter" in partial and "Référent data du binôme" in partial
 
@@ -262,7 +262,7 @@ def test_header_without_the_store_meta_says_what_it_knows(full_draft, partial_dr
 
     today = dt.date.today().strftime("%d/%m/%Y")
     full = _pdf_text(export_draft(full_draft, "pdf", tmp_path / "a.pdf", {"draft_id": 5, "user_id": "42"}))
-    assert f"Statut : brouillon complet · exporté le {today}" in full and "version" not in full
+    assert f"Statut : brouillon · exporté le {today}" in full and "version" not in full
     partial = _pdf_text(export_draft(partial_draft, "pdf", tmp_path / "p.pdf", None))
     assert f"Statut : brouillon · exporté le {today}" in partial and "Brouillon n°" not in partial
     assert "Intercommunalité non renseignée" in partial

@@ -3,13 +3,12 @@ the first screen, a question typed in the middle of the form, small talk, a fiel
 
 from __future__ import annotations
 
-import re
 
 import pytest
 
 from bot.candidature import form
 from bot.prompts import say, texts
-from tests.chat_support import Chat, chat_env
+from tests.chat_support import Chat, chat_env, number_of
 from tests.dialog_support import stored_draft, stored_session
 
 pytestmark = pytest.mark.slow
@@ -20,13 +19,6 @@ REFUSAL = say("answers", "abstain")[:40]
 @pytest.fixture(autouse=True)
 def _index_built(retriever):
     """The session's index is built (and the model loaded once) before any chat subprocess starts."""
-
-
-def number_of(screen: str, label: str) -> str:
-    """The number printed before a button's label: « [7] Je n'ai pas encore la réponse » -> "7"."""
-    found = re.findall(rf"\[(\d+)\] {re.escape(label)}", screen)
-    assert found, f"no button « {label} » in:\n{screen}"
-    return found[-1]
 
 
 def fill_until(chat: Chat, db, user: str, stop) -> str:

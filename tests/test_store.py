@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from bot.store import Conversations, DraftRows, Store
+from bot.store import Conversations, DraftRows, ReviewRows, Store
 from bot.telegram.updates import StoredUpdates
 from bot.store.migrations import MIGRATIONS, current_version, migrate
 
@@ -38,8 +38,9 @@ def test_migrations_idempotent(tmp_path):
     rows = list(again.db["schema_version"].rows)
     assert [r["version"] for r in rows] == list(range(1, len(MIGRATIONS) + 1))
     assert {"users", "dialog_state", "drafts", "draft_versions", "events", "review_comments",
-            "telegram_updates", "replies", "outbox"} <= set(again.db.table_names())
-    assert migrate(again.db) == len(MIGRATIONS) == 3
+            "telegram_updates", "replies", "outbox", "asked", "draft_members", "invitations", "draft_history",
+            "change_requests"} <= set(again.db.table_names())
+    assert migrate(again.db) == len(MIGRATIONS) == 5
     again.close()
 
 
@@ -80,10 +81,10 @@ def test_drafts_versions_and_listing(store):
 
 def test_foreign_keys_enforced(store):
     with pytest.raises(sqlite3.IntegrityError):
-        DraftRows(store).add_comment(12345, "relecteur", "pas de brouillon")
+        ReviewRows(store).comment(12345, "relecteur", "pas de brouillon", field=None, private=False, version=1)
     draft_id = DraftRows(store).create("u1", {})
-    DraftRows(store).add_comment(draft_id, "relecteur", "Préciser le binôme.")
-    assert DraftRows(store).comments(draft_id)[0]["body"] == "Préciser le binôme."
+    ReviewRows(store).comment(draft_id, "relecteur", "Préciser le binôme.", field="binome", private=False, version=1)
+    assert ReviewRows(store).comments(draft_id)[0]["body"] == "Préciser le binôme."
 
 
 def test_atomic_rolls_back(store):
@@ -127,10 +128,10 @@ def test_upgrade_from_version_1_keeps_data(tmp_path):
     old.conn.commit()
     old.close()
     store = Store(path)
-    assert store.schema_version == 3
+    assert store.schema_version == len(MIGRATIONS)
     assert "telegram_updates" in store.db.table_names()
     assert [r["id"] for r in store.db["users"].rows] == ["u1"]
-    assert [r["version"] for r in store.db["schema_version"].rows] == [1, 2, 3]
+    assert [r["version"] for r in store.db["schema_version"].rows] == list(range(1, len(MIGRATIONS) + 1))
     assert StoredUpdates(store).claim(1)
     store.close()
 

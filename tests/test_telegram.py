@@ -185,9 +185,9 @@ async def test_start_deep_link_payload_reaches_the_engine(standin, engine):
         standin.send_text(2, "/start campagne-2024")
         standin.send_text(2, "/aide@candibot_test_bot")
         await standin.wait_for(lambda: len(standin.sent(2)) == 2)
-    assert engine.inputs[engine_user(2)] == [
-        Input(kind="command", text="start", args="campagne-2024"),
-        Input(kind="command", text="aide", args=""),
+    assert engine.inputs[engine_user(2)] == [  # with the person's first name, shown to the others on a draft
+        Input(kind="command", text="start", args="campagne-2024", name="Agent2"),
+        Input(kind="command", text="aide", args="", name="Agent2"),
     ]
 
 
@@ -204,7 +204,7 @@ async def test_buttons_carry_the_version_and_a_press_comes_back(standin, engine)
         standin.press(3, data[0], message_id=first["result"]["message_id"])
         await standin.wait_for(lambda: len(standin.sent(3)) == 4)
     user = engine_user(3)
-    assert engine.inputs[user][1] == Input(kind="button", text="x" * 40, version=1)
+    assert engine.inputs[user][1] == Input(kind="button", text="x" * 40, version=1, name="Agent3")
     assert texts_to(standin, 3)[2:] == ["Ce bouton n'est plus actif.", "Étape actuelle"]
     assert len(standin.calls("answerCallbackQuery")) == 2
     assert standin.calls("editMessageReplyMarkup")

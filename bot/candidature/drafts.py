@@ -15,12 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.candidature import form
 from bot.candidature.models import Draft
 from bot.store.drafts import StoredDraft
 
-DRAFT = "draft"
-COMPLETE = "complete"  # a draft whose required fields are all filled (before the review workflow)
+DRAFT = "draft"  # a new draft's status; completeness is computed from the answers, never stored
 
 
 class DraftRowsLike(Protocol):
@@ -28,6 +26,7 @@ class DraftRowsLike(Protocol):
     def save(self, draft_id: int, data: dict, title: str | None = None, status: str | None = None) -> int: ...
     def get(self, draft_id: int) -> StoredDraft | None: ...
     def list(self, status: str | None = None, user_id: str | None = None) -> list[StoredDraft]: ...
+    def versions(self, draft_id: int) -> list[dict]: ...
 
 
 @dataclass
@@ -49,13 +48,6 @@ class DraftRecord:
         return str(self.draft.get("project.title") or "")
 
 
-def status_of(draft: Draft, current: str = DRAFT) -> str:
-    """The status a draft being edited takes: complete when nothing required is missing."""
-    if current not in (DRAFT, COMPLETE):
-        return current  # a status set by the review workflow is not the form's to change
-    return DRAFT if form.missing_fields(draft) else COMPLETE
-
-
 class DraftRepository:
     def __init__(self, rows: DraftRowsLike):
         self.rows = rows
@@ -75,12 +67,10 @@ class DraftRepository:
     def save(self, record: DraftRecord) -> DraftRecord:
         """Store the record's draft: created when it has no number yet, else a new version."""
         if record.id is None:
-            record.status = status_of(record.draft)
             record.id = self.rows.create(record.owner, record.draft.model_dump(mode="json"),
                                          title=record.title, status=record.status)
             record.version = 1
             return record
-        record.status = status_of(record.draft, record.status)
         record.version = self.rows.save(record.id, record.draft.model_dump(mode="json"),
                                         title=record.title, status=record.status)
         return record

@@ -3,8 +3,9 @@
     >>> status_label("changes_requested")
     'modifications demandées'
 
-Values: draft, submitted, changes_requested, approved, withdrawn, and the legacy `complete` (a draft
-whose required fields are all filled). Labels live in `prompts/statuses.yaml`.
+Values: draft, submitted, changes_requested, approved, withdrawn (the legacy `complete` of earlier
+versions became `draft` when the database was upgraded: completeness is computed from the answers).
+Labels live in `prompts/statuses.yaml`; the transitions between statuses, in `bot.review.workflow`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 from bot.prompts import texts
 
 STATUSES: tuple[str, ...] = ("draft", "submitted", "changes_requested", "approved", "withdrawn")
-LEGACY_STATUSES: tuple[str, ...] = ("complete",)
 
 
 def status_label(status: str | None) -> str:

@@ -80,13 +80,18 @@ def to_input(line: str, buttons: list, version: int | None) -> Input:
     return Input.parse(line)
 
 
-def show_notifications(engine, user_id: str, screen: Screen) -> None:
-    """Messages left for this user by other people's actions, shown once, then marked delivered."""
+def show_notifications(engine, user_id: str, screen: Screen, first_number: int = 1) -> list:
+    """Messages left for this user by other people's actions, shown once, then marked delivered.
+    Their buttons (a reviewer's « Lire », « Valider »…) are numbered after the replies' ones;
+    returns them."""
     notes = engine.pending(user_id)
+    buttons: list = []
     for note in notes:
         screen.line(t("chat.notification"))
-        screen.reply(note.reply.model_copy(update={"buttons": []}), 1)
+        screen.reply(note.reply, first_number + len(buttons))
+        buttons += note.reply.buttons
     engine.delivered(notes)
+    return buttons
 
 
 @click.command(help=say("cli", "help_chat"))
@@ -125,8 +130,11 @@ def chat(user: str | None, out_dir: Path) -> None:
             shown += reply.buttons
             if reply.buttons:
                 version = reply.version
-        buttons = shown
-        show_notifications(engine, user_id, screen)
+        noted = show_notifications(engine, user_id, screen, number)
+        if noted:  # a notification's buttons carry no keyboard version: each checks its own rights
+            buttons, version = shown + noted, None
+        else:
+            buttons = shown
         line = screen.read()
         if line is None:
             break

@@ -34,6 +34,7 @@ def run(webhook_url: str | None, base_url: str | None, listen: str, port: int) -
     from bot.app import App
     from bot.dialog import Engine
     from bot.telegram import build_application
+    from bot.telegram.jobs import schedule_daily
     from bot.telegram.logs import setup_logging
 
     settings = get_settings()
@@ -58,6 +59,7 @@ def run(webhook_url: str | None, base_url: str | None, listen: str, port: int) -
         except Exception:  # the engine answers with a French message when a piece is unavailable
             logging.getLogger(__name__).exception("warm-up failed")
         app = build_application(engine, token, base_url=base_url)
+        schedule_daily(app, engine.parts, Path(out_dir))  # retention of personal data, reminders
         if webhook_url:
             path = urlsplit(webhook_url).path.lstrip("/")
             click.echo(say("telegram", "starting_webhook", listen=listen, port=port, path=path, url=webhook_url), err=True)

@@ -29,8 +29,13 @@ from bot.dialog.scene import Next, Scene
 from bot.dialog.scenes import SCENES
 from bot.dialog.session import Session
 from bot.dialog.turn import Parts, Turn
+from bot.dialog.texts import t
+from bot.privacy import Privacy
 from bot.dialog.types import Input, Notification, Reply, reply_record
+from bot.review.workflow import Conflict, Refused
 from bot.store import Conversations
+from bot.store.asked import AskedLog
+from bot.store.personal import PersonalData
 
 log = logging.getLogger(__name__)
 
@@ -80,14 +85,19 @@ class Engine:
             inp = Input.parse(inp)
         with self._lock(user):
             session = self.state(user)
-            event = self.conversations.log_event(user, inp.kind, inp.text, inp.args, step=session.step)
-            turn = self._new_turn(user, session)
+            event = self.conversations.log_event(user, inp.kind, inp.text, inp.args, step=session.step,
+                                                 name=inp.name)
+            turn = self._new_turn(user, session, inp.name)
             try:
                 self._settle(turn, self.router.dispatch(turn, inp))
             except Exception:  # never a traceback to the user; the input is already saved
                 log.exception("dialog failure for user %s on a %s input", user, inp.kind)
                 turn = self._apology(user)
             try:
+                self._commit(turn, event)
+            except (Refused, Conflict) as refusal:  # the draft moved meanwhile (submitted, decided): say so
+                log.info("a write of user %s was refused at commit: %r", user, refusal)
+                turn = self._apology(user, refusal)
                 self._commit(turn, event)
             except Exception:  # the turn's writes failed together: nothing of it was kept
                 log.exception("could not save the turn of user %s", user)
@@ -137,8 +147,8 @@ class Engine:
         self.conversations.delivered([n.id for n in notifications if n.id is not None])
 
     # -- internals ------------------------------------------------------------------------
-    def _new_turn(self, user: str, session: Session) -> Turn:
-        return Turn(user, session, self.parts, self.out_dir)
+    def _new_turn(self, user: str, session: Session, name: str | None = None) -> Turn:
+        return Turn(user, session, self.parts, self.out_dir, name)
 
     def _settle(self, turn: Turn, outcome: Next) -> None:
         """Go where the handler said and ask that step (following prompts that redirect)."""
@@ -152,10 +162,16 @@ class Engine:
                 return
         raise RuntimeError(f"prompts redirect more than {MAX_HOPS} times from {turn.step!r}")
 
-    def _apology(self, user: str) -> Turn:
-        """A fresh turn from the saved session: the apology, then the step asked again."""
+    def _apology(self, user: str, refusal: Exception | None = None) -> Turn:
+        """A fresh turn from the saved session: the apology (or why the write was refused), then
+        the step asked again."""
         turn = self._new_turn(user, self.state(user))
-        turn.say("error")
+        if isinstance(refusal, Refused):
+            turn.say(f"review.refused.{refusal.reason}")
+        elif isinstance(refusal, Conflict):
+            turn.say("review.conflict_at_save")
+        else:
+            turn.say("error")
         try:
             self._settle(turn, Next())
         except Exception:
@@ -172,13 +188,33 @@ class Engine:
         with talk.store.atomic():
             record = turn.record() if turn.draft_changed else None
             if record is not None:
-                self.parts.drafts.save(record)
+                new = record.id is None
+                changed = self.parts.review.save_edit(record, turn.before, turn.user_id)
                 turn.session.form.draft_id = record.id
+                if changed and not new:
+                    self._tell_team(turn, record, changed)
+            for write in turn.writes:
+                write()
             talk.save_session(turn.user_id, turn.session.step, turn.session.data(), turn.session.keyboard_version)
             talk.log_replies(turn.user_id, event, [reply_record(r) for r in turn.replies])
             for note in turn.notifications:
                 note.id = talk.notify(note.recipient, note.reply.model_dump(mode="json"),
                                       sender=note.sender, event_id=event)
+            if turn.asks:  # questions and ideas, counted by `candibot stats`
+                AskedLog(talk.store).log(turn.user_id, event, turn.asks)
+            erased = PersonalData(talk.store).erase(turn.user_id) if turn.forget_me else None
+        if erased is not None:  # /supprimer: their files too, and no readable remnant in the database file
+            Privacy.remove_files(erased, turn.user_id, self.out_dir)
+            PersonalData(talk.store).compact()
+
+    def _tell_team(self, turn: Turn, record, changed: list[str]) -> None:
+        """The draft's other people (owner, co-editors) are told which rubrics changed, and by whom."""
+        from bot.candidature import form
+
+        labels = ", ".join(f"« {form.label(name)} »" for name in changed)
+        for person in self.parts.review.others(record, turn.user_id):
+            turn.notify(person, Reply(text=t("review.edited", who=turn.name, number=record.id,
+                                             title=record.title or t("review.untitled"), labels=labels)))
 
     def _lock(self, user: str) -> threading.Lock:
         with self._locks_guard:

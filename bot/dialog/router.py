@@ -37,6 +37,7 @@ class Router:
         self.commands: dict[str, Handler] = _merge(scenes, "commands")
         self.actions: dict[str, Handler] = _merge(scenes, "actions")
         self.deep_links: dict[str, str] = _merge(scenes, "deep_links")
+        self.open_actions: frozenset[str] = frozenset().union(*(s.open_actions for s in scenes))
         if "menu" not in self.steps or "start" not in self.commands:
             raise ValueError("a conversation needs a « menu » step and a /start command")
 
@@ -53,7 +54,7 @@ class Router:
         active = turn.session.buttons
         if inp.kind == "button":
             stale = inp.version is not None and inp.version != turn.session.keyboard_version
-            if stale or inp.text not in active:
+            if (stale or inp.text not in active) and inp.text.partition(":")[0] not in self.open_actions:
                 turn.say("stale_button")
                 return STAY
             return self.press(turn, inp.text)
@@ -82,10 +83,13 @@ class Router:
             turn.say("unknown_command", name=name[:40])
             return STAY
         outcome = handler(turn, args)
-        if name == "start":  # a deep-link payload (t.me/<bot>?start=eligibilite) opens its part
+        if name == "start" and args:  # a deep-link payload (t.me/<bot>?start=eligibilite) opens its part
             target = self.deep_links.get(args.lower())
             if target is not None:
                 return self.press(turn, target)
+            for prefix, action in self.deep_links.items():  # « join_K7 »: the action « join » with « K7 »
+                if prefix.endswith("_") and args.lower().startswith(prefix):
+                    return self.press(turn, f"{action}:{args[len(prefix):]}")
         return outcome
 
     def press(self, turn: Turn, value: str) -> Next:

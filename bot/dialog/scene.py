@@ -54,4 +54,7 @@ class Scene:
     steps: dict[str, Step] = field(default_factory=dict)
     commands: dict[str, Handler] = field(default_factory=dict)
     actions: dict[str, Handler] = field(default_factory=dict)
-    deep_links: dict[str, str] = field(default_factory=dict)  # /start payload -> a button value
+    deep_links: dict[str, str] = field(default_factory=dict)  # /start payload -> a button value;
+    # a payload ending with « _ » is a prefix: /start join_K7 presses « join:K7 »
+    open_actions: frozenset[str] = frozenset()  # actions pressable from any message (notifications):
+    # their handlers check the person's rights themselves

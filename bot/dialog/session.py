@@ -41,6 +41,16 @@ class FormProgress(_Model):
         self.held = None
 
 
+class ReviewProgress(_Model):
+    """A reviewer's working data: the draft open, what they saw of it, the comment being written."""
+
+    draft_id: int | None = None
+    status: str | None = None  # the status and version the reviewer saw: a decision on anything
+    version: int | None = None  # else is « vient d'être traitée par … »
+    field: str | None = None  # the rubric commented (« general »: the whole draft)
+    text: str | None = None  # the comment typed, waiting for its audience
+
+
 class Session(_Model):
     v: int = VERSION
     step: str = "menu"
@@ -48,8 +58,10 @@ class Session(_Model):
     buttons: dict[str, str] = Field(default_factory=dict)  # the active keyboard: value -> label
     detour: str | None = None  # where to come back after a question asked with /question
     form: FormProgress = Field(default_factory=FormProgress)
+    review: ReviewProgress = Field(default_factory=ReviewProgress)
     idea: str | None = None  # the last idea tested
     idea_verdict: str | None = None
+    notice_given: bool = False  # the privacy notice was shown (at first contact, before any personal data)
     updated_at: str | None = None
 
     def interrupt(self) -> None:

@@ -4,6 +4,7 @@ draft being worked on. Nothing is written here: the engine commits it all at the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -34,12 +35,16 @@ class Parts(Protocol):
     @property
     def drafts(self) -> DraftRepository: ...
 
+    @property
+    def review(self) -> Any: ...  # a `bot.review.Review`
+
 
 class Turn:
     """What a handler works with: `session` to read and change, replies to add, the draft to edit."""
 
-    def __init__(self, user_id: str, session: Session, parts: Parts, out_dir: Path):
+    def __init__(self, user_id: str, session: Session, parts: Parts, out_dir: Path, name: str | None = None):
         self.user_id = user_id
+        self.name = name or user_id.removeprefix("telegram:")  # how other people see who acted
         self.session = session
         self.parts = parts
         self.out_dir = out_dir
@@ -47,7 +52,11 @@ class Turn:
         self.notifications: list[Notification] = []
         self._record: DraftRecord | None = None
         self._loaded = False
+        self.before: Draft | None = None  # the draft as loaded: the turn's own changes are what differs
         self.draft_changed = False
+        self.writes: list[Callable[[], Any]] = []
+        self.forget_me = False  # erase everything about this user once the turn is committed (/supprimer)
+        self.asks: list[dict[str, Any]] = []  # questions answered and ideas checked, for the statistics
 
     # -- session shortcuts ----------------------------------------------------------------
     @property
@@ -60,11 +69,17 @@ class Turn:
 
     # -- the draft being worked on --------------------------------------------------------
     def record(self) -> DraftRecord | None:
-        """The user's current draft (their own only), loaded once per turn."""
+        """The user's current draft (their own, or one they co-edit), loaded once per turn."""
         if not self._loaded:
-            self._record = self.parts.drafts.get(self.form.draft_id, owner=self.user_id)
+            self._record = self.parts.review.workable(self.user_id, self.form.draft_id)
+            self.before = self._record.draft.model_copy(deep=True) if self._record is not None else None
             self._loaded = True
         return self._record
+
+    def reload(self) -> None:
+        """Forget the loaded draft (the session now points at another one)."""
+        self._loaded = False
+        self._record = None
 
     def draft(self) -> Draft | None:
         record = self.record()
@@ -73,6 +88,7 @@ class Turn:
     def start_draft(self, draft: Draft | None = None) -> Draft:
         """A new draft, created when the turn is committed (its number then goes to the session)."""
         self._record = DraftRecord(id=None, owner=self.user_id, status="draft", version=0, draft=draft or Draft())
+        self.before = None
         self._loaded = True
         self.form.draft_id = None
         self.draft_changed = True
@@ -81,6 +97,18 @@ class Turn:
     def touch_draft(self) -> None:
         """The draft was changed: it is saved with the turn."""
         self.draft_changed = True
+
+    def privacy_notice(self) -> None:
+        """The short privacy notice, once: at first contact, and before the first personal data is asked."""
+        if not self.session.notice_given:
+            from bot.prompts import say
+
+            self.send(say("privacy", "short_notice"))
+            self.session.notice_given = True
+
+    def later(self, write: Callable[[], Any]) -> None:
+        """A write to the store (a transition, a comment…), run in the turn's transaction, in order."""
+        self.writes.append(write)
 
     # -- replies ----------------------------------------------------------------------------
     def send(self, text: str, buttons: list[Button] | None = None, **kwargs) -> Reply:
@@ -104,6 +132,10 @@ class Turn:
     def notify(self, recipient: str, reply: Reply) -> None:
         """A message for someone else, stored with the turn and delivered by their face."""
         self.notifications.append(Notification(recipient=str(recipient), reply=reply, sender=self.user_id))
+
+    def asked(self, kind: str, text: str, outcome: str, ref: str | None = None) -> None:
+        """A question (`answered`/`abstained`) or an idea (its verdict) to count, stored with the turn."""
+        self.asks.append({"kind": kind, "text": text, "outcome": outcome, "ref": ref})
 
 
 def button(key: str, value: str, **values) -> Button:

@@ -34,6 +34,7 @@ class Input(BaseModel):
     text: str = ""
     args: str = ""
     version: int | None = None
+    name: str | None = None  # how the person is called (Telegram's first name), shown to the others on a draft
 
     @classmethod
     def parse(cls, raw: str) -> "Input":
@@ -54,6 +55,7 @@ class Reply(BaseModel):
     document: Path | None = None
     document_name: str | None = None
     slow: bool = False  # the face may show « en train d'écrire » while producing it
+    start_payload: str | None = None  # a deep-link payload: Telegram adds the link t.me/<bot>?start=<payload>
 
 
 class Notification(BaseModel):

@@ -1,6 +1,6 @@
 """A draft as Markdown (Jinja2), Word (python-docx), PDF (fpdf2, DejaVu fonts) or JSON.
 
-    meta = ExportMeta(draft_id=12, status="complete", version=3, updated="2026-03-04T10:00:00+00:00")
+    meta = ExportMeta(draft_id=12, status="submitted", version=3, updated="2026-03-04T10:00:00+00:00")
     name = safe_filename(draft.get("project.title"), 12, "docx")  # candidature-12-<titre>.docx
     path = export_draft(draft, "docx", Path("out") / name, meta)
     path = export_draft(draft, "pdf", Path("out"), meta)         # a folder: the safe name is used
@@ -46,6 +46,9 @@ class ExportMeta(BaseModel):
     # « mis à jour le 04/03/2026 »; None: « exporté le <today> » (never a made-up update date)
     updated: dt.date | dt.datetime | str | None = Field(None, validation_alias=AliasChoices("updated", "updated_at"))
     interco: str | None = None  # the header's intercommunalité; None: the draft's interco.name
+    # reviewers' comments addressed to the applicant (never private notes): {field, who, date, body},
+    # `field` None for the whole draft; shown after the answers, rubric by rubric
+    comments: list[dict[str, Any]] = Field(default_factory=list)
 
     @classmethod
     def from_stored(cls, stored: Any) -> "ExportMeta":

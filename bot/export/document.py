@@ -133,6 +133,21 @@ def _person_row(person: Any, empty: str) -> list[str]:
     return [" ".join(clean(getattr(person, k, "") or "").split()) for k in ("name", "role", "email")]
 
 
+def _comments(comments: list[dict], labels: dict) -> Section:
+    """The reviewers' comments, rubric by rubric in the form's order, the whole draft's last."""
+    order = {spec.name: n for n, spec in enumerate(FIELDS)}
+    section = Section("comments", str(labels["comments_title"]))
+    by_field: dict[str | None, list[str]] = {}
+    for comment in comments:
+        day = _date(comment.get("date"))
+        line = say("export", "comment_line", who=clean(comment.get("who") or ""), body=clean(comment.get("body") or ""),
+                   date=day.strftime("%d/%m/%Y") if day else "")
+        by_field.setdefault(comment.get("field"), []).append(line)
+    for name in sorted(by_field, key=lambda n: order.get(n, len(order))):
+        section.rubrics.append(Rubric(label(name) if name else str(labels["comments_general"]), by_field[name]))
+    return section
+
+
 def build(draft: Draft, meta: dict | None = None) -> DocumentView:
     meta = meta or {}
     labels = texts("export")
@@ -161,13 +176,15 @@ def build(draft: Draft, meta: dict | None = None) -> DocumentView:
     for section in sections.values():
         if len(section.rubrics) == 1 and section.rubrics[0].label == section.title:
             section.rubrics[0].label = ""
+    if meta.get("comments"):
+        sections["comments"] = _comments(meta["comments"], labels)
 
     reference = []
     if meta.get("draft_id") is not None:
         reference.append(say("export", "draft_number", draft_id=meta["draft_id"]))
     if meta.get("version") is not None:
         reference.append(say("export", "version", version=meta["version"]))
-    status = meta.get("status") or ("draft" if missing(draft) else "complete")
+    status = meta.get("status") or "draft"
     updated = _date(meta.get("updated"))
     date = (say("export", "updated", date=updated.strftime("%d/%m/%Y")) if updated
             else say("export", "exported", date=dt.date.today().strftime("%d/%m/%Y")))

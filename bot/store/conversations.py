@@ -27,19 +27,27 @@ class Conversations:
         self.store = store
 
     # -- users ----------------------------------------------------------------------------
-    def ensure_user(self, user_id: str) -> None:
+    def ensure_user(self, user_id: str, name: str | None = None) -> None:
+        """The user's row; `name` (how others on a shared draft see them) is kept when given."""
         stamp = now()
         self.store.execute(
-            "INSERT INTO users (id, created_at, updated_at) VALUES (?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at",
-            [str(user_id), stamp, stamp],
+            "INSERT INTO users (id, created_at, updated_at, name) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, name = coalesce(excluded.name, name)",
+            [str(user_id), stamp, stamp, name],
         )
 
+    def name_of(self, user_id: str) -> str:
+        """How a user is shown to others: their name when a face gave one, else their id."""
+        rows = self.store.rows("SELECT name FROM users WHERE id = ?", [str(user_id)])
+        name = rows[0]["name"] if rows else None
+        return name or str(user_id).removeprefix("telegram:")
+
     # -- inputs ---------------------------------------------------------------------------
-    def log_event(self, user_id: str, kind: str, text: str = "", args: str = "", step: str = "") -> int:
+    def log_event(self, user_id: str, kind: str, text: str = "", args: str = "", step: str = "",
+                  name: str | None = None) -> int:
         """Record what a user did (raw text); committed with the block around it, or at once."""
         with self.store.atomic():
-            self.ensure_user(user_id)
+            self.ensure_user(user_id, name)
             cursor = self.store.execute(
                 "INSERT INTO events (user_id, ts, kind, text, args, step) VALUES (?, ?, ?, ?, ?, ?)",
                 [str(user_id), now(), kind, text, args, step],

@@ -1,4 +1,4 @@
-"""Drafts as rows: the candidature's JSON, its numbered versions, review comments.
+"""Drafts as rows: the candidature's JSON and its numbered versions (review rows: `review.py`).
 
     rows = DraftRows(store)
     draft_id = rows.create("42", {...})
@@ -101,17 +101,6 @@ class DraftRows:
     def versions(self, draft_id: int) -> list[dict[str, Any]]:
         rows = self.store.rows("SELECT * FROM draft_versions WHERE draft_id = ? ORDER BY version", [draft_id])
         return [{**row, "data": json.loads(row["data"])} for row in rows]
-
-    # -- review comments (used by the review workflow to come) ---------------------------
-    def add_comment(self, draft_id: int, author: str, body: str) -> int:
-        cursor = self.store.execute(
-            "INSERT INTO review_comments (draft_id, author, body, created_at) VALUES (?, ?, ?, ?)",
-            [draft_id, author, body, now()],
-        )
-        return int(cursor.lastrowid)
-
-    def comments(self, draft_id: int) -> list[dict[str, Any]]:
-        return self.store.rows("SELECT * FROM review_comments WHERE draft_id = ? ORDER BY id", [draft_id])
 
     @staticmethod
     def _draft(row: dict[str, Any]) -> StoredDraft:

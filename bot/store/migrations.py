@@ -84,7 +84,57 @@ def _m003_replies_and_outbox(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_outbox_pending ON outbox (recipient, id) WHERE delivered_at IS NULL")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_m001_initial, _m002_telegram_updates, _m003_replies_and_outbox]
+def _m004_asked(db: Database) -> None:
+    """What people asked the assistant, for the team's statistics (`candibot stats`): each question
+    and its outcome (`answered` with the entry's id in `ref`, or `abstained`), each idea checked and
+    its verdict (`ref`: its domains, comma-separated); tied to the input (`events`) it came from."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS asked (id INTEGER PRIMARY KEY, ts TEXT NOT NULL, "
+        "user_id TEXT NOT NULL REFERENCES users(id), event_id INTEGER REFERENCES events(id), "
+        "kind TEXT NOT NULL CHECK (kind IN ('question', 'idea')), text TEXT NOT NULL, "
+        "outcome TEXT NOT NULL, ref TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_asked_kind ON asked (kind, outcome)")
+
+
+def _m005_review(db: Database) -> None:
+    """The review workflow: who works on a draft besides its owner (`draft_members`), single-use
+    invitations, the draft's history (transitions, edits by rubric, refusals), comments by rubric
+    (addressed to the applicant or private to reviewers), change requests. The legacy status
+    `complete` becomes `draft`: completeness is computed from the answers, never stored."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS draft_members (draft_id INTEGER NOT NULL REFERENCES drafts(id), "
+        "user_id TEXT NOT NULL, role TEXT NOT NULL, added_at TEXT NOT NULL, added_by TEXT, "
+        "PRIMARY KEY (draft_id, user_id))"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_draft_members_user ON draft_members (user_id)")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS invitations (code TEXT PRIMARY KEY, draft_id INTEGER NOT NULL REFERENCES drafts(id), "
+        "created_by TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_by TEXT, used_at TEXT)"
+    )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS draft_history (id INTEGER PRIMARY KEY, draft_id INTEGER REFERENCES drafts(id), "
+        "ts TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, from_status TEXT, to_status TEXT, "
+        "version INTEGER, field TEXT, comment TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_draft_history_draft ON draft_history (draft_id, id)")
+    columns = {row[1] for row in db.execute("PRAGMA table_info(review_comments)").fetchall()}
+    for name, kind in (("field", "TEXT"), ("private", "INTEGER NOT NULL DEFAULT 0"), ("version", "INTEGER")):
+        if name not in columns:
+            db.execute(f"ALTER TABLE review_comments ADD COLUMN {name} {kind}")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS change_requests (id INTEGER PRIMARY KEY, draft_id INTEGER NOT NULL REFERENCES drafts(id), "
+        "comment TEXT NOT NULL, requested_by TEXT NOT NULL, created_at TEXT NOT NULL, "
+        "resolved_at TEXT, resolved_version INTEGER, cancelled_at TEXT)"
+    )
+    db.execute("UPDATE drafts SET status = 'draft' WHERE status = 'complete'")
+    if "name" not in {row[1] for row in db.execute("PRAGMA table_info(users)").fetchall()}:
+        db.execute("ALTER TABLE users ADD COLUMN name TEXT")  # how others on a shared draft see them
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [
+    _m001_initial, _m002_telegram_updates, _m003_replies_and_outbox, _m004_asked, _m005_review,
+]
 
 
 def current_version(db: Database) -> int:

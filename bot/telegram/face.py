@@ -18,6 +18,7 @@ from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.helpers import create_deep_linked_url
 
 from bot.dialog.types import Input, Notification, Reply
 from bot.prompts import say
@@ -77,7 +78,7 @@ class TelegramFace:
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Text and commands (« /start payload » carries a deep-link payload as args)."""
-        inp = Input.parse(update.effective_message.text)
+        inp = Input.parse(update.effective_message.text).model_copy(update={"name": _name(update)})
         await self.turn(context.bot, update.effective_chat.id, update.effective_user.id, inp)
 
     async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -88,7 +89,7 @@ class TelegramFace:
             await self._quietly(query.edit_message_reply_markup(reply_markup=None))
         decoded = decode(query.data or "")
         value, version = decoded if decoded else ("", -1)  # data not ours: a stale press
-        inp = Input(kind="button", text=value, version=version)
+        inp = Input(kind="button", text=value, version=version, name=_name(update))
         await self.turn(context.bot, update.effective_chat.id, update.effective_user.id, inp)
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -120,6 +121,9 @@ class TelegramFace:
         async with self._outbox_lock:  # two turns ending together do not send one message twice
             notes = [n for n in await asyncio.to_thread(engine.pending) if telegram_chat(n.recipient) is not None]
             for note in notes:
+                if note.reply.document is not None and not note.reply.document.exists():
+                    # a document made by a previous run (its folder is gone): the text and buttons still go
+                    note.reply = note.reply.model_copy(update={"document": None, "document_name": None})
                 try:
                     await self._send(bot, telegram_chat(note.recipient), note.reply)
                 except Forbidden:
@@ -159,6 +163,10 @@ class TelegramFace:
                 log.error("a reply to chat %s could not be sent: %s", chat_id, error)
 
     async def _send(self, bot: Bot, chat_id: int, reply: Reply) -> None:
+        if reply.start_payload and bot.username:  # an invitation: the link opens the bot and joins
+            link = create_deep_linked_url(bot.username, reply.start_payload)
+            reply = reply.model_copy(update={"text": f"{reply.text}\n{say('telegram', 'deep_link', link=link)}",
+                                             "start_payload": None})
         markup = keyboard(reply.buttons, reply.version)
         if reply.document is not None:
             if reply.slow:
@@ -192,6 +200,12 @@ class TelegramFace:
             await call
         except TelegramError as error:
             log.debug("courtesy call failed: %s", error)
+
+
+def _name(update: Update) -> str | None:
+    """How the person is shown to the others on a shared draft: their Telegram first name."""
+    user = update.effective_user
+    return (user.first_name or None) if user is not None else None
 
 
 def _message_kind(update: Update) -> str:

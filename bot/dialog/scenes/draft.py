@@ -6,7 +6,7 @@ from bot.candidature import form
 from bot.dialog import views
 from bot.dialog.scene import Next, Scene, Step
 from bot.dialog.scenes.question import answer_then_ask
-from bot.dialog.scenes.recap import show_recap
+from bot.dialog.scenes.recap import frozen, show_recap
 from bot.dialog.session import FormProgress
 from bot.dialog.turn import Turn
 
@@ -14,6 +14,7 @@ from bot.dialog.turn import Turn
 def new_draft(turn: Turn, prefill: dict[str, str] | None = None) -> Next:
     turn.start_draft()
     turn.session.form = FormProgress(field=form.FIELDS[0].name, prefill=prefill or {})
+    turn.privacy_notice()  # before the first personal data (the contact, the binôme) is asked
     turn.say("draft_started", total=len(form.FIELDS))
     return Next("form")
 
@@ -40,6 +41,9 @@ def resume_form(turn: Turn) -> Next:
     draft = turn.draft()
     if draft is None:
         return new_draft(turn)
+    refused = frozen(turn)
+    if refused is not None:
+        return refused
     turn.form.fails = 0
     turn.form.editing = False
     # the first answer not given yet, those left for later last: « Continuer la saisie » reaches them too

@@ -49,14 +49,23 @@ def on_format(turn: Turn, fmt: str) -> Next:
     return Next("export")
 
 
+def export_meta(turn: Turn, record, **update):
+    """What a document's header shows (number, status, version, date) and the reviewers' comments
+    addressed to the applicant (never private notes)."""
+    from bot.export import ExportMeta
+
+    comments = turn.parts.review.export_comments(record, turn.parts.conversations.name_of) if record.id else []
+    return ExportMeta.from_stored(record).model_copy(update={"comments": comments, **update})
+
+
 def export(turn: Turn, fmt: str) -> Next:
-    from bot.export import ExportMeta, export_draft, safe_filename
+    from bot.export import export_draft, safe_filename
 
     record = turn.record()
     try:
         turn.out_dir.mkdir(parents=True, exist_ok=True)
         path = turn.out_dir / safe_filename(record.draft, record.id, fmt)
-        export_draft(record.draft, fmt, path, ExportMeta.from_stored(record))  # number, status, version, date
+        export_draft(record.draft, fmt, path, export_meta(turn, record))
     except Exception:
         log.exception("export failed for draft %s", record.id)
         turn.say("export_failed")

@@ -17,12 +17,13 @@ from bot.dialog.scene import STAY, WAIT, Next, Scene, Step
 from bot.dialog.reading import read_line
 from bot.dialog.scenes.idea import check_eligibility
 from bot.dialog.scenes.question import answer
-from bot.dialog.scenes.recap import no_draft, show_recap
+from bot.dialog.scenes.recap import frozen, no_draft, show_recap
 from bot.dialog.session import FORM_STEPS
 from bot.dialog.texts import t
 from bot.dialog.turn import Turn, button
 
 MAX_FAILS = 3
+BINOME_LAST = "binome.referent_metier"  # after it, the owner is offered to invite the binôme
 
 
 def current_field(turn: Turn) -> form.Field:
@@ -34,6 +35,9 @@ def ask_field(turn: Turn) -> Next | None:
     draft = turn.draft()
     if draft is None:
         return no_draft(turn)
+    refused = frozen(turn)  # submitted meanwhile (by the owner, for a co-editor): no more answers
+    if refused is not None:
+        return refused
     field = current_field(turn)
     turn.add(views.field_question(draft, field, turn.form.prefill.get(field.name)))
     return None
@@ -59,6 +63,9 @@ def on_text(turn: Turn, text: str) -> Next:
     """Typed text during the form: a question on the programme (answered, the same step asked
     again, the field untouched), the answer to the current field, or, when it could be either,
     the person is asked which (never a question stored silently)."""
+    refused = frozen(turn)
+    if refused is not None:
+        return refused
     field = current_field(turn)
     reading, known = read_line(text, field.name, turn.parts.answerer)
     if reading == "question":
@@ -113,6 +120,9 @@ def commit(turn: Turn, field: form.Field, value: Any) -> Next:
             return Next("eligibility")
         else:
             turn.say("eligibility_ok")
+    if field.name == BINOME_LAST and turn.record().owner == turn.user_id:
+        # the people just named are the natural co-editors; they should also know they are named
+        turn.say("review.invite_offer", [button("review.buttons.invite", "go:invite")])
     return advance(turn)
 
 

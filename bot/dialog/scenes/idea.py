@@ -19,10 +19,12 @@ def check_eligibility(turn: Turn, idea: str) -> tuple[str | None, str] | None:
         from bot.eligibility import render_fr
 
         verdict = turn.parts.checker.check(idea)
-        return getattr(verdict, "verdict", None), render_fr(verdict)
+        text = render_fr(verdict)
     except Exception:
         log.exception("eligibility check unavailable")
         return None
+    turn.asked("idea", idea, verdict.verdict, ", ".join(verdict.domains) or None)
+    return verdict.verdict, text
 
 
 def ask(turn: Turn) -> None:

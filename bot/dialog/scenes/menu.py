@@ -23,6 +23,7 @@ def cmd_start(turn: Turn, args: str) -> Next:
     """/start: the welcome, then the menu (a deep-link payload is followed by the router)."""
     turn.session.detour = None
     turn.say("welcome")
+    turn.privacy_notice()
     return Next("menu")
 
 

@@ -12,6 +12,9 @@ def answer(turn: Turn, question: str, known=None) -> None:
     """Answer a question from the knowledge base (`known`: its answer, when already asked)."""
     result = known if known is not None else turn.parts.answerer.answer(question)
     turn.send(result.answer, slow=True)
+    sources = getattr(result, "sources", None) or []
+    turn.asked("question", question, "abstained" if result.abstained else "answered",
+               None if result.abstained or not sources else sources[0].id)
 
 
 def answer_then_ask(turn: Turn, text: str) -> Next:

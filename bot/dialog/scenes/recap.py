@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from bot.candidature import form
+from bot.candidature.status import status_label
 from bot.dialog import views
 from bot.dialog.scene import Next, Scene, Step
 from bot.dialog.scenes.question import answer_then_ask
-from bot.dialog.turn import Turn
+from bot.dialog.turn import Turn, button
+from bot.review import workflow
 
 
 def no_draft(turn: Turn) -> Next:
@@ -18,11 +20,26 @@ def show_recap(turn: Turn, args: str = "") -> Next:
     return no_draft(turn) if turn.draft() is None else Next("recap")
 
 
+def frozen(turn: Turn) -> Next | None:
+    """A submitted or approved draft cannot be edited: say so (and how to withdraw it), go to the
+    menu. None when the draft may be edited."""
+    record = turn.record()
+    if record is None or workflow.editable(record.status):
+        return None
+    owner = record.owner == turn.user_id
+    buttons = [button("review.buttons.withdraw", "go:withdraw")] if owner and record.status == workflow.SUBMITTED else []
+    key = "review.frozen_owner" if owner and record.status == workflow.SUBMITTED else "review.frozen"
+    turn.say(key, buttons + [button("recap_buttons.menu", "go:menu")], status=status_label(record.status))
+    return Next("menu", prompt=False)
+
+
 def recap_prompt(turn: Turn) -> Next | None:
-    draft = turn.draft()
-    if draft is None:
+    record = turn.record()
+    if record is None:
         return no_draft(turn)
-    turn.add(views.recap(draft))
+    comments = turn.parts.review.rows.comments(record.id) if record.id is not None else []  # never private notes
+    turn.add(views.recap(record.draft, record.status, comments, turn.parts.conversations.name_of,
+                         editable=workflow.editable(record.status), can_submit=record.owner == turn.user_id))
     return None
 
 
@@ -31,6 +48,9 @@ def edit_field(turn: Turn, name: str) -> Next:
     field = form.field(name)
     if field is None or turn.draft() is None:
         return show_recap(turn)
+    refused = frozen(turn)
+    if refused is not None:
+        return refused
     turn.session.interrupt()
     turn.form.field = field.name
     turn.form.editing = True
