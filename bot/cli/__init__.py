@@ -76,7 +76,8 @@ class LazyGroup(click.Group):
 
     lazy = {"chat": "bot.cli.chat:chat", "run": "bot.cli.run:run",
             "drafts": "bot.cli.drafts:drafts", "export": "bot.cli.drafts:export",
-            "stats": "bot.cli.stats:stats", "privacy": "bot.cli.privacy:privacy"}
+            "stats": "bot.cli.stats:stats", "privacy": "bot.cli.privacy:privacy",
+            "backup": "bot.cli.backup:backup"}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])

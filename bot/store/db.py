@@ -7,23 +7,80 @@
 WAL journal, foreign keys on, and a busy timeout so that another process sharing the file (the
 Telegram bot and `candibot export`, two terminals) waits instead of failing. The tables are read and
 written by `Conversations` and `DraftRows` (this package) and by the Telegram face's update log.
+
+Several processes may open a new file at the same moment (two `candibot chat` started together):
+the busy timeout is the connection's first setting, the switch to WAL is retried while another
+process holds the file, and the migrations run under one write lock (`migrations.migrate`), so
+that each process waits for the one creating the tables instead of failing.
+
+A file that cannot be used (not a SQLite database, a folder that cannot be created, a disk full,
+a lock held longer than the busy timeout) raises `StoreUnavailable`, whose `reason` a face turns
+into a French message (`prompts/cli.yaml`, keys `store_<reason>`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
 from sqlite_utils import Database
 
-from bot.store.migrations import migrate
+from bot.store.migrations import MIGRATIONS, current_version, migrate
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+
+
+class StoreUnavailable(RuntimeError):
+    """The database file cannot be used. `reason` is one of:
+
+    - `locked`: another process held it longer than the busy timeout;
+    - `full`: the disk (or the file's size limit) is full;
+    - `not_sqlite`: the file is not a SQLite database (or is damaged);
+    - `no_folder`: its folder does not exist and cannot be created;
+    - `unreadable`: it cannot be opened (permissions, a folder in its place…).
+    """
+
+    def __init__(self, reason: str, path: str | Path, detail: str = ""):
+        super().__init__(f"{reason}: {path} ({detail})" if detail else f"{reason}: {path}")
+        self.reason = reason
+        self.path = str(path)
+
+
+def failure_reason(error: BaseException) -> str | None:
+    """What a SQLite error means for the person using the bot (a `StoreUnavailable` reason), or
+    None when it is not about the file (a bug: a constraint, a syntax error…)."""
+    if isinstance(error, StoreUnavailable):
+        return error.reason
+    if not isinstance(error, sqlite3.Error):
+        return None
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        code &= 0xFF  # the primary result code of an extended one
+    message = str(error).lower()
+    if code in _BUSY_CODES or "database is locked" in message:
+        return "locked"
+    if code == sqlite3.SQLITE_FULL or "database or disk is full" in message:
+        return "full"
+    if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT) or "not a database" in message \
+            or "malformed" in message:
+        return "not_sqlite"
+    if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_READONLY):
+        return "unreadable"
+    return None
+
+
+def is_busy(error: BaseException) -> bool:
+    return failure_reason(error) == "locked"
 
 
 def now() -> str:
@@ -34,30 +91,64 @@ def now() -> str:
 class Store:
     """One database file: WAL, busy timeout, foreign keys on, schema migrated on open."""
 
-    def __init__(self, db_path: str | Path):
+    def __init__(self, db_path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
         self.path = Path(db_path)
-        if str(db_path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: transactions are ours (`atomic`), never opened behind our back
-        conn = sqlite3.connect(
-            str(db_path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None
-        )
+        self.busy_timeout_ms = busy_timeout_ms
         self._lock = threading.RLock()
-        self.db = Database(conn)
-        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self.db.execute("PRAGMA foreign_keys = ON")
-        if str(db_path) != ":memory:":
-            self.db.enable_wal()
-        self.db.execute("PRAGMA synchronous = NORMAL")
-        with self._lock:
-            self.schema_version = migrate(self.db)
+        memory = str(db_path) == ":memory:"
+        if not memory:
+            try:  # a new deployment's folder (/var/lib/candibot) is created with the file
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreUnavailable("no_folder", self.path, str(error)) from error
+        try:
+            # isolation_level=None: transactions are ours (`atomic`), never opened behind our back;
+            # the busy timeout before anything else touches the file
+            conn = sqlite3.connect(str(db_path), timeout=busy_timeout_ms / 1000, check_same_thread=False,
+                                   isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            self.db = Database(conn)
+            conn.execute("PRAGMA foreign_keys = ON")
+            if not memory:
+                self._enable_wal()
+            conn.execute("PRAGMA synchronous = NORMAL")
+            with self._lock:
+                if current_version(self.db) < len(MIGRATIONS):  # a new or older file: under the write lock
+                    with self.atomic():
+                        migrate(self.db)
+                self.schema_version = current_version(self.db)
+        except sqlite3.Error as error:
+            reason = failure_reason(error) or "unreadable"
+            log.error("database %s cannot be opened (%s): %s", self.path.name, reason, error)
+            raise StoreUnavailable(reason, self.path, str(error)) from error
+
+    def _enable_wal(self) -> None:
+        """WAL journal, switched while another process may be opening the same new file: the
+        switch needs the file to itself for an instant, so a busy answer is retried (within the
+        busy timeout) rather than fatal. Once one process has switched, the mode is the file's."""
+        deadline = time.monotonic() + self.busy_timeout_ms / 1000
+        delay = 0.005
+        while True:
+            try:
+                mode = self.db.conn.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() == "wal":
+                    return
+                self.db.conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            except sqlite3.OperationalError as error:
+                if not is_busy(error) or time.monotonic() > deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
 
     @contextmanager
     def atomic(self) -> Iterator["Store"]:
         """One transaction (re-entrant, thread-safe): all of the block's writes or none.
 
         The outermost block takes the write lock at once (BEGIN IMMEDIATE), so two processes
-        queue on the busy timeout instead of failing half-way; nested blocks are savepoints."""
+        queue on the busy timeout instead of failing half-way; nested blocks are savepoints.
+        Taking the lock is retried until the busy timeout has passed (SQLite may answer « busy »
+        without waiting, e.g. while another process recovers the WAL); then `StoreUnavailable`
+        (`locked`). A disk full at COMMIT rolls back and raises `StoreUnavailable` (`full`)."""
         with self._lock:
             conn = self.db.conn
             if conn.in_transaction:
@@ -72,14 +163,38 @@ class Store:
                     raise
                 conn.execute(f"RELEASE SAVEPOINT {name}")
                 return
-            conn.execute("BEGIN IMMEDIATE")
+            self._begin_immediate()
             try:
                 yield self
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as error:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                reason = failure_reason(error)
+                if reason is None:
+                    raise
+                log.error("database %s: a transaction could not be committed (%s)", self.path.name, reason)
+                raise StoreUnavailable(reason, self.path, str(error)) from error
+
+    def _begin_immediate(self) -> None:
+        deadline = time.monotonic() + self.busy_timeout_ms / 1000
+        while True:
+            try:
+                self.db.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if not is_busy(error):
+                    raise
+                if time.monotonic() > deadline:
+                    log.error("database %s: still locked by another process after %d ms",
+                              self.path.name, self.busy_timeout_ms)
+                    raise StoreUnavailable("locked", self.path, str(error)) from error
+            time.sleep(0.02)
 
     def execute(self, sql: str, params: list[Any] | tuple = ()) -> sqlite3.Cursor:
         with self._lock:

@@ -1,6 +1,8 @@
 """Versioned schema migrations: ordered functions, each applied once, recorded in `schema_version`.
 
 Add a migration by appending a function to `MIGRATIONS`; never edit or reorder an applied one.
+A migration runs inside the transaction of `migrate` (a savepoint of it): it must not commit, nor
+change what SQLite refuses to change in a transaction (journal mode, `PRAGMA foreign_keys`).
 """
 
 from __future__ import annotations
@@ -143,24 +145,38 @@ def current_version(db: Database) -> int:
 
 
 def migrate(db: Database, migrations: list[Callable[[Database], None]] | None = None) -> int:
-    """Apply every migration not yet applied, each in its own transaction. Returns the version.
+    """Apply every migration not yet applied. Returns the version.
+
+    Safe when several processes open a new file at once: the check and every pending migration
+    run in one transaction that takes the write lock first (BEGIN IMMEDIATE, which waits on the
+    busy timeout), so one process creates the tables while the others wait, then find them made.
+    A read-only look first: an up-to-date file takes no lock. Each migration is a savepoint of it.
 
     `migrations` defaults to `MIGRATIONS` (tests pass a prefix to build an older schema)."""
     migrations = MIGRATIONS if migrations is None else migrations
-    with db.atomic():
-        if not db["schema_version"].exists():
-            db["schema_version"].create({"version": int, "applied_at": str}, pk="version")
-    version = current_version(db)
-    for number, migration in enumerate(migrations, start=1):
-        if number <= version:
-            continue
-        with db.atomic():
-            # re-read inside the transaction: another process may have migrated meanwhile
-            if current_version(db) >= number:
-                continue
-            migration(db)
-            db["schema_version"].insert(
-                {"version": number, "applied_at": dt.datetime.now(dt.timezone.utc).isoformat()}
-            )
-        version = number
+    if current_version(db) >= len(migrations):
+        return current_version(db)
+    conn = db.conn
+    outer = not conn.in_transaction
+    if outer:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        with db.atomic():  # a savepoint: everything of this call, or nothing
+            # re-read under the lock: another process may have migrated meanwhile
+            db["schema_version"].create({"version": int, "applied_at": str}, pk="version", if_not_exists=True)
+            version = current_version(db)
+            for number, migration in enumerate(migrations, start=1):
+                if number <= version:
+                    continue
+                with db.atomic():
+                    migration(db)
+                    db["schema_version"].insert(
+                        {"version": number, "applied_at": dt.datetime.now(dt.timezone.utc).isoformat()}
+                    )
+        if outer:
+            conn.execute("COMMIT")
+    except BaseException:
+        if outer and conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
     return current_version(db)
