@@ -3,8 +3,7 @@ clear French reply, the same question still asked, nothing stored in the draft.
 
 Each field is reached by answering the ones before it with their examples (prompts/form.yaml);
 the type of intercommunality, which the form infers from a name that says it, is reached with a
-name that does not. The lines a field accepts today as if they were answers are strict xfails,
-naming the code that takes them."""
+name that does not."""
 
 from __future__ import annotations
 
@@ -32,32 +31,13 @@ HOSTILE = {
     "number": "42",
 }
 NUMBERS_EXPECTED = {"interco.departement", "interco.details"}  # « 42 » is an answer there (Loire)
-SHORT_LABELS = {"interco.name", "project.title", "project.domains"}
-LONG_TEXTS = {f.name for f in form.FIELDS if f.long_text}
-
-TAKEN = ("bot/candidature/parsers.py: clean()/short_text()/domains() take this line as the answer and "
-         "it is stored in the draft: control characters are kept (\\x00, \\x1b[31m…), a bare number, "
-         "SQL or a Markdown link pass as a name, a title or domains")
-TAKEN_LONG = ("bot/candidature/parsers.py: long_text() (clean, 10 characters at least) takes SQL or a "
-              "Markdown link alone as a free-text answer, stored in the draft")
-
-
-def known_bug(field: str, line: str) -> str | None:
-    if field in SHORT_LABELS and line in ("control", "sql", "markdown-link", "number"):
-        return TAKEN
-    if field in LONG_TEXTS and line in ("sql", "markdown-link"):
-        return TAKEN_LONG
-    return None
-
 
 def cases():
     for field in form.FIELDS:
         for line in HOSTILE:
             if line == "number" and field.name in NUMBERS_EXPECTED:
                 continue
-            reason = known_bug(field.name, line)
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            yield pytest.param(field.name, line, marks=marks, id=f"{field.name}-{line}")
+            yield pytest.param(field.name, line, id=f"{field.name}-{line}")
 
 
 def reach(engine, user, field: str):

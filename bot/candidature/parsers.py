@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +27,19 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-
 EMAIL_CANDIDATE = re.compile(r"\S+@\S*|\S*@\S+")
 TAG = re.compile(r"<[^>]{0,200}>")
 SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[@-_]")  # terminal escape sequences (colours, cursor)
+# what no answer is: a line of SQL, or a Markdown link alone (pasted, or a probe)
+SQL = re.compile(r"(^\s*['\";)]+\s*;?|;)\s*(drop|delete|insert|update|alter|truncate|select|create)\b|"
+                 r"\b(drop|truncate|alter)\s+table\b|\bunion\s+select\b|\bor\s+'?1'?\s*=\s*'?1",
+                 re.IGNORECASE)
+LINK_ALONE = re.compile(r"^\s*\[[^\]]*\]\([^)]*\)\s*$")
+
+
+def _printable(text: str) -> str:
+    """Without control characters (a line break or a tab becomes a space), zero-width and direction marks."""
+    text = ANSI.sub("", text)
+    return "".join(" " if ch in "\n\r\t" else ch for ch in text
+                   if ch in "\n\r\t" or unicodedata.category(ch) not in ("Cc", "Cf"))
 _DEPARTEMENTS_FILE = Path(__file__).with_name("departements.yaml")
 
 
@@ -42,13 +56,16 @@ def _error(key: str, **values) -> FieldError:
 
 
 def clean(text: str, max_length: int = 200, min_length: int = 1) -> str:
-    """Text without HTML tags and extra spaces; refuses empty, symbol-only, too long or too short answers."""
-    text = html.unescape(TAG.sub(" ", SCRIPT.sub(" ", text or "")))
+    """Text without HTML tags, control characters and extra spaces; refuses empty, symbol-only,
+    too long or too short answers, and what is no answer (a line of SQL, a Markdown link alone)."""
+    text = _printable(html.unescape(TAG.sub(" ", SCRIPT.sub(" ", text or ""))))
     text = " ".join(text.split())
     if not text:
         raise _error("error_empty")
     if not any(ch.isalnum() for ch in text):
         raise _error("error_no_text")
+    if SQL.search(text) or LINK_ALONE.match(text):
+        raise _error("error_not_an_answer")
     if len(text) > max_length:
         raise _error("error_too_long", length=len(text), limit=max_length)
     if len(text) < min_length:
@@ -57,7 +74,11 @@ def clean(text: str, max_length: int = 200, min_length: int = 1) -> str:
 
 
 def short_text(text: str) -> str:
-    return clean(text, max_length=200, min_length=2)
+    """A name or a title: words, not a bare number."""
+    text = clean(text, max_length=200, min_length=2)
+    if sum(ch.isalpha() for ch in text) < 2:
+        raise _error("error_no_words")
+    return text
 
 
 def long_text(text: str) -> str:
@@ -244,6 +265,8 @@ KNOWN_DOMAINS = {
 def domains(text: str) -> list[str]:
     """Comma-separated domains; known ones are named canonically, others kept as written."""
     text = clean(text, max_length=300)
+    if sum(ch.isalpha() for ch in text) < 2:
+        raise _error("error_domains")
     out: list[str] = []
     for part in re.split(r"[,;/\n]|\bet\b|\+", text):
         part = part.strip(" .")

@@ -12,6 +12,7 @@ import click
 from bot.config import get_settings
 from bot.knowledge import KnowledgeError
 from bot.errors import ModelUnavailable
+from bot.errors import StoreUnavailable
 from bot.prompts import say
 
 
@@ -33,6 +34,8 @@ def _french_errors():
     except ModelUnavailable as exc:
         key = "extra_missing" if exc.extra else "model_unavailable"
         raise click.ClickException(say("cli", key, name=exc.name, setting=exc.setting, extra=exc.extra)) from exc
+    except StoreUnavailable as exc:  # a database file that cannot be used: what to do about it, in French
+        raise click.ClickException(say("cli", f"store_{exc.reason}", path=exc.path)) from exc
 
 
 def _app():

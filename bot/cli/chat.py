@@ -105,21 +105,28 @@ def show_notifications(engine, user_id: str, screen: Screen, first_number: int =
 )
 def chat(user: str | None, out_dir: Path) -> None:
     """Talk with the assistant in the terminal (same engine and database as Telegram)."""
+    from bot.cli import _french_errors
+
+    with _french_errors():  # a database file that cannot be used: a French sentence, not a traceback
+        _talk(user, out_dir)
+
+
+def _talk(user: str | None, out_dir: Path) -> None:
     from bot.app import App
     from bot.config import Settings
     from bot.dialog import Engine
-
     from bot.pseudonym import Pseudonyms, use
     from bot.telegram.logs import protect
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    names = Pseudonyms.for_database(Settings().db_path)
+    settings = Settings()
+    names = Pseudonyms.for_database(settings.db_path)
     use(names)
     protect([], names)  # the terminal's log lines carry no message text, name or e-mail either
     user_id = user or f"terminal-{getpass.getuser()}"
     screen = Screen(rich=sys.stdin.isatty() and sys.stdout.isatty())
     click.echo(say("cli", "chat_loading"), err=True)  # the first launch builds the index
-    engine = Engine(App(Settings()), out_dir=out_dir.resolve())
+    engine = Engine(App(settings), out_dir=out_dir.resolve())
     try:
         engine.warm_up()
     except Exception:  # the engine answers with a French message when a piece is unavailable

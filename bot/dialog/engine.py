@@ -90,9 +90,13 @@ class Engine:
         if isinstance(inp, str):
             inp = Input.parse(inp)
         with self._lock(user):
-            session = self.state(user)
-            event = self.conversations.log_event(user, inp.kind, inp.text, inp.args, step=session.step,
-                                                 name=inp.name)
+            try:
+                session = self.state(user)
+                event = self.conversations.log_event(user, inp.kind, inp.text, inp.args, step=session.step,
+                                                     name=inp.name)
+            except Exception as error:  # the database cannot take the input (locked too long, disk full): say so
+                log.error("could not write the input of user %s: %s", pseudonym(user), getattr(error, "reason", error))
+                return [Reply(text=t("error_not_saved"))]
             turn = self._new_turn(user, session, inp.name)
             try:
                 self._settle(turn, self.router.dispatch(turn, inp))
@@ -108,7 +112,10 @@ class Engine:
             except Exception:  # the turn's writes failed together: nothing of it was kept
                 log.exception("could not save the turn of user %s", pseudonym(user))
                 turn = self._apology(user)
-                self._commit(turn, event)
+                try:
+                    self._commit(turn, event)
+                except Exception:  # not even the apology fits (disk full): said, not stored
+                    log.exception("could not save the apology to user %s", pseudonym(user))
             return turn.replies
 
     def open(self, user_id: str | int) -> list[Reply]:

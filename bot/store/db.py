@@ -33,6 +33,7 @@ from typing import Any, Iterator
 from sqlite_utils import Database
 
 from bot.store.migrations import MIGRATIONS, current_version, migrate
+from bot.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -40,20 +41,7 @@ BUSY_TIMEOUT_MS = 5000
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
-class StoreUnavailable(RuntimeError):
-    """The database file cannot be used. `reason` is one of:
-
-    - `locked`: another process held it longer than the busy timeout;
-    - `full`: the disk (or the file's size limit) is full;
-    - `not_sqlite`: the file is not a SQLite database (or is damaged);
-    - `no_folder`: its folder does not exist and cannot be created;
-    - `unreadable`: it cannot be opened (permissions, a folder in its place…).
-    """
-
-    def __init__(self, reason: str, path: str | Path, detail: str = ""):
-        super().__init__(f"{reason}: {path} ({detail})" if detail else f"{reason}: {path}")
-        self.reason = reason
-        self.path = str(path)
+# StoreUnavailable is defined in bot.errors: the command line catches it without importing the store
 
 
 def failure_reason(error: BaseException) -> str | None:
