@@ -84,10 +84,16 @@ def facts_ok(item: dict, answer_text: str) -> bool:
 
 
 class Outcome:
-    """What one question got: ranked ids, the entry answered (None: abstained), its text, time."""
+    """What one question got: ranked ids, the entry answered (None: abstained), its text, time, and
+    the (entry answered, text) of each question of a message that holds several (None: one)."""
 
-    def __init__(self, ids, answered, text, ms):
-        self.ids, self.answered, self.text, self.ms = ids, answered, text, ms
+    def __init__(self, ids, answered, text, ms, parts=None):
+        self.ids, self.answered, self.text, self.ms, self.parts = ids, answered, text, ms, parts
+
+
+def answered_parts(answer) -> list[tuple[str | None, str | None]]:
+    """(entry answered or None, its text) for each question the answer answers, in order."""
+    return [(None, None) if p.abstained else (p.sources[0].id, p.answer) for p in (answer.parts or [answer])]
 
 
 def rule_outcomes(retriever, answerer, rows: list[Row], rule) -> list[Outcome]:
@@ -128,15 +134,30 @@ def answerer_outcomes(retriever, answerer, items: list[dict]) -> list[Outcome]:
         ms = (time.perf_counter() - start) * 1000
         ids = [h.entry.id for h in hits[:3]]
         answered = None if answer.abstained else answer.sources[0].id
-        out.append(Outcome(ids, answered, None if answer.abstained else answer.answer, ms))
+        out.append(Outcome(ids, answered, None if answer.abstained else answer.answer, ms, answered_parts(answer)))
     return out
 
 
-def right(item: dict, outcome: Outcome) -> bool:
+def part_right(expected: dict, answered: str | None, text: str | None) -> bool:
     """Abstained on an out-of-scope question; answered an in-scope one with the expected entry and facts."""
-    if not item["expected"]:
-        return outcome.answered is None
-    return outcome.answered in item["expected"] and facts_ok(item, outcome.text)
+    if not expected["expected"]:
+        return answered is None
+    return answered in expected["expected"] and facts_ok(expected, text)
+
+
+def right(item: dict, outcome: Outcome) -> bool:
+    """`part_right` for a question; for a message of several (`parts`), every part right: each, in order,
+    by one of the answer's parts (one part may answer consecutive questions: an entry is given once)."""
+    if "parts" not in item:
+        return part_right(item, outcome.answered, outcome.text)
+    produced = outcome.parts or [(outcome.answered, outcome.text)]
+    at = 0
+    for expected in item["parts"]:
+        while at < len(produced) and not part_right(expected, *produced[at]):
+            at += 1
+        if at == len(produced):
+            return False
+    return True
 
 
 def share(flags) -> float:

@@ -192,20 +192,21 @@ class Retriever:
 
     # -- search ---------------------------------------------------------------------------------
     def search(
-        self, query: str, k: int = 5, kinds: Iterable[str] | None = None, mode: Mode = "fused", focus: str | None = None
+        self, query: str, k: int = 5, kinds: Iterable[str] | None = None, mode: Mode = "fused", focus: str | None = None,
+        focus_weight: float | None = None,
     ) -> list[Hit]:
         """The `k` best entries for `query`, best first (optionally only entries of `kinds`).
 
         `focus`, a part of `query` (its last question), is searched too: each score is then
         `focus_weight * focus score + (1 - focus_weight) * query score`, so the context of a long
-        message still counts; the coverage is the better of the two.
+        message still counts; the coverage is the better of the two. `focus_weight` replaces that share.
         """
         tokens = self.query_tokens(query)
         score, lexical, dense = self.scores(query, mode, tokens)
         token_lists = [tokens]
         if focus and focus.strip() != query.strip():
             focus_tokens = self.query_tokens(focus)
-            share = self.fusion.focus_weight
+            share = self.fusion.focus_weight if focus_weight is None else focus_weight
             focused = self.scores(focus, mode, focus_tokens)
             score, lexical, dense = (share * f + (1 - share) * q for f, q in zip(focused, (score, lexical, dense)))
             token_lists.append(focus_tokens)
