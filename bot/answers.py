@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from bot.config import Settings
-from bot.details import DetailCheck
+from bot.details import DetailCheck, PremiseCheck
 from bot.knowledge import NOT_IN_SOURCE_GROUP, Entry
 from bot.prompts import say, texts
 from bot.retrieval import Hit, Retriever
@@ -117,6 +117,7 @@ class Answerer:
         self.dense_sure = dense_sure
         self.split = split  # answer each question of a message that holds several
         self.details = DetailCheck.load(Path(settings.knowledge_dir))
+        self.premises = PremiseCheck.load(Path(settings.knowledge_dir))
 
     def confident(self, hit: Hit) -> bool:
         """Whether `hit` is a good enough match to be given as the answer."""
@@ -150,10 +151,11 @@ class Answerer:
         return self._combine(question, parts), whole.hits
 
     def _answer_part(self, piece: str, previous: str) -> "_Result":
-        """One question of a message; a short one (« et le social ? ») is searched after the question
-        before it, its own words weighing most."""
-        if not previous or len(self.retriever.query_tokens(piece)) >= FOCUS_TOKENS:
-            return self._answer_one(piece, piece)
+        """One question of a message; a short one that finds no answer alone (« et le social ? ») is
+        searched again after the question before it, its own words weighing most."""
+        alone = self._answer_one(piece, piece)
+        if alone.reason != "abstain" or not previous or len(self.retriever.query_tokens(piece)) >= FOCUS_TOKENS:
+            return alone
         return self._answer_one(piece, f"{previous} {piece}", focus=piece, focus_weight=PART_WEIGHT)
 
     def _answer_one(self, question: str, text: str, focus: str | None = None,
@@ -174,6 +176,8 @@ class Answerer:
             return _Result(answer, hits, "detail", detail=detail, shown=best.entry.id)
         if not_in_source:  # like questions the programme's presentation does not answer
             return _Result(self.abstention(question, not_in_source=True), hits, "not_in_source")
+        if self.premises.contradicted(focus, best.entry.body):  # « c'est limité à 5 territoires, c'est ça ? »
+            composed = f"{say('answers', 'premise_not_so')}\n{composed}"
         answer = Answer(question=question, answer=composed, abstained=False, sources=sources)
         return _Result(answer, hits, "answered", entry=best.entry.id, shown=best.entry.id)
 

@@ -70,3 +70,34 @@ def test_an_out_of_scope_part_is_said_so_and_the_others_are_answered(answerer):
 def test_one_question_keeps_one_answer_and_one_source(answerer):
     answer = answerer.answer("Est-ce que le programme est gratuit ?")
     assert answer.parts == [] and [s.id for s in answer.sources] == ["gratuite"]
+
+
+# -- the applicant's situation, a wrong premise, a typo -------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "entry"), [
+    ("Nous sommes une communauté d'agglomération, pouvons-nous candidater ?", "public-cible"),
+    ("Nous n'avons qu'une idée, rien d'écrit : pouvons-nous candidater ?", "idee-suffit"),
+])
+def test_a_situation_finds_the_rule_that_answers_it(answerer, question, entry):
+    answer = answerer.answer(question)
+    assert not answer.abstained and answer.sources[0].id == entry
+
+
+@pytest.mark.slow
+def test_a_wrong_premise_is_corrected_by_the_fact(answerer):
+    answer = answerer.answer("Le programme retient 5 territoires, c'est ça ?")
+    assert answer.sources[0].id == "nombre-laureats"
+    assert answer.answer.startswith("Non") and "dizaine" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_question_that_confirms_nothing_false_is_not_contradicted(answerer):
+    answer = answerer.answer("La formation dure 8 mois, c'est ça ?")
+    assert answer.sources[0].id == "duree-et-parcours"
+    assert not answer.answer.startswith("Non")
+
+
+def test_a_typo_is_corrected_to_the_word_the_rest_of_the_question_supports(retriever):
+    assert "sauvage" in retriever.query_tokens("les depos sovages ça rentre dans les exemples ?")
+    assert "sovages" not in retriever.corrected("les depos sovages ça rentre dans les exemples ?")

@@ -20,11 +20,14 @@ import re
 from bot.retrieval.normalize import strip_accents
 
 # where a message may be cut: after a sentence (question marks, « ! », « . »); before a list item (a new line, a dash, « 2) »);
-# before « et », « and », « d'autre part », « puis », « sinon » (the coordinator stays with what follows)
-_AFTER_SENTENCE = re.compile(r"(?<=[?!.])(?:\s*[?!.])*\s+")
+# before « et », « and », « d'autre part », « puis », « sinon », and after a comma before « par ailleurs »,
+# « aussi », « enfin »… (the coordinator stays with what follows)
+_AFTER_SENTENCE = re.compile(r"(?<=[?!.;])(?:\s*[?!.;])*\s+")
 _LIST_ITEM = re.compile(r"\n+\s*(?:[-•*–]\s*|\d{1,2}\s*[).°/-]\s*)?|(?:^|\s)(?:[-•*–]|\d{1,2}\))\s+(?=\w)")
 _COORDINATOR = re.compile(
-    r"\s*,?\s+(?=(?:et|and|puis|mais aussi|ainsi que|d['’]autre part|sinon|ou bien)\s+\S)", re.IGNORECASE
+    r"\s*,?\s+(?=(?:et|and|puis|mais aussi|ainsi que|d['’]autre part|sinon|ou bien)\s+\S)"
+    r"|\s*,\s*(?=(?:par ailleurs|autre question|au passage|de plus|ensuite|enfin|également|egalement|aussi|au fait)\b)",
+    re.IGNORECASE,
 )
 # words that make a piece a question (normalised: no accents, lower case)
 _INTERROGATIVE = re.compile(
