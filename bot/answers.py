@@ -49,13 +49,14 @@ class Source(BaseModel):
 
 class Answer(BaseModel):
     """`abstained`: nothing of the question was answered; `parts`: the answers to each question of a
-    message that holds several (empty when it holds one), in order."""
+    message that holds several (empty when it holds one), in order. `parts` is left out of
+    `model_dump()`: the JSON of `candibot ask` keeps its four keys, the text and sources say it all."""
 
     question: str
     answer: str
     abstained: bool
     sources: list[Source] = Field(default_factory=list)
-    parts: list["Answer"] = Field(default_factory=list)
+    parts: list["Answer"] = Field(default_factory=list, exclude=True)
 
 
 @dataclass
