@@ -136,20 +136,22 @@ class Answerer:
         text = question.strip()[:MAX_QUESTION_CHARS]
         if not text:
             return Answer(question=question, answer=say("answers", "empty_question"), abstained=True), []
-        whole = self._answer_one(question, text)
         pieces = split_questions(text) if self.split else [text]
         if len(pieces) < 2:
+            whole = self._answer_one(question, text)
             return whole.answer, whole.hits
         parts, previous = [], ""
         for piece in pieces:
             parts.append(self._answer_part(piece, previous))
             previous = piece
         answered = [p for p in parts if p.entry is not None]
-        if not answered:  # nothing answered part by part: the message as a whole
-            return whole.answer, whole.hits
-        if len({p.entry for p in answered}) == 1 and len(answered) == len(parts):  # one topic
-            return (whole if whole.entry == answered[0].entry else answered[0]).answer, whole.hits
-        return self._combine(question, parts), whole.hits
+        if answered and len({p.entry for p in answered}) > 1 or len(answered) not in (0, len(parts)):
+            return self._combine(question, parts), [h for p in parts for h in p.hits]
+        # nothing answered part by part, or every part by one entry: the message as one question
+        whole = self._answer_one(question, text)
+        if answered and whole.entry != answered[0].entry:
+            return answered[0].answer, whole.hits
+        return whole.answer, whole.hits
 
     def _answer_part(self, piece: str, previous: str) -> "_Result":
         """One question of a message; a short one that finds no answer alone (« et le social ? ») is
