@@ -62,14 +62,14 @@ class PremiseCheck:
     The phrases that ask for confirmation and the patterns of a precise claim live in
     `knowledge/premises.yaml`.
 
-    >>> PremiseCheck(["c'est ça"], [r"\\b\\d+\\b"]).contradicted(
+    >>> PremiseCheck(["c'est ça"], [{"asks": r"\\b\\d+\\b", "holds": r"\\bdizaine\\b"}]).contradicted(
     ...     "C'est limité à 5 territoires, c'est ça ?", "Une dizaine d'intercommunalités seront retenues.")
     '5'
     """
 
-    def __init__(self, confirm: list[str], claims: list[str]):
+    def __init__(self, confirm: list[str], claims: list[dict]):
         self._confirm = [f" {normalize(c)} " for c in confirm if normalize(c)]
-        self._claims = [re.compile(c) for c in claims]
+        self._claims = [(re.compile(c["asks"]), re.compile(c["holds"])) for c in claims]
 
     @classmethod
     def load(cls, knowledge_dir: Path) -> "PremiseCheck":
@@ -82,7 +82,9 @@ class PremiseCheck:
         if not any(c in f" {normalize(question)} " for c in self._confirm):
             return None
         text = f" {normalize(answer_text)} "
-        for pattern in self._claims:
+        for pattern, holds in self._claims:
+            if not holds.search(answer_text if holds.pattern.startswith("(?<=") else strip_accents(answer_text)):
+                continue  # the entry states no value of this kind: it does not answer the claim
             for match in pattern.finditer(question):
                 claim = normalize(match.group(0))
                 if claim and f" {claim} " not in text:

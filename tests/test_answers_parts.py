@@ -93,7 +93,7 @@ def test_a_wrong_premise_is_corrected_by_the_fact(answerer):
 
 @pytest.mark.slow
 def test_a_question_that_confirms_nothing_false_is_not_contradicted(answerer):
-    answer = answerer.answer("La formation dure 8 mois, c'est ça ?")
+    answer = answerer.answer("Le parcours dure 8 mois, vous confirmez ?")
     assert answer.sources[0].id == "duree-et-parcours"
     assert not answer.answer.startswith("Non")
 
@@ -101,3 +101,9 @@ def test_a_question_that_confirms_nothing_false_is_not_contradicted(answerer):
 def test_a_typo_is_corrected_to_the_word_the_rest_of_the_question_supports(retriever):
     assert "sauvage" in retriever.query_tokens("les depos sovages ça rentre dans les exemples ?")
     assert "sovages" not in retriever.corrected("les depos sovages ça rentre dans les exemples ?")
+
+
+def test_a_claim_is_contradicted_only_by_an_entry_stating_a_value_of_its_kind(answerer):
+    check = answerer.premises
+    assert check.contradicted("La date limite c'est fin mars, non ?", "avant le 28 février 2024") == "mars"
+    assert check.contradicted("Ça dure 8 mois, c'est ça ?", "Le parcours se termine par une restitution.") is None
