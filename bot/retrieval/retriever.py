@@ -185,7 +185,8 @@ class Retriever:
         """Share of `context` (the question's other known words) found in an entry that holds `spelling`."""
         if not context:
             return 0.0
-        shares = [len(vocab & context) for vocab in self._entry_vocab if spelling in vocab]
+        indexed = self.glossary.map([spelling])[0]  # a glossary word is indexed as its group's first term
+        shares = [len(vocab & context) for vocab in self._entry_vocab if indexed in vocab]
         return max(shares, default=0) / len(context)
 
     def coverage(self, tokens: list[str], position: int) -> float:
