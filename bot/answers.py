@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from bot.config import Settings
-from bot.details import DetailCheck
+from bot.details import DetailCheck, PremiseCheck
 from bot.knowledge import NOT_IN_SOURCE_GROUP, Entry
 from bot.prompts import say, texts
 from bot.retrieval import Hit, Retriever
+from bot.retrieval.parts import split_questions
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or two
 # The best entry must pass these bars to be given as the answer; tuned on the labelled questions of
@@ -35,6 +37,7 @@ ILLUSTRATIVE_WEIGHT = 0.9  # score factor of our own illustrative examples (the 
 # first; on dev + dev2 + dev3, answer accuracy 0.895 at 0.8, 0.908 at 0.9 and 0.95, 0.902 at 1.0)
 DOMAINS_RULE = "domaines"  # the programme entry an illustrative example is read against (it is not a fact)
 FOCUS_TOKENS = 3  # content words the question's focus (its last clauses) must hold
+PART_WEIGHT = 0.6  # share of a short question's own words when searched after the one before it
 _CLAUSE_END = re.compile(r"(?<=[.!?;:,])\s+|\n+")
 
 
@@ -45,10 +48,28 @@ class Source(BaseModel):
 
 
 class Answer(BaseModel):
+    """`abstained`: nothing of the question was answered; `parts`: the answers to each question of a
+    message that holds several (empty when it holds one), in order. `parts` is left out of
+    `model_dump()`: the JSON of `candibot ask` keeps its four keys, the text and sources say it all."""
+
     question: str
     answer: str
     abstained: bool
     sources: list[Source] = Field(default_factory=list)
+    parts: list["Answer"] = Field(default_factory=list, exclude=True)
+
+
+@dataclass
+class _Result:
+    """One question's answer and how it came: `reason` answered, detail (the entry lacks the detail
+    asked for), not_in_source, abstain; `entry` the entry answered, `shown` the entry whose text is shown."""
+
+    answer: Answer
+    hits: list[Hit]
+    reason: str
+    entry: str | None = None
+    shown: str | None = None
+    detail: str | None = None
 
 
 def decide(
@@ -86,6 +107,7 @@ class Answerer:
         sure_above: float = SURE_ABOVE,
         off_topic_margin: float = OFF_TOPIC_MARGIN,
         dense_sure: float = DENSE_SURE,
+        split: bool = True,
     ):
         self.retriever = retriever
         self.settings = settings
@@ -94,7 +116,9 @@ class Answerer:
         self.sure_above = sure_above
         self.off_topic_margin = off_topic_margin
         self.dense_sure = dense_sure
+        self.split = split  # answer each question of a message that holds several
         self.details = DetailCheck.load(Path(settings.knowledge_dir))
+        self.premises = PremiseCheck.load(Path(settings.knowledge_dir))
 
     def confident(self, hit: Hit) -> bool:
         """Whether `hit` is a good enough match to be given as the answer."""
@@ -104,28 +128,81 @@ class Answerer:
         return self.answer_with_candidates(question)[0]
 
     def answer_with_candidates(self, question: str) -> tuple[Answer, list[Hit]]:
-        """The answer, and the ranked entries it was chosen from (the evaluation reads both)."""
+        """The answer, and the ranked entries it was chosen from (the evaluation reads both).
+
+        A message holding several questions (`split_questions`) gets each answered in order, when they
+        are about different entries or some of them cannot be answered (`Answer.parts`)."""
         question = question or ""
         text = question.strip()[:MAX_QUESTION_CHARS]
         if not text:
             return Answer(question=question, answer=say("answers", "empty_question"), abstained=True), []
-        focus = self.focus(text)
-        hits = self.candidates(text, focus=focus)
+        pieces = split_questions(text) if self.split else [text]
+        if len(pieces) < 2:
+            whole = self._answer_one(question, text)
+            return whole.answer, whole.hits
+        parts, previous = [], ""
+        for piece in pieces:
+            parts.append(self._answer_part(piece, previous))
+            previous = piece
+        answered = [p for p in parts if p.entry is not None]
+        if answered and len({p.entry for p in answered}) > 1 or len(answered) not in (0, len(parts)):
+            return self._combine(question, parts), [h for p in parts for h in p.hits]
+        # nothing answered part by part, or every part by one entry: the message as one question
+        whole = self._answer_one(question, text)
+        if answered and whole.entry != answered[0].entry:
+            return answered[0].answer, whole.hits
+        return whole.answer, whole.hits
+
+    def _answer_part(self, piece: str, previous: str) -> "_Result":
+        """One question of a message; a short one that finds no answer alone (« et le social ? ») is
+        searched again after the question before it, its own words weighing most."""
+        alone = self._answer_one(piece, piece)
+        if alone.reason != "abstain" or not previous or len(self.retriever.query_tokens(piece)) >= FOCUS_TOKENS:
+            return alone
+        return self._answer_one(piece, f"{previous} {piece}", focus=piece, focus_weight=PART_WEIGHT)
+
+    def _answer_one(self, question: str, text: str, focus: str | None = None,
+                    focus_weight: float | None = None) -> "_Result":
+        """One question's answer (`text`: the question as searched)."""
+        focus = self.focus(text) if focus is None else focus
+        hits = self.retriever.search(text, k=5, focus=focus, focus_weight=focus_weight)
         best, off_topic = self._best_hit(hits)
         not_in_source = off_topic is not None and off_topic.entry.id == NOT_IN_SOURCE_GROUP
         if best is None or (off_topic is not None and not not_in_source):
-            return self.abstention(question, not_in_source), hits
+            return _Result(self.abstention(question, not_in_source), hits, "not_in_source" if not_in_source else "abstain")
         composed = self.compose(best.entry)
         sources = [self._source(best)] + [self._source(h) for h in self._grounding(best.entry, hits)]
         detail = self.details.missing(focus, composed)
         if detail:  # the question asks for a date, a contact… that the entry does not give
             said = say("answers", "detail_missing", detail=detail)
             answer = Answer(question=question, answer=f"{said}\n\n{composed}", abstained=True, sources=sources)
-        elif not_in_source:  # like questions the programme's presentation does not answer
-            answer = self.abstention(question, not_in_source=True)
-        else:
-            answer = Answer(question=question, answer=composed, abstained=False, sources=sources)
-        return answer, hits
+            return _Result(answer, hits, "detail", detail=detail, shown=best.entry.id)
+        if not_in_source:  # like questions the programme's presentation does not answer
+            return _Result(self.abstention(question, not_in_source=True), hits, "not_in_source")
+        if self.premises.contradicted(focus, best.entry.body):  # « c'est limité à 5 territoires, c'est ça ? »
+            composed = f"{say('answers', 'premise_not_so')}\n{composed}"
+        answer = Answer(question=question, answer=composed, abstained=False, sources=sources)
+        return _Result(answer, hits, "answered", entry=best.entry.id, shown=best.entry.id)
+
+    def _combine(self, question: str, parts: list["_Result"]) -> Answer:
+        """Each question of the message with its answer and source, in order; an entry already given
+        is not repeated; the questions that cannot be answered are said to be."""
+        blocks, sources, shown = [say("answers", "parts_intro", count=len(parts))], [], set()
+        for number, part in enumerate(parts, 1):
+            heading = say("answers", "part_heading", number=number, question=part.answer.question.strip())
+            if part.reason == "answered" and part.entry in shown:
+                body = say("answers", "part_given_above")
+            elif part.reason in ("answered", "detail"):
+                body = part.answer.answer if part.shown not in shown else say(
+                    "answers", "part_detail_missing", detail=part.detail)
+                shown.add(part.shown)
+                sources += [s for s in part.answer.sources if s.id not in {x.id for x in sources}]
+            else:
+                body = say("answers", "part_not_in_source" if part.reason == "not_in_source" else "part_abstain")
+            blocks.append(f"{heading}\n{body}")
+        answered = any(p.reason == "answered" for p in parts)
+        return Answer(question=question, answer="\n\n".join(blocks), abstained=not answered, sources=sources,
+                      parts=[p.answer for p in parts])
 
     def candidates(self, text: str, k: int = 5, focus: str | None = None) -> list[Hit]:
         """The `k` best entries for a message, its focus (last question) weighing more than the rest."""

@@ -51,3 +51,42 @@ class DetailCheck:
             if any(a in asked for a in asks) and not any(h.search(text) for h in holds):
                 return label
         return None
+
+
+PREMISES_FILE = "premises.yaml"
+
+
+class PremiseCheck:
+    """Tell when a question asks to confirm a claim that the answer's text does not hold.
+
+    The phrases that ask for confirmation and the patterns of a precise claim live in
+    `knowledge/premises.yaml`.
+
+    >>> PremiseCheck(["c'est ça"], [{"asks": r"\\b\\d+\\b", "holds": r"\\bdizaine\\b"}]).contradicted(
+    ...     "C'est limité à 5 territoires, c'est ça ?", "Une dizaine d'intercommunalités seront retenues.")
+    '5'
+    """
+
+    def __init__(self, confirm: list[str], claims: list[dict]):
+        self._confirm = [f" {normalize(c)} " for c in confirm if normalize(c)]
+        self._claims = [(re.compile(c["asks"]), re.compile(c["holds"])) for c in claims]
+
+    @classmethod
+    def load(cls, knowledge_dir: Path) -> "PremiseCheck":
+        path = knowledge_dir / PREMISES_FILE
+        data = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
+        return cls(data.get("confirm", []), data.get("claims", []))
+
+    def contradicted(self, question: str, answer_text: str) -> str | None:
+        """The claim of `question` that `answer_text` does not hold, when `question` asks to confirm it."""
+        if not any(c in f" {normalize(question)} " for c in self._confirm):
+            return None
+        text = f" {normalize(answer_text)} "
+        for pattern, holds in self._claims:
+            if not holds.search(answer_text if holds.pattern.startswith("(?<=") else strip_accents(answer_text)):
+                continue  # the entry states no value of this kind: it does not answer the claim
+            for match in pattern.finditer(question):
+                claim = normalize(match.group(0))
+                if claim and f" {claim} " not in text:
+                    return match.group(0).strip()
+        return None

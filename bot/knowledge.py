@@ -12,11 +12,15 @@ An entry file looks like::
       - Le programme est-il payant ?
       - combien ca coute
       - Faut-il payer pour participer ?
+    paraphrases:
+      - On n'a aucun budget pour une formation
     ---
     Le programme est proposé gratuitement ...
 
 `source: programme` entries state facts of the programme: their `excerpt` must be a verbatim
-quote of `knowledge/sources/programme.txt` (distant passages joined by « […] »). `source: illustratif` entries are our own examples.
+quote of `knowledge/sources/programme.txt` (distant passages joined by « […] »). `questions` and
+`paraphrases` (optional: the applicant's situation, a wrong premise, other words) are indexed as
+more ways of saying what the entry answers. `source: illustratif` entries are our own examples.
 `kind: hors_sujet` entries (`source: aucune`) gather questions unrelated to the programme (weather,
 taxes, code…) and `keywords` of their topic, each searched on its own: when one of them is the best
 match, the assistant abstains; their text is never shown.
@@ -57,6 +61,10 @@ class Entry(BaseModel):
     source: Source
     excerpt: str | None = None
     questions: list[str] = Field(min_length=3, max_length=8)
+    # what the entry means, said as an applicant would: their situation (« nous sommes une communauté
+    # de communes »), a wrong premise the entry corrects, other words for its notions; written from the
+    # source, indexed like the questions
+    paraphrases: list[str] = Field(default_factory=list, max_length=16)
     keywords: list[str] = Field(default_factory=list)  # off-topic groups only: words of their topic
     domains: list[str] = Field(default_factory=list)
     deadline: dt.date | None = None
@@ -77,7 +85,7 @@ class Entry(BaseModel):
         """A group of questions unrelated to the programme: matching it means « abstain »."""
         return self.kind == "hors_sujet"
 
-    @field_validator("questions", "keywords")
+    @field_validator("questions", "paraphrases", "keywords")
     @classmethod
     def _not_blank(cls, value: list[str]) -> list[str]:
         if any(not q.strip() for q in value):

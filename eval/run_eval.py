@@ -84,10 +84,16 @@ def facts_ok(item: dict, answer_text: str) -> bool:
 
 
 class Outcome:
-    """What one question got: ranked ids, the entry answered (None: abstained), its text, time."""
+    """What one question got: ranked ids, the entry answered (None: abstained), its text, time, and
+    the (entry answered, text) of each question of a message that holds several (None: one)."""
 
-    def __init__(self, ids, answered, text, ms):
-        self.ids, self.answered, self.text, self.ms = ids, answered, text, ms
+    def __init__(self, ids, answered, text, ms, parts=None):
+        self.ids, self.answered, self.text, self.ms, self.parts = ids, answered, text, ms, parts
+
+
+def answered_parts(answer) -> list[tuple[str | None, str | None]]:
+    """(entry answered or None, its text) for each question the answer answers, in order."""
+    return [(None, None) if p.abstained else (p.sources[0].id, p.answer) for p in (answer.parts or [answer])]
 
 
 def rule_outcomes(retriever, answerer, rows: list[Row], rule) -> list[Outcome]:
@@ -128,15 +134,30 @@ def answerer_outcomes(retriever, answerer, items: list[dict]) -> list[Outcome]:
         ms = (time.perf_counter() - start) * 1000
         ids = [h.entry.id for h in hits[:3]]
         answered = None if answer.abstained else answer.sources[0].id
-        out.append(Outcome(ids, answered, None if answer.abstained else answer.answer, ms))
+        out.append(Outcome(ids, answered, None if answer.abstained else answer.answer, ms, answered_parts(answer)))
     return out
 
 
-def right(item: dict, outcome: Outcome) -> bool:
+def part_right(expected: dict, answered: str | None, text: str | None) -> bool:
     """Abstained on an out-of-scope question; answered an in-scope one with the expected entry and facts."""
-    if not item["expected"]:
-        return outcome.answered is None
-    return outcome.answered in item["expected"] and facts_ok(item, outcome.text)
+    if not expected["expected"]:
+        return answered is None
+    return answered in expected["expected"] and facts_ok(expected, text)
+
+
+def right(item: dict, outcome: Outcome) -> bool:
+    """`part_right` for a question; for a message of several (`parts`), every part right: each, in order,
+    by one of the answer's parts (one part may answer consecutive questions: an entry is given once)."""
+    if "parts" not in item:
+        return part_right(item, outcome.answered, outcome.text)
+    produced = outcome.parts or [(outcome.answered, outcome.text)]
+    at = 0
+    for expected in item["parts"]:
+        while at < len(produced) and not part_right(expected, *produced[at]):
+            at += 1
+        if at == len(produced):
+            return False
+    return True
 
 
 def share(flags) -> float:
@@ -300,6 +321,57 @@ def sealed_report(retriever: Retriever, answerer: Answerer, before: tuple[Retrie
     ])
 
 
+# Sets of issue 15, written blind from the programme source in five kinds (several questions in one
+# message, the applicant's situation, a wrong premise, words no entry uses, typos) and out-of-scope
+# ones: dev11 to develop on, holdout11 sealed (scored once, at the end of the seventh session).
+KIND_SETS = (("dev11 (développement)", "questions_dev11.yaml"), ("holdout11 (scellé)", "questions_holdout11.yaml"))
+KINDS = ("multi", "situation", "premise", "words", "typo", "oos")
+
+
+def without_paraphrases(folder: Path, embedder) -> tuple[Retriever, Answerer]:
+    """Candibot on a copy of the knowledge base whose entries lose their paraphrases, and that answers
+    a message as one question (as at the start of the seventh session, typo correction aside)."""
+    knowledge_dir = folder / "knowledge"
+    shutil.copytree(KNOWLEDGE, knowledge_dir)
+    for path in (knowledge_dir / "entries").rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"(?m)^paraphrases:\n(?:- .*\n(?:  .*\n)*)+", "", text), encoding="utf-8")
+    settings = Settings(CANDIBOT_KNOWLEDGE_DIR=knowledge_dir, CANDIBOT_INDEX_DIR=folder / "index")
+    retriever = Retriever.load(settings, embedder=embedder)
+    return retriever, Answerer(retriever, settings, split=False)
+
+
+def kinds_report(retriever: Retriever, answerer: Answerer, plain: tuple[Retriever, Answerer]) -> str:
+    """dev11 and holdout11 by kind: share right (a message of several questions: every part right;
+    out of scope: abstained), beside candibot without paraphrases nor splitting, and without splitting."""
+    columns = [*KINDS, "answer accuracy", "abstains unrelated", "overall", "median ms"]
+    lines = ["| candibot | set | " + " | ".join(columns) + " |", "|---|---|" + "---|" * len(columns)]
+    sizes = []
+    for split, path in KIND_SETS:
+        items = load(path)
+        if not items:
+            continue
+        sizes.append(f"{split} {len(items)} (" + ", ".join(f"{k} {sum(i.get('kind') == k for i in items)}" for k in KINDS) + ")")
+        for name, (searcher, composer), parts in (("sans paraphrases ni découpage", plain, False),
+                                                 ("sans découpage en questions", (retriever, answerer), False),
+                                                 ("candibot", (retriever, answerer), True)):
+            composer.split = parts
+            outcomes = answerer_outcomes(searcher, composer, items)
+            composer.split = True
+            flags = [right(i, o) for i, o in zip(items, outcomes)]
+            m = qa_metrics(items, outcomes)
+            cells = [f"{share(f for i, f in zip(items, flags) if i.get('kind') == k):.3f}" for k in KINDS]
+            timed = searcher is retriever  # the others share cached question vectors: their times mean nothing
+            cells += [f"{m['answer accuracy']:.3f}", f"{m['abstains unrelated']:.3f}", f"{m['overall']:.3f}",
+                      f"{m['median ms']:.1f}" if timed and parts else "—"]
+            lines.append(f"| {name} | {split} | " + " | ".join(cells) + " |")
+    return "\n".join([
+        "Jeux de l’issue 15, écrits à l’aveugle depuis la source du programme : " + " ; ".join(sizes) + ". "
+        "Une question à plusieurs parties compte juste quand chaque partie l’est (une partie hors sujet : "
+        "dite hors sujet) ; « oos » : part des questions hors sujet où l’assistant s’abstient.", "", *lines,
+    ])
+
+
 def cross_report(before: tuple[Retriever, Answerer], folds) -> str:
     """The labelled sets, each answered by candibot indexing the other sets' questions (leave one set
     out), beside candibot without labelled questions (tuned on these very sets: optimistic)."""
@@ -387,15 +459,23 @@ def tune(folds) -> None:
 
 
 # -- eligibility ----------------------------------------------------------------------------------
+IDEA_SETS = (("dev", "ideas_dev.yaml"), ("test", "ideas_test.yaml"),
+             ("dev11", "ideas_dev11.yaml"), ("holdout11 (scellé)", "ideas_holdout11.yaml"))
+
+
 def eligibility_report(retriever: Retriever, checker) -> str:
-    dev, test = load("ideas_dev.yaml"), load("ideas_test.yaml")
+    """The checker on each idea set, beside the label of the nearest idea of ideas_dev.yaml."""
+    dev = load("ideas_dev.yaml")
     if not dev:
         return "(pas de jeu d’idées)"
+    sets = [(split, load(path)) for split, path in IDEA_SETS]
     dev_vectors = retriever.embed([i["idea"] for i in dev])
-    lines = [f"Idées : dev {len(dev)}, test {len(test)} (jamais utilisé pour régler)", ""]
+    lines = ["Idées : " + ", ".join(f"{split} {len(items)}" for split, items in sets if items) + " (test et "
+             "holdout11 jamais utilisés pour régler ; dev11 et holdout11 écrits à l’aveugle depuis la source du "
+             "programme à la septième session)", ""]
     lines.append("| method | set | " + " | ".join(VERDICTS) + " | overall | domains right (eligible) | median ms |")
     lines.append("|---|---|" + "---|" * (len(VERDICTS) + 3))
-    for split, items in (("dev", dev), ("test", test)):
+    for split, items in sets:
         if not items:
             continue
         # retrieval-only baseline: label of the nearest dev idea (leave-one-out on dev)
@@ -446,6 +526,7 @@ def main() -> None:
         before = variant(Path(folder) / "before", retriever.embedder, no_questions=True)
         sealed = sealed_report(retriever, services.answerer, before, former_model(Path(folder) / "former"))
         cross = cross_report(before, folds)
+        kinds = kinds_report(retriever, services.answerer, without_paraphrases(Path(folder) / "plain", folds[0][2].embedder))
     try:
         elig_table = eligibility_report(retriever, services.checker)
     except ImportError:
@@ -453,6 +534,7 @@ def main() -> None:
     out = (
         f"## Réponses aux questions (modèle {services.settings.embedding_model})\n\n### Jeux scellés\n\n{sealed}\n\n"
         f"### Questions étiquetées, un jeu laissé de côté\n\n{cross}\n\n"
+        f"### Plusieurs questions, situations, prémisses, autres mots, fautes (issue 15)\n\n{kinds}\n\n"
         f"## Éligibilité des idées\n\n{elig_table}\n"
     )
     print(out)

@@ -317,9 +317,38 @@ def test_a_portal_naming_themes_without_a_use_stays_data_centric(checker):
 
 
 def test_a_doubtful_applicant_is_judged_and_asked_to_be_an_intercommunalite(checker):
-    verdict = checker.check("Notre syndicat de traitement veut détecter les dépôts sauvages de déchets")
+    verdict = checker.check("Notre PNR veut détecter les dépôts sauvages de déchets")
     assert verdict.verdict == "eligible"
     assert "intercommunalit" in verdict.missing[0]
+
+
+@pytest.mark.parametrize("idea,kind", [
+    # a syndicat or a PETR groups communes or intercommunalités for one service: it is not one
+    ("Notre syndicat de traitement veut détecter les dépôts sauvages de déchets", "syndicat"),
+    ("Le PETR voudrait suivre l'offre de soins sur les communautés de communes de son périmètre", "syndicat"),
+    # an intercommunalité named as a client or as the project's scope is not the applicant
+    ("Nous sommes un bureau d'études mandaté par une communauté d'agglomération pour suivre son PCAET", "entreprise"),
+    ("Le service des routes du département voudrait compter le trafic des poids lourds", "département"),
+])
+def test_the_applicant_is_who_carries_the_project(checker, idea, kind):
+    verdict = checker.check(idea)
+    assert verdict.verdict == "not_eligible", verdict.reasons
+    assert checker._applicant_not_interco(normalize(idea)) == kind
+
+
+@pytest.mark.parametrize("idea", [
+    "Nous voudrions une doctrine de partage des données entre l'EPCI et ses communes, avec des conventions",
+    "Notre agglo veut désigner un responsable de la donnée et définir qui fait quoi autour de la donnée",
+])
+def test_work_on_the_data_itself_is_not_a_priority(checker, idea):
+    verdict = checker.check(idea)
+    assert verdict.verdict == "not_priority", verdict.reasons
+
+
+def test_a_reported_topic_comes_before_the_reports_channel(checker):
+    verdict = checker.check("Notre CC voudrait croiser les signalements d'ambroisie des habitants pour cibler l'arrachage")
+    assert verdict.verdict == "eligible"
+    assert verdict.domains[0] == "santé"
 
 
 # -- applicants who say what they are; an interco named only as a client or a target ----------------

@@ -34,7 +34,9 @@ class EligibilityChecker:
 
     # -- signals ---------------------------------------------------------------------------------
     def domains(self, text: str) -> list[str]:
-        """Domains whose keywords (or two generic words) occur in the text, best first.
+        """Domains whose keywords (or two generic words) occur in the text, best first (a domain found
+        by keywords before one found by generic words alone: « signalements des habitants » says how
+        the data comes, the topic reported says which policy it serves).
 
         `text` may hold the normalised text and its lemmas separated by « | »: each counts apart.
         """
@@ -44,7 +46,7 @@ class EligibilityChecker:
             strong = max(domain.keywords.count(v) for v in versions)
             weak = max(domain.weak.count(v) for v in versions)
             if strong or weak >= 2:
-                found.append((-(strong * 2 + weak), order, domain))
+                found.append((-(strong * 2 + min(weak, 1)), order, domain))  # weak words only confirm
         names: list[str] = []
         for _, _, domain in sorted(found, key=lambda f: (f[0], f[1])):
             for name in (domain.name, domain.parent):
@@ -53,7 +55,12 @@ class EligibilityChecker:
         return names
 
     def _applicant_not_interco(self, text: str) -> str | None:
-        if self.rules.interco.find(self.rules.interco_negated.remove(text)):
+        """The kind of applicant that is not an intercommunalité (commune, entreprise, syndicat…), or None.
+
+        An intercommunalité named as the applicant wins; one named in another role (a client, the
+        scope of the project: « mandaté par une communauté d'agglomération ») does not count."""
+        as_applicant = self.rules.interco_other_role.sub(" ", self.rules.interco_negated.remove(text))
+        if self.rules.interco.find(as_applicant):
             return None
         declared = self.rules.self_declared.find(text)
         if declared:
@@ -62,6 +69,10 @@ class EligibilityChecker:
             if phrases.find(text):
                 return kind
         return None
+
+    def _data_management(self, text: str) -> str | None:
+        match = self.rules.data_management.search(text)
+        return match.group(0) if match else None
 
     def _unreadable(self, idea: str, text: str) -> str | None:
         if not idea.strip():
@@ -136,7 +147,7 @@ class EligibilityChecker:
                 missing=[texts("eligibility")["missing"]["be_interco"]],
                 examples=examples,
             )
-        marker = self.rules.data_centric.find(text)
+        marker = self.rules.data_centric.find(text) or self._data_management(text)
         missing_texts = texts("eligibility")["missing"]
         if marker and domains and not self.rules.policy_use.find(text):
             return Verdict(

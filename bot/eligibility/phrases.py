@@ -88,9 +88,11 @@ class Rules:
     domains: list[Domain]
     interco: Phrases
     interco_negated: Phrases
+    interco_other_role: re.Pattern  # an intercommunalité named in another role than the applicant's
     not_interco: dict[str, Phrases]
     self_declared: SelfDeclared
     data_centric: Phrases
+    data_management: re.Pattern  # work on the data itself (« partage des données »)
     early_stage: Phrases
     data_words: Phrases
     english: set[str]
@@ -104,6 +106,22 @@ class Rules:
         """Our name of a domain given by any of its names (example entries use their own words)."""
         key = normalize(name)
         return self.aliases.get(key, key)
+
+
+def _in_other_role(cues: list[str], determiners: list[str], intercos: list[str]) -> re.Pattern:
+    """« mandaté par une communauté d'agglomération »: a cue, determiners or a number, an intercommunalité."""
+    cue = "|".join(_pattern(c)[2:] for c in cues if normalize(c))
+    skip = "|".join(re.escape(normalize(d)) for d in determiners if normalize(d))
+    interco = "|".join(_pattern(i)[2:] for i in intercos if normalize(i.rstrip("*")))
+    return re.compile(rf"\b(?:{cue})\s+(?:(?:{skip}|\d+)\s+)*(?:{interco})")
+
+
+def _data_management(verbs: list[str], objects: list[str], around: list[str]) -> re.Pattern:
+    """« partage des données », « administrateur général des données », « autour de la donnée »."""
+    verb = "|".join(_pattern(v)[2:] for v in verbs if normalize(v.rstrip("*")))
+    obj = "|".join(_pattern(o)[2:] for o in objects if normalize(o.rstrip("*")))
+    whole = "|".join(_pattern(a)[2:] for a in around if normalize(a))
+    return re.compile(rf"\b(?:(?:{verb})(?:\s+\w+){{0,2}}\s+(?:{obj})|{whole})")
 
 
 def load_rules(knowledge_dir: Path) -> Rules:
@@ -125,9 +143,12 @@ def load_rules(knowledge_dir: Path) -> Rules:
         domains=domains,
         interco=Phrases(rules["interco"]),
         interco_negated=Phrases(rules["interco_negated"]),
+        interco_other_role=_in_other_role(rules["interco_other_role"], rules["interco_other_role_determiners"], rules["interco"]),
         not_interco={kind: Phrases(phrases) for kind, phrases in rules["not_interco"].items()},
         self_declared=SelfDeclared(rules["self_intro"], rules["self_determiners"], rules["self_nouns"]),
         data_centric=Phrases(rules["data_centric"]),
+        data_management=_data_management(rules["data_management"], rules["data_management_object"],
+                                         rules["data_management_around"]),
         early_stage=Phrases(rules["early_stage"]),
         data_words=Phrases(rules["data_words"]),
         english={normalize(w) for w in rules["english"]},

@@ -27,8 +27,8 @@ from bot.retrieval.embedder import Embedder
 from bot.retrieval.normalize import STOPWORDS_FILE, Glossary, lemmas
 
 # bump when documents or tokenisation change (7: asked questions of knowledge/questions; 8: dense matrix
-# and word vectors as .npy files)
-FORMAT_VERSION = 8
+# and word vectors as .npy files; 9: paraphrases)
+FORMAT_VERSION = 9
 DENSE = "dense.npy"
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG
 
@@ -38,7 +38,8 @@ Progress = Callable[[str, int, int], None]
 @dataclass
 class Document:
     entry_id: str
-    field: str  # "text" (title + body), "question" (one example question), "asked" (a labelled question of
+    field: str  # "text" (title + body), "question" (one example question), "paraphrase" (one of the
+    # entry's paraphrases: a situation, a premise, other words), "asked" (a labelled question of
     # knowledge/questions), "keyword", "entry" (all of it)
     text: str
     tokens: list[str]
@@ -53,7 +54,9 @@ def documents_of(entries: list[Entry], glossary: Glossary, asked: list[tuple[str
         docs.append(Document(entry.id, "text", text, lemmas(text, glossary)))
         for question in entry.questions:
             docs.append(Document(entry.id, "question", question, lemmas(f"{question} {entry.title}", glossary)))
-        whole = " ".join([entry.title, entry.body, *entry.questions, *entry.keywords])
+        for paraphrase in entry.paraphrases:
+            docs.append(Document(entry.id, "paraphrase", paraphrase, lemmas(paraphrase, glossary)))
+        whole = " ".join([entry.title, entry.body, *entry.questions, *entry.paraphrases, *entry.keywords])
         docs.append(Document(entry.id, "entry", whole, lemmas(whole, glossary)))
     off_topic = {e.id for e in entries if e.off_topic}
     programme_words = {t for d in docs if d.entry_id not in off_topic for t in d.tokens}

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterable, Literal
 
 import functools
+import re
 from collections import Counter
 
 import numpy as np
@@ -34,7 +35,7 @@ from bot.knowledge import Entry, load_entries, load_glossary
 from bot.retrieval.embedder import Embedder, load_embedder
 from bot.retrieval.hit import Hit
 from bot.retrieval.index import LoadedIndex, build_index, is_stale, load_index
-from bot.retrieval.normalize import Glossary, lemmas
+from bot.retrieval.normalize import Glossary, lemma, lemmas, stopwords, words
 from bot.retrieval.rarity import idf
 from bot.retrieval.wordvectors import WordVectors
 
@@ -51,6 +52,8 @@ class Fusion:
     focus_weight: float = 0.2  # share of a long message's focus in its score (the rest: the whole text)
     word_weight: float = 0.2  # weight of the French word vectors' signal, beside lexical + dense (1)
     typo_cutoff: float = 84.0  # rapidfuzz ratio for correcting an unknown query word
+    typo_floor: float = 70.0  # ...or down to this one when the question's other words support it
+    typo_context: float = 12.0  # ratio points of a correction whose entry holds all the question's other words
 
     def lexical(self, raw: np.ndarray) -> np.ndarray:
         return raw / (raw + self.saturation)
@@ -98,6 +101,7 @@ class Retriever:
             document_frequency.update(set(doc.tokens))
         self._idf, self._unknown_idf = idf(document_frequency, len(index.documents))
         self._query_tokens = functools.lru_cache(maxsize=1024)(self._lemmas)
+        self._corrections: dict[str, str] = {}  # query -> its text with its typos corrected (when it has some)
         # one BLAS thread for the products with the documents' matrices: threaded, they wait for the
         # embedding engine's OpenMP threads, still spinning, on 2 cores (fused search 38 ms instead of 16)
         self._blas = ThreadpoolController()
@@ -127,15 +131,63 @@ class Retriever:
         return list(self._query_tokens(query))
 
     def _lemmas(self, query: str) -> tuple[str, ...]:
-        return tuple(lemmas(query, self.glossary, self._correct))
+        surface = words(query)
+        context = frozenset(t for t in map(lemma, surface) if t in self._known) - stopwords()
+        fixed: dict[str, str] = {}
 
-    def _correct(self, word: str, token: str) -> str:
-        """`token` (the lemma of `word`), or the closest known word when `word` looks like a typo:
-        long enough, unknown to the index and the glossary, and not a French word either."""
+        def correct(word: str, token: str) -> str:
+            corrected = self._correct(word, token, context)
+            if corrected != token:
+                fixed[word] = corrected
+            return corrected
+
+        tokens = tuple(lemmas(query, self.glossary, correct))
+        if fixed:
+            text = query
+            for word, corrected in fixed.items():
+                text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", corrected, text, flags=re.IGNORECASE)
+            self._corrections[query] = text
+        return tokens
+
+    def corrected(self, query: str) -> str:
+        """`query` with its typos corrected (« les depos sovages » -> « les depot sauvage »), for the
+        dense model and the word vectors, which read a misspelt word as another one."""
+        self._query_tokens(query)
+        return self._corrections.get(query, query)
+
+    def _correct(self, word: str, token: str, context: frozenset[str] = frozenset()) -> str:
+        """`token` (the lemma of `word`), or the known word it is a typo of when `word` looks like one:
+        long enough, unknown to the index and the glossary, and not a French word either.
+
+        The sense of the whole question chooses between close spellings: a candidate found in an
+        entry with the question's other words gains up to `typo_context` points, and a candidate
+        below `typo_cutoff` (down to `typo_floor`) is taken only with that support."""
         if token in self._known or len(token) < 5 or token.isdigit() or simplemma.is_known(word, lang="fr"):
             return token
-        match = process.extractOne(token, self._spellings, scorer=fuzz.ratio, score_cutoff=self.fusion.typo_cutoff)
-        return match[0] if match else token
+        fusion = self.fusion
+        forms = {token, token.rstrip("s")} if len(token) > 5 else {token}
+        candidates: dict[str, float] = {}
+        for form in forms:
+            for spelling, ratio, _ in process.extract(form, self._spellings, scorer=fuzz.ratio,
+                                                      score_cutoff=fusion.typo_floor, limit=5):
+                candidates[spelling] = max(ratio, candidates.get(spelling, 0.0))
+        best, best_score = token, 0.0
+        for spelling, ratio in candidates.items():
+            support = self._support(spelling, context)
+            if ratio < fusion.typo_cutoff and not support:
+                continue
+            score = ratio + fusion.typo_context * support
+            if score > best_score:
+                best, best_score = spelling, score
+        return best
+
+    def _support(self, spelling: str, context: frozenset[str]) -> float:
+        """Share of `context` (the question's other known words) found in an entry that holds `spelling`."""
+        if not context:
+            return 0.0
+        indexed = self.glossary.map([spelling])[0]  # a glossary word is indexed as its group's first term
+        shares = [len(vocab & context) for vocab in self._entry_vocab if indexed in vocab]
+        return max(shares, default=0) / len(context)
 
     def coverage(self, tokens: list[str], position: int) -> float:
         """Share of the query's words, weighted by rarity, that the entry at `position` contains.
@@ -160,7 +212,7 @@ class Retriever:
         return self._per_entry(np.asarray(self.index.lexical.get_scores(tokens)))
 
     def dense_scores(self, query: str) -> np.ndarray:
-        vector = self.embedder.encode([query])[0]
+        vector = self.embedder.encode([self.corrected(query)])[0]
         with self._blas.limit(limits=1, user_api="blas"):
             doc_scores = self.index.dense @ vector  # cosines: the rows and the vector have unit length
         floor = self.embedder.floor  # the model's cosine for unrelated sentences: signal 0 from there down
@@ -171,7 +223,7 @@ class Retriever:
         if self._word_matrix is None:
             return np.zeros(len(self.entries), dtype="float32")
         with self._blas.limit(limits=1, user_api="blas"):
-            cosines = self._word_matrix @ self.word_vectors.embed([query])[0]
+            cosines = self._word_matrix @ self.word_vectors.embed([self.corrected(query)])[0]
         return self._per_entry(np.clip(cosines, 0.0, 1.0))
 
     def scores(self, query: str, mode: Mode = "fused", tokens: list[str] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -192,20 +244,21 @@ class Retriever:
 
     # -- search ---------------------------------------------------------------------------------
     def search(
-        self, query: str, k: int = 5, kinds: Iterable[str] | None = None, mode: Mode = "fused", focus: str | None = None
+        self, query: str, k: int = 5, kinds: Iterable[str] | None = None, mode: Mode = "fused", focus: str | None = None,
+        focus_weight: float | None = None,
     ) -> list[Hit]:
         """The `k` best entries for `query`, best first (optionally only entries of `kinds`).
 
         `focus`, a part of `query` (its last question), is searched too: each score is then
         `focus_weight * focus score + (1 - focus_weight) * query score`, so the context of a long
-        message still counts; the coverage is the better of the two.
+        message still counts; the coverage is the better of the two. `focus_weight` replaces that share.
         """
         tokens = self.query_tokens(query)
         score, lexical, dense = self.scores(query, mode, tokens)
         token_lists = [tokens]
         if focus and focus.strip() != query.strip():
             focus_tokens = self.query_tokens(focus)
-            share = self.fusion.focus_weight
+            share = self.fusion.focus_weight if focus_weight is None else focus_weight
             focused = self.scores(focus, mode, focus_tokens)
             score, lexical, dense = (share * f + (1 - share) * q for f, q in zip(focused, (score, lexical, dense)))
             token_lists.append(focus_tokens)
