@@ -116,13 +116,17 @@ def _talk(user: str | None, out_dir: Path) -> None:
     from bot.config import Settings
     from bot.dialog import Engine
     from bot.pseudonym import Pseudonyms, use
-    from bot.telegram.logs import protect
+    from bot.telegram.logs import PrivateLog
 
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     settings = Settings()
     names = Pseudonyms.for_database(settings.db_path)
     use(names)
-    protect([], names)  # the terminal's log lines carry no message text, name or e-mail either
+    root = logging.getLogger()
+    if not root.handlers:  # as logging.basicConfig; a host's own handlers (tests) are left as they are
+        handler = logging.StreamHandler(sys.stderr)
+        handler.addFilter(PrivateLog([], names))  # no message text, name or e-mail in the terminal's log lines
+        root.addHandler(handler)
+        root.setLevel(logging.WARNING)
     user_id = user or f"terminal-{getpass.getuser()}"
     screen = Screen(rich=sys.stdin.isatty() and sys.stdout.isatty())
     click.echo(say("cli", "chat_loading"), err=True)  # the first launch builds the index

@@ -92,7 +92,11 @@ class PrivateLog(logging.Filter):
         self.pseudonyms = pseudonyms or Pseudonyms.ephemeral()
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if getattr(record, "candibot_private", False):  # already rewritten by another handler's filter
+        if getattr(record, "candibot_private", False):  # already rewritten by another handler's filter,
+            # which may know other secrets (a handler protected earlier in the process): mask ours too
+            record.msg = self.scrub(str(record.msg))
+            if record.exc_text:
+                record.exc_text = self.scrub(record.exc_text)
             return True
         try:
             record.msg, record.args = self.message(record), None
