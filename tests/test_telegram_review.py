@@ -91,3 +91,39 @@ async def test_a_whole_review_cycle_through_telegram(standin, tmp_path, index_di
     assert engine.pending() == []  # every notification was delivered, once
     sent_texts = [html.unescape(c["params"].get("text") or c["params"].get("caption") or "") for c in standin.sent()]
     assert len([t for t in sent_texts if "est validée par" in t]) == 2  # the owner and the co-editor, once each
+
+
+@pytest.mark.parametrize("attempt", ["guessed id", "invitation used twice", "invitation expired", "own invitation"])
+async def test_refusals_through_telegram(standin, tmp_path, index_dir, attempt):
+    """Each refusal of the access matrix, as a Telegram user meets it: a clear French sentence,
+    nothing changed, the attempt written to the draft's history."""
+    import datetime as dt
+
+    alice, bob, anne, carl = (Agent(standin, None) for _ in range(4))
+    settings = Settings(CANDIBOT_DB=tmp_path / "tg.db", CANDIBOT_INDEX_DIR=index_dir, CANDIBOT_REVIEWERS=str(anne.id))
+    core = lean_app_on(settings)
+    engine = Engine(core, out_dir=tmp_path / "out")
+    number = fill_draft(Person(engine, engine_user(alice.id)))
+    code = engine.parts.review.new_code()
+    with core.store.atomic():
+        engine.parts.review.invite(engine.parts.drafts.get(number), engine_user(alice.id), code)
+    app = build_application(engine, TOKEN, base_url=standin.base_url, backoff=0.05)
+    for agent in (alice, bob, anne, carl):
+        agent.app = app
+    async with running(app):
+        if attempt == "guessed id":  # a reviewer guessing a draft never submitted, and one that does not exist
+            said = texts(await anne.say(f"/relectures {number}")) + texts(await anne.say("/relectures 999"))
+            assert said.count("Candidature introuvable.") == 2
+        elif attempt == "invitation used twice":
+            assert "Vous rédigez maintenant" in texts(await bob.say(f"/start join_{code}"))
+            assert "a déjà servi" in texts(await carl.say(f"/start join_{code}"))
+        elif attempt == "invitation expired":
+            core.review.clock = lambda: dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=8)
+            assert "a expiré" in texts(await bob.say(f"/rejoindre {code}"))
+        else:
+            assert "votre propre candidature" in texts(await alice.say(f"/rejoindre {code}"))
+    record = engine.parts.drafts.get(number)
+    assert record.status == "draft"
+    members = [m["user_id"] for m in core.review.rows.members(number)]
+    assert members == ([engine_user(bob.id)] if attempt == "invitation used twice" else [])
+    assert core.store.rows("SELECT 1 FROM draft_history WHERE action LIKE 'refused:%'")
