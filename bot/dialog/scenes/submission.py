@@ -41,6 +41,13 @@ def title_of(record) -> str:
     return record.title or t("review.untitled")
 
 
+def tell(turn: Turn, recipients: list[str], key: str, record) -> None:
+    """One notification to each of `recipients` but the person acting: who did what to which draft."""
+    for person in recipients:
+        if person != turn.user_id:
+            turn.notify(person, Reply(text=t(key, number=record.id, title=title_of(record), who=turn.name)))
+
+
 # -- /soumettre -------------------------------------------------------------------------------
 def cmd_submit(turn: Turn, args: str = "") -> Next:
     record = turn.record()
@@ -119,9 +126,7 @@ def submit(turn: Turn) -> Next:
             turn.notify(reviewer, Reply(text=text, document=document,
                                         document_name=document.name if document else None,
                                         buttons=views.reviewer_buttons(record.id)))
-    for person in review.others(record, turn.user_id):
-        turn.notify(person, Reply(text=t("review.to_team_submitted", number=record.id, title=title_of(record),
-                                         who=turn.name)))
+    tell(turn, review.others(record, turn.user_id), "review.to_team_submitted", record)
     turn.say("review.submitted", number=record.id)
     return Next("menu")
 
@@ -151,13 +156,8 @@ def withdraw(turn: Turn) -> Next:
     record = take(turn, "withdraw")
     if isinstance(record, Next):
         return record
-    for reviewer in review.reviewers.recipients():
-        if reviewer != turn.user_id:
-            turn.notify(reviewer, Reply(text=t("review.to_reviewers_withdrawn", number=record.id,
-                                               title=title_of(record), who=turn.name)))
-    for person in review.others(record, turn.user_id):
-        turn.notify(person, Reply(text=t("review.to_team_withdrawn", number=record.id, title=title_of(record),
-                                         who=turn.name)))
+    tell(turn, review.reviewers.recipients(), "review.to_reviewers_withdrawn", record)
+    tell(turn, review.others(record, turn.user_id), "review.to_team_withdrawn", record)
     turn.say("review.withdrawn", number=record.id)
     return Next("menu")
 
