@@ -90,7 +90,7 @@ def draft_prompt(turn: Turn) -> Next | None:
     review = turn.parts.review
     request = review.rows.open_change_request(record.id)
     changes = review.since_previous_submission(record)
-    turn.send(views.review_header(record, review.since_previous_submission(record) if changes is not None else None,
+    turn.send(views.review_header(record, changes,
                                   request, name_of=turn.parts.conversations.name_of),
               views.review_buttons(record, can_cancel=bool(request and request["requested_by"] == turn.user_id)))
     return None
