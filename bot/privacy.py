@@ -61,6 +61,10 @@ class Privacy:
                    dpo=self.settings.dpo_contact or unset, events_days=self.settings.events_days,
                    retention_days=self.settings.retention_days)
 
+    def knows(self, user: str) -> bool:
+        """Whether anything is stored about `user` (their profile row)."""
+        return bool(self.store.rows("SELECT 1 FROM users WHERE id = ?", [user]))
+
     def export(self, user: str) -> dict[str, Any]:
         return {"title": say("privacy", "export_title", user=user), "generated_at": _stamp(self.clock()),
                 "controller": self.settings.controller, "dpo_contact": self.settings.dpo_contact,

@@ -45,7 +45,7 @@ def export_user(user: str, output: Path) -> None:
 @click.option("--yes", is_flag=True, help=say("cli", "help_privacy_yes"))
 def erase_user(user: str, out_dir: Path | None, yes: bool) -> None:
     tool = _privacy()
-    if tool.export(user)["user"] is None:
+    if not tool.knows(user):
         raise click.ClickException(say("cli", "privacy_unknown_user", user=user))
     if not yes:
         click.confirm(say("cli", "privacy_confirm", user=user), abort=True)

@@ -58,7 +58,7 @@ def cmd_submit(turn: Turn, args: str = "") -> Next:
         turn.say("review.submit_owner_only", [button("review.buttons.tell_owner", "tell:owner"),
                                               button("recap_buttons.menu", "go:menu")])
         return Next("menu", prompt=False)
-    if not workflow.editable(record.status) or record.status == workflow.SUBMITTED:
+    if not workflow.editable(record.status):  # submitted or approved
         turn.say("review.submit_not_now", status=status_label(record.status))
         return Next("menu")
     missing = form.missing_fields(record.draft)
