@@ -10,7 +10,6 @@ import threading
 import pytest
 
 from bot.store import Conversations, DraftRows, ReviewRows, Store
-from bot.telegram.updates import StoredUpdates
 from bot.store.migrations import MIGRATIONS, current_version, migrate
 
 
@@ -38,9 +37,10 @@ def test_migrations_idempotent(tmp_path):
     rows = list(again.db["schema_version"].rows)
     assert [r["version"] for r in rows] == list(range(1, len(MIGRATIONS) + 1))
     assert {"users", "dialog_state", "drafts", "draft_versions", "events", "review_comments",
-            "telegram_updates", "replies", "outbox", "asked", "draft_members", "invitations", "draft_history",
+            "replies", "outbox", "asked", "draft_members", "invitations", "draft_history",
             "change_requests"} <= set(again.db.table_names())
-    assert migrate(again.db) == len(MIGRATIONS) == 5
+    assert "telegram_updates" not in again.db.table_names()  # migration 6: the engine's input keys instead
+    assert migrate(again.db) == len(MIGRATIONS) == 6
     again.close()
 
 
@@ -123,58 +123,86 @@ def test_upgrade_from_version_1_keeps_data(tmp_path):
     path = tmp_path / "v1.db"
     old = Database(path)
     assert migrate(old, MIGRATIONS[:1]) == 1
-    assert "telegram_updates" not in old.table_names()
+    assert "replies" not in old.table_names()
     old.execute("INSERT INTO users (id, created_at, updated_at) VALUES ('u1', 'x', 'x')")
     old.conn.commit()
     old.close()
     store = Store(path)
     assert store.schema_version == len(MIGRATIONS)
-    assert "telegram_updates" in store.db.table_names()
+    assert {"replies", "outbox"} <= set(store.db.table_names()) and "telegram_updates" not in store.db.table_names()
     assert [r["id"] for r in store.db["users"].rows] == ["u1"]
     assert [r["version"] for r in store.db["schema_version"].rows] == list(range(1, len(MIGRATIONS) + 1))
-    assert StoredUpdates(store).claim(1)
+    assert Conversations(store).log_event("u1", "text", "x", key="telegram:1") is not None
     store.close()
 
 
-def test_claim_update_once_across_reopen(tmp_path):
+def test_upgrade_to_version_6_counts_older_replies_as_sent(tmp_path):
+    """Replies written before migration 6 were shown when they were written: none is sent again."""
+    from sqlite_utils import Database
+
+    path = tmp_path / "v5.db"
+    old = Database(path)
+    assert migrate(old, MIGRATIONS[:5]) == 5
+    old.execute("INSERT INTO users (id, created_at, updated_at) VALUES ('telegram:5', 'x', 'x')")
+    old.execute("INSERT INTO events (id, user_id, ts, kind, text) VALUES (1, 'telegram:5', '2026-12-01T10:00:00', 'text', 'a')")
+    old.execute("INSERT INTO replies (user_id, event_id, ts, text) VALUES ('telegram:5', 1, '2026-12-01T10:00:00', 'Bonjour')")
+    old.execute("INSERT INTO telegram_updates (update_id, ts) VALUES (77, '2026-12-01T10:00:00')")
+    old.conn.commit()
+    old.close()
+    store = Store(path)
+    talk = Conversations(store)
+    assert [r["text"] for r in talk.replies("telegram:5")] == ["Bonjour"]
+    assert talk.unsent(since="2000-01-01") == []
+    store.close()
+
+
+def test_an_input_key_is_taken_once_across_reopen(tmp_path):
     path = tmp_path / "u.db"
-    first = Store(path)
-    assert StoredUpdates(first).claim(7) is True
-    assert StoredUpdates(first).claim(7) is False
-    assert StoredUpdates(first).claim(8) is True
-    first.close()
-    again = Store(path)
-    assert StoredUpdates(again).claim(7) is False and StoredUpdates(again).claim(9) is True
-    again.close()
+    first = Conversations(Store(path))
+    assert first.log_event("u1", "text", "a", key="telegram:7") is not None
+    assert first.log_event("u1", "text", "a", key="telegram:7") is None
+    assert first.log_event("u1", "text", "b", key="telegram:8") is not None
+    assert first.log_event("u1", "text", "no key") and first.log_event("u1", "text", "no key")  # no key: every time
+    first.store.close()
+    again = Conversations(Store(path))
+    assert again.log_event("u1", "text", "a", key="telegram:7") is None
+    assert again.log_event("u1", "text", "c", key="telegram:9") is not None
+    assert [e["text"] for e in again.events("u1")] == ["a", "b", "no key", "no key", "c"]
+    assert again.event_of_key("telegram:8")["id"] == again.events("u1")[1]["id"]
+    again.store.close()
 
 
-def test_forget_old_updates(store):
-    updates = StoredUpdates(store)
-    updates.claim(1)
-    store.db.execute("UPDATE telegram_updates SET ts = '2000-01-01T00:00:00.000+00:00' WHERE update_id = 1")
-    store.db.conn.commit()
-    updates.claim(2)
-    assert updates.forget(older_than_days=7) == 1
-    assert [r["update_id"] for r in store.db["telegram_updates"].rows] == [2]
-    assert updates.claim(2) is False
+def test_tracked_replies_stay_unsent_until_marked(store):
+    talk = Conversations(store)
+    event = talk.log_event("u1", "text", "a", key="telegram:1")
+    record = {"text": "Question suivante", "buttons": [{"label": "Passer", "value": "form:skip"}], "document": None,
+              "delivery": {"version": 4, "document": None, "document_name": None, "slow": False, "start_payload": None}}
+    with store.atomic():
+        ids = talk.log_replies("u1", event, [record, {**record, "text": "Deux"}], tracked=True)
+        talk.log_replies("u1", None, [{**record, "text": "shown at once"}])
+    unsent = talk.unsent(since="2000-01-01")
+    assert [r["id"] for r in unsent] == ids and unsent[0]["delivery"]["version"] == 4
+    assert [r["text"] for r in talk.unsent(event_id=event)] == ["Question suivante", "Deux"]
+    talk.sent(ids[:1])
+    assert [r["text"] for r in talk.unsent(since="2000-01-01")] == ["Deux"]
+    assert talk.unsent(since="2999-01-01") == []  # only those written after `since`
 
 
 _CLAIMER = """
 import sys
-from bot.store import Store
-from bot.telegram.updates import StoredUpdates
-updates = StoredUpdates(Store(sys.argv[1]))
-won = [i for i in range(300) if updates.claim(i)]
+from bot.store import Conversations, Store
+talk = Conversations(Store(sys.argv[1]))
+won = [i for i in range(300) if talk.log_event("u1", "text", str(i), key=f"telegram:{i}") is not None]
 print(",".join(map(str, won)))
 """
 
 
-def test_claim_update_is_safe_across_processes(tmp_path):
+def test_an_input_key_is_taken_once_across_processes(tmp_path):
     path = tmp_path / "race.db"
-    Store(path).close()  # migrated once, so the processes race on the claims only
+    Store(path).close()  # migrated once, so the processes race on the keys only
     procs = [subprocess.Popen([sys.executable, "-c", _CLAIMER, str(path)], stdout=subprocess.PIPE, text=True)
              for _ in range(3)]
     outs = [p.communicate(timeout=60)[0].strip() for p in procs]
     assert all(p.returncode == 0 for p in procs)
     won = [int(x) for out in outs for x in out.split(",") if x]
-    assert sorted(won) == list(range(300))  # every id claimed exactly once, by one process
+    assert sorted(won) == list(range(300))  # every key taken exactly once, by one process

@@ -1,9 +1,9 @@
 """The engine: `Engine(parts).handle(user_id, Input) -> list[Reply]`.
 
 Per input:
-1. the raw input is written to the `events` table at once, before anything can fail (the
-   Telegram face has already claimed the update: a crash in the middle of the turn must not lose
-   what the user typed);
+1. the raw input is written to the `events` table at once, before anything can fail: a crash in
+   the middle of the turn must not lose what the user typed. An input the face gave a key
+   (`Input.key`) is written once, as it arrives, and handled once (`bot.dialog.delivery`);
 2. the user's session is read (a new one for a new user); the router names the handler; the
    handler changes the session and the draft in memory, adds replies and notifications, and
    returns where to go; the engine prompts that step;
@@ -15,7 +15,8 @@ Per input:
    step again are written instead; when a write is refused at that moment (the draft was submitted
    or decided meanwhile), the person is told why. After /supprimer, the person's data is erased in
    that same transaction, and the file compacted after it;
-4. the replies are returned for the face to deliver (they are committed before).
+4. the replies are returned for the face to deliver (they are committed before); those of a keyed
+   input until the face marks them sent (`bot.dialog.delivery`).
 
 Inputs of one user are handled one at a time (a lock per user); different users run concurrently,
 sharing the store (which serialises its own writes). Nothing is held locked while the model works.
@@ -29,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+from bot.dialog.delivery import Delivery
 from bot.dialog.router import Router
 from bot.dialog.scene import Next, Scene
 from bot.dialog.scenes import SCENES
@@ -37,7 +39,7 @@ from bot.dialog.turn import Parts, Turn
 from bot.dialog.texts import t
 from bot.privacy import Privacy
 from bot.pseudonym import pseudonym
-from bot.dialog.types import Input, Notification, Reply, reply_record
+from bot.dialog.types import Input, Reply, reply_record
 from bot.review.workflow import Conflict, Refused
 from bot.store import Conversations
 from bot.store.asked import AskedLog
@@ -55,7 +57,7 @@ class EngineParts(Parts):
     def conversations(self) -> Conversations: ...
 
 
-class Engine:
+class Engine(Delivery):
     """Transport-free conversation engine.
 
     >>> engine = Engine(App(settings), out_dir=Path("exports"))          # doctest: +SKIP
@@ -92,8 +94,9 @@ class Engine:
         with self._lock(user):
             try:
                 session = self.state(user)
-                event = self.conversations.log_event(user, inp.kind, inp.text, inp.args, step=session.step,
-                                                     name=inp.name)
+                event = self._log_input(user, inp, session.step)
+                if event is None:  # delivered again, handled before (here, or by another process)
+                    return self._not_sent(inp.key)
             except Exception as error:  # the database cannot take the input (locked too long, disk full): say so
                 log.error("could not write the input of user %s: %s", pseudonym(user), getattr(error, "reason", error))
                 return [Reply(text=t("error_not_saved"))]
@@ -103,17 +106,18 @@ class Engine:
             except Exception:  # never a traceback to the user; the input is already saved
                 log.exception("dialog failure for user %s on a %s input", pseudonym(user), inp.kind)
                 turn = self._apology(user)
+            tracked = inp.key is not None
             try:
-                self._commit(turn, event)
+                self._commit(turn, event, tracked)
             except (Refused, Conflict) as refusal:  # the draft moved meanwhile (submitted, decided): say so
                 log.info("a write of user %s was refused at commit: %s", pseudonym(user), type(refusal).__name__)
                 turn = self._apology(user, refusal)
-                self._commit(turn, event)
+                self._commit(turn, event, tracked)
             except Exception:  # the turn's writes failed together: nothing of it was kept
                 log.exception("could not save the turn of user %s", pseudonym(user))
                 turn = self._apology(user)
                 try:
-                    self._commit(turn, event)
+                    self._commit(turn, event, tracked)
                 except Exception:  # not even the apology fits (disk full): said, not stored
                     log.exception("could not save the apology to user %s", pseudonym(user))
             return turn.replies
@@ -126,15 +130,18 @@ class Engine:
             return self.handle(user_id, Input(kind="command", text="start"))
         return self.resume(user_id, "open", welcome_back=True)
 
-    def resume(self, user_id: str | int, reason: str = "", welcome_back: bool = False) -> list[Reply]:
+    def resume(self, user_id: str | int, reason: str = "", welcome_back: bool = False,
+               key: str | None = None) -> list[Reply]:
         """The user's current step asked again, with a fresh keyboard (buttons shown earlier
         become stale). For faces that received something the engine cannot read (a photo, a
         voice message…): they say so themselves, then show these replies. `reason` (e.g.
-        « photo ») is written to the events table."""
+        « photo ») is written to the events table; `key` as in `Input.key`."""
         user = str(user_id)
         with self._lock(user):
             session = self.state(user)
-            event = self.conversations.log_event(user, "resume", reason, step=session.step)
+            event = self.conversations.log_event(user, "resume", reason, step=session.step, key=key)
+            if event is None:  # delivered again
+                return self._not_sent(key)
             if session.step not in self.router.steps:
                 session.step = "menu"
             turn = self._new_turn(user, session)
@@ -146,18 +153,8 @@ class Engine:
                 log.exception("resume failure for user %s at %s", pseudonym(user), session.step)
                 turn = self._new_turn(user, self.state(user))  # the working data (the draft) is kept
                 self._settle(turn, Next("menu"))
-            self._commit(turn, event)
+            self._commit(turn, event, key is not None)
             return turn.replies
-
-    # -- notifications for other people -----------------------------------------------------
-    def pending(self, user_id: str | int | None = None) -> list[Notification]:
-        """Messages for this user (for anyone: None) that no face has delivered yet, oldest first."""
-        rows = self.conversations.pending(None if user_id is None else str(user_id))
-        return [Notification(id=row["id"], recipient=row["recipient"], sender=row["sender"],
-                             reply=Reply.model_validate(row["payload"])) for row in rows]
-
-    def delivered(self, notifications: Iterable[Notification]) -> None:
-        self.conversations.delivered([n.id for n in notifications if n.id is not None])
 
     # -- internals ------------------------------------------------------------------------
     def _new_turn(self, user: str, session: Session, name: str | None = None) -> Turn:
@@ -197,8 +194,9 @@ class Engine:
             self._settle(turn, Next("menu"))
         return turn
 
-    def _commit(self, turn: Turn, event: int) -> None:
-        """One transaction: the draft, the session, the replies, the notifications of input `event`."""
+    def _commit(self, turn: Turn, event: int, tracked: bool = False) -> None:
+        """One transaction: the draft, the session, the replies, the notifications of input `event`.
+        `tracked`: the face gave the input a key and marks its replies sent (`sent`)."""
         self._seal_keyboard(turn)
         talk = self.conversations
         with talk.store.atomic():
@@ -212,7 +210,11 @@ class Engine:
             for write in turn.writes:
                 write()
             talk.save_session(turn.user_id, turn.session.step, turn.session.data(), turn.session.keyboard_version)
-            talk.log_replies(turn.user_id, event, [reply_record(r) for r in turn.replies])
+            if tracked:
+                talk.done(event)
+            ids = talk.log_replies(turn.user_id, event, [reply_record(r) for r in turn.replies], tracked)
+            for reply, row in zip(turn.replies, ids):
+                reply.id = row if tracked else None
             for note in turn.notifications:
                 note.id = talk.notify(note.recipient, note.reply.model_dump(mode="json"),
                                       sender=note.sender, event_id=event)

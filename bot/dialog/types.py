@@ -35,6 +35,7 @@ class Input(BaseModel):
     args: str = ""
     version: int | None = None
     name: str | None = None  # how the person is called (Telegram's first name), shown to the others on a draft
+    key: str | None = None  # the face's id of this input (« telegram:<update_id> »): an input delivered again is handled once
 
     @classmethod
     def parse(cls, raw: str) -> "Input":
@@ -56,6 +57,7 @@ class Reply(BaseModel):
     document_name: str | None = None
     slow: bool = False  # the face may show « en train d'écrire » while producing it
     start_payload: str | None = None  # a deep-link payload: Telegram adds the link t.me/<bot>?start=<payload>
+    id: int | None = None  # its row in the replies table, once stored: a face that gave the input a key marks it sent
 
 
 class Notification(BaseModel):
@@ -68,9 +70,20 @@ class Notification(BaseModel):
 
 
 def reply_record(reply: Reply) -> dict:
-    """What is stored of a reply: text, button labels and values, document file name."""
+    """What is stored of a reply: text, button labels and values, document file name, and what a
+    face needs to send it again after a crash (`delivery`: keyboard version, document path…)."""
     return {
         "text": reply.text,
         "buttons": [b.model_dump() for b in reply.buttons],
         "document": reply.document.name if reply.document is not None else None,
+        "delivery": reply.model_dump(mode="json", include=DELIVERY),
     }
+
+
+DELIVERY = {"version", "document", "document_name", "slow", "start_payload"}
+
+
+def reply_from_record(row: dict) -> Reply:
+    """The reply a stored record describes (`reply_record`, as read back from the replies table)."""
+    return Reply(text=row["text"], buttons=[Button.model_validate(b) for b in row["buttons"]],
+                 id=row.get("id"), **(row.get("delivery") or {}))

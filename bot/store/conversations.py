@@ -2,11 +2,16 @@
 and the outbox of messages for other people.
 
     talk = Conversations(store)
+    event = talk.log_event("42", "text", "bonjour", step="menu", key="telegram:7")  # None: key taken
+    talk.undone(since=stamp)                               # keyed inputs whose turn never committed
     with store.atomic():                                   # one turn, one transaction
-        event = talk.log_event("42", "text", "bonjour", step="menu")
-        talk.log_replies("42", event, [{"text": "Bonjour !", "buttons": [], "document": None}])
+        talk.done(event)
+        talk.log_replies("42", event, [{"text": "Bonjour !", "buttons": [], "document": None}],
+                         tracked=True)                     # their row ids: unsent until marked
         talk.save_session("42", step="menu", data={...}, keyboard_version=3)
         talk.notify("7", {"text": "…"}, sender="42", event_id=event)
+    talk.sent([reply_id])                                  # a face sent it
+    talk.unsent(since=stamp)                               # replies of keyed inputs not sent yet
     talk.pending("7")                                      # [(id, payload)], oldest first
     talk.delivered([id])
 
@@ -44,15 +49,40 @@ class Conversations:
 
     # -- inputs ---------------------------------------------------------------------------
     def log_event(self, user_id: str, kind: str, text: str = "", args: str = "", step: str = "",
-                  name: str | None = None) -> int:
-        """Record what a user did (raw text); committed with the block around it, or at once."""
+                  name: str | None = None, key: str | None = None, version: int | None = None) -> int | None:
+        """Record what a user did (raw text); committed with the block around it, or at once.
+        With a `key` (the face's id of the input), the input is recorded once: None when an input
+        with that key is already there (delivered again: see `event_of_key`)."""
         with self.store.atomic():
             self.ensure_user(user_id, name)
             cursor = self.store.execute(
-                "INSERT INTO events (user_id, ts, kind, text, args, step) VALUES (?, ?, ?, ?, ?, ?)",
-                [str(user_id), now(), kind, text, args, step],
+                "INSERT OR IGNORE INTO events (user_id, ts, kind, text, args, step, input_key, version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [str(user_id), now(), kind, text, args, step, key, version],
             )
-            return int(cursor.lastrowid)
+            return int(cursor.lastrowid) if cursor.rowcount == 1 else None
+
+    def event_of_key(self, key: str) -> dict[str, Any] | None:
+        """The input recorded with `key` ({id, user_id, done_at…}), if any."""
+        rows = self.store.rows("SELECT * FROM events WHERE input_key = ?", [key])
+        return rows[0] if rows else None
+
+    def done(self, event_id: int) -> None:
+        """Input `event_id` was handled (write it in the turn's transaction)."""
+        self.store.execute("UPDATE events SET done_at = ? WHERE id = ? AND done_at IS NULL", [now(), event_id])
+
+    def undone(self, since: str) -> list[dict[str, Any]]:
+        """Keyed inputs written after `since` and never handled (a crash between their arrival and
+        their turn's commit), oldest first, with the name of the person."""
+        return self.store.rows(
+            "SELECT events.*, users.name AS name FROM events JOIN users ON users.id = events.user_id "
+            "WHERE input_key IS NOT NULL AND done_at IS NULL AND ts >= ? AND kind IN ('text', 'button', 'command') "
+            "ORDER BY events.id", [since])
+
+    def step_of(self, user_id: str) -> str:
+        """The step the user's stored session is at ('' for a new user)."""
+        rows = self.store.rows("SELECT step FROM dialog_state WHERE user_id = ?", [str(user_id)])
+        return rows[0]["step"] if rows else ""
 
     def events(self, user_id: str | None = None) -> list[dict[str, Any]]:
         """Inputs, oldest first (every user's when `user_id` is None)."""
@@ -61,19 +91,42 @@ class Conversations:
         return self.store.rows("SELECT * FROM events WHERE user_id = ? ORDER BY id", [str(user_id)])
 
     # -- replies --------------------------------------------------------------------------
-    def log_replies(self, user_id: str, event_id: int | None, replies: list[dict[str, Any]]) -> None:
-        """What the bot answered to input `event_id`: each reply's text, button labels, document name."""
+    def log_replies(self, user_id: str, event_id: int | None, replies: list[dict[str, Any]],
+                    tracked: bool = False) -> list[int]:
+        """What the bot answered to input `event_id`: each reply's text, button labels, document
+        name, and how to send it again (`delivery`). `tracked` replies stay unsent until a face
+        marks them (`sent`); the others count as shown at once. Returns their row ids."""
         stamp = now()
+        ids = []
         for reply in replies:
-            self.store.execute(
-                "INSERT INTO replies (user_id, event_id, ts, text, buttons, document) VALUES (?, ?, ?, ?, ?, ?)",
+            cursor = self.store.execute(
+                "INSERT INTO replies (user_id, event_id, ts, text, buttons, document, delivery, sent_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [str(user_id), event_id, stamp, reply.get("text") or "",
-                 json.dumps(reply.get("buttons") or [], ensure_ascii=False), reply.get("document")],
+                 json.dumps(reply.get("buttons") or [], ensure_ascii=False), reply.get("document"),
+                 json.dumps(reply.get("delivery") or {}, ensure_ascii=False), None if tracked else stamp],
             )
+            ids.append(int(cursor.lastrowid))
+        return ids
 
     def replies(self, user_id: str) -> list[dict[str, Any]]:
         rows = self.store.rows("SELECT * FROM replies WHERE user_id = ? ORDER BY id", [str(user_id)])
-        return [{**row, "buttons": json.loads(row["buttons"])} for row in rows]
+        return [_parsed(row) for row in rows]
+
+    def sent(self, ids: list[int]) -> None:
+        """Mark replies sent (never handed out again by `unsent`)."""
+        if ids:
+            with self.store.atomic():
+                marks = ",".join("?" * len(ids))
+                self.store.execute(f"UPDATE replies SET sent_at = ? WHERE sent_at IS NULL AND id IN ({marks})",
+                                   [now(), *ids])
+
+    def unsent(self, since: str | None = None, event_id: int | None = None) -> list[dict[str, Any]]:
+        """Replies never marked sent, oldest first: those written after `since` (ISO timestamp),
+        or those answering input `event_id`."""
+        where, params = ("AND event_id = ?", [event_id]) if event_id is not None else ("AND ts >= ?", [since or ""])
+        rows = self.store.rows(f"SELECT * FROM replies WHERE sent_at IS NULL {where} ORDER BY id", params)
+        return [_parsed(row) for row in rows]
 
     # -- sessions -------------------------------------------------------------------------
     def load_session(self, user_id: str) -> dict[str, Any] | None:
@@ -125,3 +178,7 @@ class Conversations:
                     f"UPDATE outbox SET delivered_at = ? WHERE delivered_at IS NULL AND id IN ({marks})",
                     [now(), *ids],
                 )
+
+
+def _parsed(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "buttons": json.loads(row["buttons"]), "delivery": json.loads(row.get("delivery") or "{}")}

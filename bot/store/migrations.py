@@ -132,8 +132,34 @@ def _m005_review(db: Database) -> None:
         db.execute("ALTER TABLE users ADD COLUMN name TEXT")  # how others on a shared draft see them
 
 
+def _m006_delivery(db: Database) -> None:
+    """Nothing lost or done twice across a crash. An input a face gave a key (`events.input_key`,
+    e.g. « telegram:<update_id> ») is written once, as soon as it arrives, with the keyboard
+    version of a press (`version`); its turn's commit marks it handled (`done_at`). Delivered
+    again, it is not handled twice; written but never handled (a crash in between), it is handled
+    at the next start. Each reply keeps what a face needs to send it again (`delivery`) and
+    when it was sent (`sent_at`): replies of keyed inputs start unsent, and a face marks each one
+    once Telegram took it; those left unsent by a crash are sent at the next start. The older
+    replies were all shown. `telegram_updates` (claims taken when an update arrived, before the
+    input was written: a crash in between lost it) goes."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(events)").fetchall()}
+    for name, kind in (("input_key", "TEXT"), ("version", "INTEGER"), ("done_at", "TEXT")):
+        if name not in columns:
+            db.execute(f"ALTER TABLE events ADD COLUMN {name} {kind}")
+    db.execute("CREATE UNIQUE INDEX IF NOT EXISTS idx_events_input_key ON events (input_key) WHERE input_key IS NOT NULL")
+    columns = {row[1] for row in db.execute("PRAGMA table_info(replies)").fetchall()}
+    for name in ("delivery", "sent_at"):
+        if name not in columns:
+            db.execute(f"ALTER TABLE replies ADD COLUMN {name} TEXT")
+    db.execute("UPDATE replies SET sent_at = ts WHERE sent_at IS NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_replies_unsent ON replies (id) WHERE sent_at IS NULL")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_events_undone ON events (id) WHERE input_key IS NOT NULL AND done_at IS NULL")
+    db.execute("DROP TABLE IF EXISTS telegram_updates")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _m001_initial, _m002_telegram_updates, _m003_replies_and_outbox, _m004_asked, _m005_review,
+    _m006_delivery,
 ]
 
 

@@ -19,7 +19,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from bot.prompts import texts
 from bot.telegram.delivery import RetryingRateLimiter
 from bot.telegram.face import Engine, TelegramFace
-from bot.telegram.ordering import PerUserOrder, UpdateLog, update_log_for
+from bot.telegram.ordering import PerUserOrder, RecentUpdates, UpdateLog
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +43,12 @@ def build_application(
 ) -> Application:
     """An Application wired to `engine`.
 
-    `seen` remembers handled update ids; by default the engine's store (each update handled
-    once across restarts and processes), or an in-memory log when the engine has no store.
+    `seen` remembers the update ids this process took in hand (in memory by default); across
+    restarts and processes the engine handles each update once (its id is the input's key).
     `base_url` is the root of a self-hosted Bot API server (`http://host:8081`); `telegram_limits`
     applies Telegram's flood limits (30 messages/s overall, 20/min per group) before sending.
     """
+    face = TelegramFace(engine, typing_after=typing_after)
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -59,14 +60,13 @@ def build_application(
                 **({} if telegram_limits else {"overall_max_rate": 0, "group_max_rate": 0}),
             )
         )
-        .concurrent_updates(PerUserOrder(max_concurrent_updates, seen or update_log_for(engine)))
+        .concurrent_updates(PerUserOrder(max_concurrent_updates, seen or RecentUpdates(), inbox=face.receive))
         .post_init(_announce_commands)
     )
     if base_url:
         root = base_url.rstrip("/")
         builder = builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
     app = builder.build()
-    face = TelegramFace(engine, typing_after=typing_after)
     app.bot_data["face"] = face
     app.add_handlers(face.handlers())
     app.add_error_handler(_log_error)
@@ -74,9 +74,13 @@ def build_application(
 
 
 async def _announce_commands(app: Application) -> None:
-    """At start: the command menu, then what a previous run left in the outbox."""
+    """At start: the command menu, then what a previous run left: the replies it saved but did not
+    send, the inputs it wrote but did not handle, its notifications for other people (the outbox)."""
     await app.bot.set_my_commands(bot_commands())
-    await app.bot_data["face"].deliver_outbox(app.bot)
+    face: TelegramFace = app.bot_data["face"]
+    await face.deliver_unsent(app.bot)
+    await face.handle_unhandled(app.bot)
+    await face.deliver_outbox(app.bot)
 
 
 async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

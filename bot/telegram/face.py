@@ -11,12 +11,14 @@ seconds, the chat shows « en train d'écrire ».
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import functools
 import logging
 from typing import Protocol
 
 from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 from telegram.helpers import create_deep_linked_url
 
@@ -28,12 +30,21 @@ from bot.telegram.render import keyboard, safe_file_name, split_html, tg_length,
 log = logging.getLogger(__name__)
 MAX_CAPTION = 1024
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+UNSENT_WITHIN = dt.timedelta(hours=24)
 
 
 class Engine(Protocol):
     def handle(self, user_id: str, inp: Input) -> list[Reply]: ...
 
-    def resume(self, user_id: str, reason: str = "") -> list[Reply]: ...
+    def resume(self, user_id: str, reason: str = "", *, key: str | None = None) -> list[Reply]: ...
+
+
+class Delivery(Protocol):
+    """An engine that keeps the replies of keyed inputs until a face marks them sent (`bot.dialog.Engine`)."""
+
+    def sent(self, replies: list[Reply]) -> None: ...
+
+    def unsent(self, since: str) -> list[tuple[str, Reply]]: ...
 
 
 class Outbox(Protocol):
@@ -76,10 +87,18 @@ class TelegramFace:
 
     # --- updates -------------------------------------------------------------------------------
 
+    def receive(self, update: object) -> bool:
+        """As an update arrives, before it waits for its turn: its input written by the engine (a
+        crash meanwhile does not lose it: it is handled at the next start). False when it was
+        handled before (Telegram delivered it again): it is dropped."""
+        if not hasattr(self.engine, "receive") or not isinstance(update, Update):
+            return True
+        incoming = _incoming(update)
+        return incoming is None or self.engine.receive(*incoming)  # type: ignore[attr-defined]
+
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Text and commands (« /start payload » carries a deep-link payload as args)."""
-        inp = Input.parse(update.effective_message.text).model_copy(update={"name": _name(update)})
-        await self.turn(context.bot, update.effective_chat.id, update.effective_user.id, inp)
+        await self.turn(context.bot, update.effective_chat.id, *_incoming(update))
 
     async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -87,26 +106,54 @@ class TelegramFace:
         if query.message is not None and query.message.is_accessible:
             # the pressed keyboard is spent: take it away so it cannot be pressed again
             await self._quietly(query.edit_message_reply_markup(reply_markup=None))
-        decoded = decode(query.data or "")
-        value, version = decoded if decoded else ("", -1)  # data not ours: a stale press
-        inp = Input(kind="button", text=value, version=version, name=_name(update))
-        await self.turn(context.bot, update.effective_chat.id, update.effective_user.id, inp)
+        await self.turn(context.bot, update.effective_chat.id, *_incoming(update))
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Photos, voice, stickers, files, locations…: say only text is understood, then the
         current step again (`Engine.resume`, with a fresh keyboard)."""
         chat_id, user = update.effective_chat.id, engine_user(update.effective_user.id)
         await self.deliver(context.bot, chat_id, [Reply(text=say("telegram", "only_text"))])
-        replies = await self._engine_call(context.bot, chat_id, self.engine.resume, user,
-                                          _message_kind(update))
+        resume = functools.partial(self.engine.resume, key=_key(update))
+        replies = await self._engine_call(context.bot, chat_id, resume, user, _message_kind(update))
         await self.deliver(context.bot, chat_id, replies)
 
     # --- the engine ----------------------------------------------------------------------------
 
-    async def turn(self, bot: Bot, chat_id: int, telegram_user_id: int, inp: Input) -> None:
-        replies = await self._engine_call(bot, chat_id, self.engine.handle, engine_user(telegram_user_id), inp)
+    async def turn(self, bot: Bot, chat_id: int, user: str, inp: Input) -> None:
+        replies = await self._engine_call(bot, chat_id, self.engine.handle, user, inp)
         await self.deliver(bot, chat_id, replies)
         await self.deliver_outbox(bot)
+
+    async def handle_unhandled(self, bot: Bot, within: dt.timedelta = UNSENT_WITHIN) -> int:
+        """At start: the inputs a previous run wrote as they arrived but was stopped before
+        handling (killed while they waited for their turn, or in the middle of it), handled now,
+        in order, each person's replies sent. Returns how many."""
+        if not hasattr(self.engine, "unhandled"):
+            return 0
+        since = (dt.datetime.now(dt.timezone.utc) - within).isoformat(timespec="milliseconds")
+        left = [(user, inp) for user, inp in await asyncio.to_thread(self.engine.unhandled, since)  # type: ignore[attr-defined]
+                if telegram_chat(user) is not None]
+        for user, inp in left:
+            await self.turn(bot, telegram_chat(user), user, inp)
+        if left:
+            log.info("handled %d inputs a previous run had written but not handled", len(left))
+        return len(left)
+
+    async def deliver_unsent(self, bot: Bot, within: dt.timedelta = UNSENT_WITHIN) -> int:
+        """At start: the replies a previous run committed but was stopped before sending (killed
+        between a turn's commit and its messages), sent now, in order. Only those of the last
+        `within` (Telegram keeps an update a day at most: an older turn is stale). Returns how many."""
+        if not hasattr(self.engine, "unsent"):
+            return 0
+        engine: Delivery = self.engine  # type: ignore[assignment]
+        since = (dt.datetime.now(dt.timezone.utc) - within).isoformat(timespec="milliseconds")
+        left = [(user, reply) for user, reply in await asyncio.to_thread(engine.unsent, since)
+                if telegram_chat(user) is not None]
+        for user, reply in left:
+            await self.deliver(bot, telegram_chat(user), [reply])
+        if left:
+            log.info("sent %d replies a previous run had saved but not sent", len(left))
+        return len(left)
 
     # --- messages for other people (the engine's outbox) ---------------------------------------
 
@@ -152,15 +199,30 @@ class TelegramFace:
     # --- replies -------------------------------------------------------------------------------
 
     async def deliver(self, bot: Bot, chat_id: int, replies: list[Reply]) -> None:
-        """Send the replies in order; one that cannot be sent is logged and the rest still go."""
+        """Send the replies in order, marking each stored one sent as soon as Telegram took it (a
+        crash before the mark sends it again at the next start: at least once, never lost); one
+        that cannot be sent is logged and the rest still go."""
         for reply in replies:
             try:
                 await self._send(bot, chat_id, reply)
             except Forbidden:
                 log.info("chat %s blocked the bot: replies dropped", engine_user(chat_id))
+                await self._mark_sent([r for r in replies if r.id is not None])  # never to be delivered
                 return
-            except TelegramError as error:
+            except (NetworkError, RetryAfter) as error:  # may go through later: left unsent, tried again at the next start
+                log.error("a reply to chat %s could not be sent now: %s", engine_user(chat_id), error)
+                continue
+            except TelegramError as error:  # refused (a bad request): trying again would not help
                 log.error("a reply to chat %s could not be sent: %s", engine_user(chat_id), error)
+            if reply.id is not None:
+                await self._mark_sent([reply])
+
+    async def _mark_sent(self, replies: list[Reply]) -> None:
+        if replies and hasattr(self.engine, "sent"):
+            try:
+                await asyncio.to_thread(self.engine.sent, replies)  # type: ignore[attr-defined]
+            except Exception:  # the database is busy: sent again at the next start, at worst
+                log.warning("could not mark %d replies sent", len(replies), exc_info=True)
 
     async def _send(self, bot: Bot, chat_id: int, reply: Reply) -> None:
         if reply.start_payload and bot.username:  # an invitation: the link opens the bot and joins
@@ -200,6 +262,27 @@ class TelegramFace:
             await call
         except TelegramError as error:
             log.debug("courtesy call failed: %s", error)
+
+
+def _incoming(update: Update) -> tuple[str, Input] | None:
+    """(engine user, input) of a text message, a command or a button press; None for the rest."""
+    if update.effective_user is None:
+        return None
+    user, key, name = engine_user(update.effective_user.id), _key(update), _name(update)
+    if update.callback_query is not None:
+        decoded = decode(update.callback_query.data or "")
+        value, version = decoded if decoded else ("", -1)  # data not ours: a stale press
+        return user, Input(kind="button", text=value, version=version, name=name, key=key)
+    message = update.message
+    if message is not None and message.text is not None:
+        return user, Input.parse(message.text).model_copy(update={"name": name, "key": key})
+    return None
+
+
+def _key(update: Update) -> str:
+    """The engine's key of an update: Telegram delivers an update again after a crash (and a
+    webhook retries it) with the same id; the engine handles it once."""
+    return f"{PREFIX}{update.update_id}"
 
 
 def _name(update: Update) -> str | None:

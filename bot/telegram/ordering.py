@@ -1,5 +1,5 @@
 """Updates of different users processed concurrently, those of one user strictly in order, each
-update id once.
+update id once, each written (`inbox`: the engine's `receive`, through the face) as it arrives.
 
 python-telegram-bot starts one task per update, in arrival order; `process_update` runs the
 start of each task without yielding until it queues on its user's lock, and asyncio locks are
@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from telegram import Update
@@ -27,8 +27,9 @@ class UpdateLog(Protocol):
 
 
 class RecentUpdates:
-    """In-memory `UpdateLog` of the last `size` update ids (covers polling replays and webhook
-    retries within one process; several processes need the store's table instead)."""
+    """In-memory `UpdateLog` of the last `size` update ids: a replay within one process never
+    reaches the engine. Across restarts and processes, the engine itself handles an input once
+    (the update id is its `Input.key`, written with the input)."""
 
     def __init__(self, size: int = 100_000):
         self.size = size
@@ -43,29 +44,25 @@ class RecentUpdates:
         return True
 
 
-def update_log_for(engine: object) -> UpdateLog:
-    """The database's update log when the engine keeps its conversations in one, else an
-    in-memory log (tests with a stand-in engine)."""
-    from bot.telegram.updates import StoredUpdates
-
-    store = getattr(getattr(engine, "conversations", None), "store", None)
-    if store is not None:
-        return StoredUpdates(store)
-    return RecentUpdates()
-
-
 class PerUserOrder(BaseUpdateProcessor):
     """Concurrent across users, sequential per user, duplicates dropped."""
 
-    def __init__(self, max_concurrent_updates: int = 256, seen: UpdateLog | None = None):
+    def __init__(self, max_concurrent_updates: int = 256, seen: UpdateLog | None = None,
+                 inbox: Callable[[object], bool] | None = None):
         super().__init__(max_concurrent_updates)
         self.seen = seen or RecentUpdates()
+        self.inbox = inbox
         self._locks: dict[Any, asyncio.Lock] = {}
         self._waiting: dict[Any, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         if isinstance(update, Update) and not self._first_time(update.update_id):
             log.info("update %s delivered again: ignored", update.update_id)
+            if hasattr(coroutine, "close"):
+                coroutine.close()
+            return
+        if self.inbox is not None and not self._received(update):
+            log.info("update %s was handled before: ignored", getattr(update, "update_id", None))
             if hasattr(coroutine, "close"):
                 coroutine.close()
             return
@@ -89,6 +86,15 @@ class PerUserOrder(BaseUpdateProcessor):
             return self.seen.first_time(update_id)
         except Exception:  # the log is unavailable: better handled twice than never
             log.exception("update %s: could not check whether it was already handled", update_id)
+            return True
+
+    def _received(self, update: object) -> bool:
+        """The input written as it arrives, before it waits on its user's lock (synchronously:
+        a short write, and the order of arrival is kept)."""
+        try:
+            return self.inbox(update)
+        except Exception:  # better handled twice than never
+            log.exception("an update could not be written on arrival")
             return True
 
     async def initialize(self) -> None:
