@@ -97,7 +97,7 @@ class PersonalData:
         # goes too: every message that holds a name or an e-mail address written in them
         for identifier in self._identifiers(user, owned):
             pattern = f"%{identifier}%"
-            execute("DELETE FROM replies WHERE text LIKE ?", [pattern])
+            execute("DELETE FROM replies WHERE text LIKE ? OR delivery LIKE ?", [pattern, pattern])
             execute("DELETE FROM outbox WHERE payload LIKE ?", [pattern])
         for draft_id in owned:
             self.erase_draft(draft_id)
