@@ -28,7 +28,13 @@ def cmd_start(turn: Turn, args: str) -> Next:
 
 
 def cmd_help(turn: Turn, args: str) -> Next:
+    """The help; at the menu, one message with the menu's buttons under it (not the help, then the
+    menu again); elsewhere the step is asked again after it."""
     turn.say("help")
+    if turn.step == "menu":
+        turn.attach(views.menu_buttons(has_draft=turn.draft() is not None,
+                                       reviewer=turn.parts.review.is_reviewer(turn.user_id)))
+        return WAIT
     return STAY
 
 
