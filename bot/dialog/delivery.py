@@ -63,11 +63,15 @@ class Delivery:
     def _log_input(self, user: str, inp: Input, step: str) -> int | None:
         """The input's row in `events`: written now, or (keyed) when it arrived (`receive`) or by a
         run that stopped before its turn; None when it was handled before (delivered again)."""
-        event = self.conversations.log_event(user, inp.kind, inp.text, inp.args, step=step, name=inp.name,
-                                             key=inp.key, version=inp.version)
-        if event is not None:
-            return event
-        known = self.conversations.event_of_key(inp.key)
+        talk = self.conversations
+        # a keyed input is most often written already (`receive`): a read, not a second write
+        known = talk.event_of_key(inp.key) if inp.key is not None else None
+        if known is None:
+            event = talk.log_event(user, inp.kind, inp.text, inp.args, step=step, name=inp.name,
+                                   key=inp.key, version=inp.version)
+            if event is not None:
+                return event
+            known = talk.event_of_key(inp.key)  # written meanwhile by another process
         return known["id"] if known["done_at"] is None else None
 
     def _not_sent(self, key: str) -> list[Reply]:
