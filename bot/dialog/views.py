@@ -14,8 +14,7 @@ from bot.candidature.status import status_label
 from bot.dialog.texts import t
 from bot.dialog.turn import button
 from bot.dialog.types import Button, Reply
-
-EXPORT_FORMATS = ("docx", "pdf", "md", "json")
+from bot.export import FORMATS as EXPORT_FORMATS  # the formats a draft exports to, one button each
 
 
 def menu_buttons(has_draft: bool = False, reviewer: bool = False) -> list[Button]:
