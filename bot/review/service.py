@@ -86,7 +86,8 @@ class Review:
         approved and withdrawn ones; never a draft that was not submitted."""
         order = {workflow.SUBMITTED: 0, workflow.CHANGES_REQUESTED: 1, workflow.APPROVED: 2, workflow.WITHDRAWN: 3}
         records = [r for r in self.drafts.list() if r.status in order]
-        submitted_at = {r.id: (self.rows.submissions(r.id) or [{"ts": r.updated_at}])[-1]["ts"] for r in records}
+        last = self.rows.last_submitted()
+        submitted_at = {r.id: last.get(r.id, r.updated_at) for r in records}
         return sorted(records, key=lambda r: (order[r.status], submitted_at[r.id] or "", r.id))
 
     def last_actor(self, record: DraftRecord) -> str | None:

@@ -78,6 +78,12 @@ class ReviewRows:
         )
         return rows[0] if rows else None
 
+    def last_submitted(self) -> dict[int, str]:
+        """Each draft's last submission time, in one query (the reviewers' queue)."""
+        rows = self.store.rows("SELECT draft_id, MAX(ts) AS ts FROM draft_history WHERE action = 'submit' "
+                               "GROUP BY draft_id")
+        return {row["draft_id"]: row["ts"] for row in rows}
+
     def submissions(self, draft_id: int) -> list[dict[str, Any]]:
         return self.store.rows(
             "SELECT * FROM draft_history WHERE draft_id = ? AND action = 'submit' ORDER BY id", [int(draft_id)]
