@@ -11,8 +11,7 @@ pytest.importorskip("bot.candidature.form")
 pytest.importorskip("bot.export")
 
 from bot.candidature import form  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.dialog import Engine, Input  # noqa: E402
+from bot.dialog import Engine  # noqa: E402
 from tests.dialog_support import has_button, lean_app_on, press, texts  # noqa: E402
 
 
