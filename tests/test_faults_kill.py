@@ -214,7 +214,7 @@ class Person:
 def settle(seen, bot, db, user, handled_before: int, sent_before: int, timeout: float = 8.0,
            quiet: float | None = None) -> bool:
     """Wait until the bot has handled one more input of `user` (the input logged and its turn
-    saved: every turn has a reply) and sent the replies of that turn; or, with `quiet`, until it
+    saved: every turn has a reply) and sent the replies of that turn, each marked sent; or, with `quiet`, until it
     has sent nothing for `quiet` seconds (after a restart: a reply lost by the kill never comes);
     or until it dies, or `timeout`. True when the input was handled."""
     chat = int(user.split(":")[1])
@@ -222,19 +222,21 @@ def settle(seen, bot, db, user, handled_before: int, sent_before: int, timeout: 
     last_count, last_change = -1, time.monotonic()
 
     def turn_saved():
+        """(handled, its replies, all of them marked sent: the turn is over, a kill repeats nothing)"""
         events, replies, _ = stored(db, user)
         new = {e["id"] for e in events[handled_before:]}
-        return bool(new) and any(r["event_id"] == max(new) for r in replies), \
-            sum(r["event_id"] in new for r in replies)
+        mine = [r for r in replies if r["event_id"] in new]
+        return bool(new) and any(r["event_id"] == max(new) for r in replies), len(mine), \
+            all(r["sent_at"] for r in mine)
 
     while time.monotonic() < deadline and not bot.dead():
-        handled, expected = turn_saved()
+        handled, expected, marked = turn_saved()
         count = len(seen.sent(chat))
         if count != last_count:
             last_count, last_change = count, time.monotonic()
         idle = not seen.standin.state()["pending"]
         if handled and idle:
-            if count - sent_before >= expected or (quiet and time.monotonic() - last_change > quiet):
+            if (count - sent_before >= expected and marked) or (quiet and time.monotonic() - last_change > quiet):
                 return True
         elif quiet and idle and time.monotonic() - last_change > 2 * quiet:
             return False  # fetched (or never to be fetched) and nothing came: not handled

@@ -218,9 +218,11 @@ class TelegramFace:
                 await self._mark_sent([reply])
 
     async def _mark_sent(self, replies: list[Reply]) -> None:
+        """Marked at once, in the event loop (a short write, no hop to a worker thread): a crash
+        can only send a reply twice in the instant between Telegram's answer and this mark."""
         if replies and hasattr(self.engine, "sent"):
             try:
-                await asyncio.to_thread(self.engine.sent, replies)  # type: ignore[attr-defined]
+                self.engine.sent(replies)  # type: ignore[attr-defined]
             except Exception:  # the database is busy: sent again at the next start, at worst
                 log.warning("could not mark %d replies sent", len(replies), exc_info=True)
 
