@@ -42,7 +42,17 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+
+try:  # libyaml's parser, 5 to 7 times faster than the pure-Python one; the same constructor and resolver
+    from yaml import CSafeLoader as _YamlLoader
+except ImportError:  # PyYAML built without libyaml
+    from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
+
+
+def _load_yaml(text: str):
+    """`yaml.safe_load`, with libyaml's parser when PyYAML has it."""
+    return yaml.load(text, Loader=_YamlLoader)
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)
 Kind = Literal["rule", "example", "faq", "hors_sujet"]
@@ -137,7 +147,7 @@ def parse_entry(text: str, path: str = "") -> Entry:
     if not match:
         raise KnowledgeError(f"{path}: missing YAML front matter")
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = _load_yaml(match.group(1)) or {}
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"{path}: invalid YAML front matter: {exc}") from exc
     if not isinstance(meta, dict):
@@ -152,9 +162,59 @@ def entry_files(knowledge_dir: Path) -> list[Path]:
     return sorted(p for p in (knowledge_dir / "entries").rglob("*.md"))
 
 
+# Entries parsed when the index was built are saved beside it (`bot.retrieval.index`) and read from
+# there while the entry files have not changed since: JSON validated by pydantic's core is 20 to 50
+# times faster than YAML front matter (10 000 entries: 0.4 s instead of 10 s).
+_ENTRY_LIST = None  # TypeAdapter(list[Entry]), built at first use
+_entry_caches: dict[str, tuple[tuple, Path]] = {}  # knowledge folder -> (its entry files' signature, cache file)
+
+
+def _entry_list() -> TypeAdapter:
+    global _ENTRY_LIST
+    if _ENTRY_LIST is None:
+        _ENTRY_LIST = TypeAdapter(list[Entry])
+    return _ENTRY_LIST
+
+
+def entries_signature(knowledge_dir: Path) -> tuple:
+    """(path, size, modification time) of every entry file: what an edit changes."""
+    signature = []
+    for path in entry_files(knowledge_dir):
+        stat = path.stat()
+        signature.append((str(path.relative_to(knowledge_dir)), stat.st_size, stat.st_mtime_ns))
+    return tuple(signature)
+
+
+def save_entries(entries: list[Entry], path: Path) -> None:
+    """Write `entries` as JSON, for `use_entries_cache`."""
+    path.write_bytes(_entry_list().dump_json(entries))
+
+
+def use_entries_cache(knowledge_dir: Path, cache: Path, signature: tuple) -> None:
+    """From now on, `load_entries(knowledge_dir)` reads `cache` (written by `save_entries` from these
+    very files) while the entry files still have `signature`; otherwise it parses them again."""
+    _entry_caches[str(Path(knowledge_dir).resolve())] = (signature, Path(cache))
+
+
+def _cached_entries(knowledge_dir: Path) -> list[Entry] | None:
+    found = _entry_caches.get(str(Path(knowledge_dir).resolve()))
+    if found is None:
+        return None
+    signature, cache = found
+    try:
+        if entries_signature(knowledge_dir) != signature:
+            return None
+        return _entry_list().validate_json(cache.read_bytes())
+    except (OSError, ValueError):  # the cache went missing or is damaged: parse the files
+        return None
+
+
 def load_entries(knowledge_dir: Path) -> list[Entry]:
     """Every entry under `knowledge_dir/entries`, validated; ids must be unique."""
-    entries = [parse_entry(p.read_text(encoding="utf-8"), str(p.relative_to(knowledge_dir))) for p in entry_files(knowledge_dir)]
+    entries = _cached_entries(knowledge_dir)
+    if entries is None:
+        entries = [parse_entry(p.read_text(encoding="utf-8"), str(p.relative_to(knowledge_dir)))
+                   for p in entry_files(knowledge_dir)]
     seen: dict[str, str] = {}
     for entry in entries:
         if entry.id in seen:
@@ -171,7 +231,7 @@ def question_files(knowledge_dir: Path) -> list[Path]:
 
 def load_question_file(path: Path) -> list[AskedQuestion]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        data = _load_yaml(path.read_text(encoding="utf-8")) or []
         if not isinstance(data, list):
             raise ValueError("the file must be a list of questions")
         return [AskedQuestion(**item) for item in data]
@@ -199,7 +259,7 @@ def load_glossary(knowledge_dir: Path) -> list[list[str]]:
     path = knowledge_dir / "glossary.yaml"
     if not path.exists():
         return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = _load_yaml(path.read_text(encoding="utf-8")) or {}
     groups = data.get("synonyms", []) if isinstance(data, dict) else data
     return [[str(term) for term in group] for group in groups]
 
