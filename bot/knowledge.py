@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Literal
@@ -44,15 +45,13 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
-try:  # libyaml's parser, 5 to 7 times faster than the pure-Python one; the same constructor and resolver
-    from yaml import CSafeLoader as _YamlLoader
-except ImportError:  # PyYAML built without libyaml
-    from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
 
 
 def _load_yaml(text: str):
-    """`yaml.safe_load`, with libyaml's parser when PyYAML has it."""
-    return yaml.load(text, Loader=_YamlLoader)
+    """`yaml.safe_load`. Not libyaml's parser (`CSafeLoader`), 5 times faster but more lenient: it
+    accepts a broken flow sequence (`[Est-ce ? gratuit ?", "c payant ?"]`) that this one refuses. The
+    starts that matter read the entries and the glossary from the index instead (`use_entries_cache`)."""
+    return yaml.safe_load(text)
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)
 Kind = Literal["rule", "example", "faq", "hors_sujet"]
@@ -176,18 +175,24 @@ def _entry_list() -> TypeAdapter:
     return _ENTRY_LIST
 
 
+GLOSSARY_CACHE = "glossary.json"  # beside the entries' cache
+
+
 def entries_signature(knowledge_dir: Path) -> tuple:
-    """(path, size, modification time) of every entry file: what an edit changes."""
+    """(path, size, modification time) of every entry file and of the glossary: what an edit changes."""
     signature = []
-    for path in entry_files(knowledge_dir):
+    glossary = knowledge_dir / "glossary.yaml"
+    for path in [*entry_files(knowledge_dir), *([glossary] if glossary.exists() else [])]:
         stat = path.stat()
         signature.append((str(path.relative_to(knowledge_dir)), stat.st_size, stat.st_mtime_ns))
     return tuple(signature)
 
 
-def save_entries(entries: list[Entry], path: Path) -> None:
-    """Write `entries` as JSON, for `use_entries_cache`."""
+def save_entries(entries: list[Entry], path: Path, glossary: list[list[str]] | None = None) -> None:
+    """Write `entries` as JSON, and the `glossary` groups beside them, for `use_entries_cache`."""
     path.write_bytes(_entry_list().dump_json(entries))
+    if glossary is not None:
+        path.with_name(GLOSSARY_CACHE).write_text(json.dumps(glossary, ensure_ascii=False), encoding="utf-8")
 
 
 def use_entries_cache(knowledge_dir: Path, cache: Path, signature: tuple) -> None:
@@ -196,7 +201,8 @@ def use_entries_cache(knowledge_dir: Path, cache: Path, signature: tuple) -> Non
     _entry_caches[str(Path(knowledge_dir).resolve())] = (signature, Path(cache))
 
 
-def _cached_entries(knowledge_dir: Path) -> list[Entry] | None:
+def _cached(knowledge_dir: Path, read):
+    """`read(cache file)` when a cache is registered for `knowledge_dir` and its files are unchanged."""
     found = _entry_caches.get(str(Path(knowledge_dir).resolve()))
     if found is None:
         return None
@@ -204,9 +210,20 @@ def _cached_entries(knowledge_dir: Path) -> list[Entry] | None:
     try:
         if entries_signature(knowledge_dir) != signature:
             return None
-        return _entry_list().validate_json(cache.read_bytes())
+        return read(cache)
     except (OSError, ValueError):  # the cache went missing or is damaged: parse the files
         return None
+
+
+def _cached_entries(knowledge_dir: Path) -> list[Entry] | None:
+    return _cached(knowledge_dir, lambda cache: _entry_list().validate_json(cache.read_bytes()))
+
+
+def _cached_glossary(knowledge_dir: Path) -> list[list[str]] | None:
+    groups = _cached(knowledge_dir, lambda cache: json.loads(cache.with_name(GLOSSARY_CACHE).read_text(encoding="utf-8")))
+    if not isinstance(groups, list) or not all(isinstance(g, list) for g in groups):
+        return None
+    return groups
 
 
 def load_entries(knowledge_dir: Path) -> list[Entry]:
@@ -259,6 +276,9 @@ def load_glossary(knowledge_dir: Path) -> list[list[str]]:
     path = knowledge_dir / "glossary.yaml"
     if not path.exists():
         return []
+    cached = _cached_glossary(knowledge_dir)
+    if cached is not None:
+        return cached
     data = _load_yaml(path.read_text(encoding="utf-8")) or {}
     groups = data.get("synonyms", []) if isinstance(data, dict) else data
     return [[str(term) for term in group] for group in groups]

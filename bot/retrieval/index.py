@@ -299,7 +299,7 @@ def build_index(
         wordvectors.WordVectors(*table, texts).save(tmp)
         notify("words", len(docs), len(docs))
     (tmp / DOCUMENTS).write_text(json.dumps([d.__dict__ for d in docs], ensure_ascii=False), encoding="utf-8")
-    save_entries(entries, tmp / ENTRIES)
+    save_entries(entries, tmp / ENTRIES, glossary_groups)
     vocabulary = {w for text in texts for w in words(text)}
     vocabulary.update(w for group in glossary_groups for term in group for w in words(term))
     (tmp / LEMMAS).write_text(json.dumps(lemma_table(vocabulary), ensure_ascii=False), encoding="utf-8")
