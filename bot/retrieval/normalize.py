@@ -14,9 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
-
-import simplemma
+from typing import Callable, Iterable, Mapping
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _ELISION = re.compile(r"\b(?:[lcdjmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’`´](?=\w)", re.IGNORECASE)
@@ -46,10 +44,60 @@ def stopwords() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-@lru_cache(maxsize=65536)
+# Lemmas computed when the index was built, for every word of its documents and of the glossary, and
+# whether simplemma's French dictionary knows each (`seed_lemmas`): a process whose words are all there
+# never loads that dictionary (a quarter of a second of CPU, 30 MB), nor imports simplemma.
+_seeded: dict[str, str] = {}
+_seeded_known: dict[str, bool] = {}
+
+
 def lemma(word: str) -> str:
     """simplemma's French lemma of one lower-cased word, without accents."""
+    found = _seeded.get(word)
+    return found if found is not None else _lemmatize(word)
+
+
+@lru_cache(maxsize=65536)
+def _lemmatize(word: str) -> str:
+    import simplemma  # imported, and its dictionary read, at the first word not in the seeded table
+
     return strip_accents(simplemma.lemmatize(word, lang="fr").lower())
+
+
+def is_french(word: str) -> bool:
+    """`simplemma.is_known(word, lang="fr")`: a word of simplemma's French dictionary."""
+    found = _seeded_known.get(word)
+    return found if found is not None else _is_known(word)
+
+
+@lru_cache(maxsize=65536)
+def _is_known(word: str) -> bool:
+    import simplemma
+
+    return bool(simplemma.is_known(word, lang="fr"))
+
+
+def lemmatizer_release() -> str:
+    """`simplemma VERSION`: tables computed by another release are not seeded."""
+    import importlib.metadata
+
+    try:
+        return f"simplemma {importlib.metadata.version('simplemma')}"
+    except importlib.metadata.PackageNotFoundError:
+        return "simplemma"
+
+
+def lemma_table(words_: Iterable[str]) -> dict[str, dict]:
+    """{"lemma": {word: lemma(word)}, "known": {word: is_french(word)}} for `words_` (lower-cased
+    words, as `words` gives them), to save with the index and give to `seed_lemmas`."""
+    chosen = sorted(set(words_))
+    return {"lemma": {w: lemma(w) for w in chosen}, "known": {w: is_french(w) for w in chosen}}
+
+
+def seed_lemmas(table: Mapping[str, Mapping]) -> None:
+    """Take `table` (from `lemma_table`, with this release of simplemma) as known answers."""
+    _seeded.update(table.get("lemma", {}))
+    _seeded_known.update(table.get("known", {}))
 
 
 class Glossary:

@@ -35,6 +35,7 @@ from bot.retrieval.rarity import idf
 SETTING = "CANDIBOT_WORD_VECTORS"
 KEYS, ROWS, TABLE, DOCUMENTS = "words_keys.npy", "words_rows.npy", "words_table.npy", "words_documents.npy"
 FILES = (KEYS, ROWS, TABLE, DOCUMENTS)
+FREQUENCY = "words_frequency.json"  # in how many documents each word is: the idf of the weights
 
 _M, _R, _MASK = 0xC6A4A7935BD1E995, 47, (1 << 64) - 1
 
@@ -124,11 +125,13 @@ class WordVectors:
     """
 
     def __init__(self, keys: np.ndarray, rows: np.ndarray, table: np.ndarray, documents: list[str],
-                 document_vectors: np.ndarray | None = None):
+                 document_vectors: np.ndarray | None = None, frequency: Counter[str] | None = None):
         self._keys, self._rows, self._table = keys, rows, table
-        frequency: Counter[str] = Counter()
-        for text in documents:
-            frequency.update(set(words(text)))
+        if frequency is None:  # in how many documents each word is (saved with the index)
+            frequency = Counter()
+            for text in documents:
+                frequency.update(set(words(text)))
+        self.frequency = frequency
         self._idf, self._unknown_idf = idf(frequency, len(documents))
         self._stop = stopwords()
         # one row per document, in the order given
@@ -145,7 +148,14 @@ class WordVectors:
         keys, rows, table, matrix = (np.load(Path(index_dir) / name, mmap_mode="r") for name in FILES)
         if len(matrix) != len(documents):
             raise ValueError("word vectors were built on other documents than the index's")
-        return cls(keys, rows, table, documents, matrix)
+        frequency = None
+        try:
+            saved = json.loads((Path(index_dir) / FREQUENCY).read_text(encoding="utf-8"))
+            if saved.get("documents") == len(documents):
+                frequency = Counter(saved["frequency"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):  # an older index: counted again
+            pass
+        return cls(keys, rows, table, documents, matrix, frequency)
 
     def save(self, index_dir: Path) -> dict[str, str]:
         """Write the four `.npy` files to `index_dir`; returns their sha256 (16 hex digits) by name."""
@@ -154,6 +164,9 @@ class WordVectors:
         for name, array in zip(FILES, arrays):
             np.save(Path(index_dir) / name, np.ascontiguousarray(array))
             hashes[name] = hashlib.sha256((Path(index_dir) / name).read_bytes()).hexdigest()[:16]
+        (Path(index_dir) / FREQUENCY).write_text(
+            json.dumps({"documents": len(self.document_vectors), "frequency": self.frequency}, ensure_ascii=False),
+            encoding="utf-8")
         return hashes
 
     def vector(self, word: str) -> np.ndarray | None:
