@@ -22,7 +22,7 @@ from bot.details import DetailCheck, PremiseCheck
 from bot.knowledge import NOT_IN_SOURCE_GROUP, Entry
 from bot.prompts import say, texts
 from bot.retrieval import Hit, Retriever
-from bot.retrieval.parts import split_questions
+from bot.retrieval.parts import clean, split_questions
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or two
 # The best entry must pass these bars to be given as the answer; tuned on the labelled questions of
@@ -156,10 +156,11 @@ class Answerer:
     def _answer_part(self, piece: str, previous: str) -> "_Result":
         """One question of a message; a short one that finds no answer alone (« et le social ? ») is
         searched again after the question before it, its own words weighing most."""
-        alone = self._answer_one(piece, piece)
-        if alone.reason != "abstain" or not previous or len(self.retriever.query_tokens(piece)) >= FOCUS_TOKENS:
+        searched = clean(piece)  # without « Bonjour ! », « et », « autre question : »…
+        alone = self._answer_one(piece, searched)
+        if alone.reason != "abstain" or not previous or len(self.retriever.query_tokens(searched)) >= FOCUS_TOKENS:
             return alone
-        return self._answer_one(piece, f"{previous} {piece}", focus=piece, focus_weight=PART_WEIGHT)
+        return self._answer_one(piece, f"{clean(previous)} {searched}", focus=searched, focus_weight=PART_WEIGHT)
 
     def _answer_one(self, question: str, text: str, focus: str | None = None,
                     focus_weight: float | None = None) -> "_Result":

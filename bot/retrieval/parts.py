@@ -36,13 +36,44 @@ _INTERROGATIVE = re.compile(
     r"savoir|dire si|me dire|preciser|confirmer|confirmez|pouvez vous|pourriez vous|pouvons nous|"
     r"what|who|when|where|how|is it|is there|can we|do we)\b"
 )
-# a yes-no question typed without its question mark begins with one of these (« c'est gratuit pour nous »)
-_YES_NO = re.compile(r"^(?:c est|ca|on peut|on doit|faut|il faut|y a|ya|est ce|peut on|doit on)\b")
+# a yes-no question typed without its question mark begins one of its clauses with one of these
+# (« c'est gratuit pour nous », « bonjour, il y a un suivi », « vous prenez les projets de santé »)
+_YES_NO = re.compile(r"^(?:c est|ca|on peut|on doit|faut|il faut|il y a|y a|ya|est ce|peut on|doit on|vous|tu|"
+                     r"existe t il|il existe)\b")
+# « la santé ça passe », « la restitution c'est collective »: a topic (a word or two), then the question
+_TOPIC_THEN_ASKS = re.compile(r"^(?!(?:notre|nos|mon|ma|mes|leur|leurs|je|j|nous|on|il|elle|ils|elles)\b)"
+                              r"(?:(?:le|la|les|l|un|une|ce|cette|des|du)\s+)?\w+(?:\s+\w+)?\s+(?:c est|ca)\b")
+# asking to confirm a claim (« …, c'est ça », « …, je crois », « …, right ») makes a statement a question
+_CONFIRM = re.compile(r"\b(?:c est (?:bien )?(?:ca|cela|exact|correct|vrai)|vous confirmez|confirmez vous|je crois|"
+                      r"j imagine|je suppose|il me semble|n est ce pas|si j ai bien (?:lu|compris)|right|isn t it|"
+                      r"non|hein|ok|correct)\s*$|^(?:j ai lu|j ai entendu|on m a dit|il parait|apparemment)\b")
+# words that only open or close a message or a part (greetings, coordinators, « 2 questions : », thanks):
+# not a clause's beginning for the tests above, and left out of what is searched (`clean`)
+_OPENING = (r"(?:bonjour|bonsoir|salut|slt|bjr|coucou|hello|hi|hey|madame|monsieur|messieurs|mesdames|"
+            r"et|and|puis|mais aussi|ainsi que|sinon|ou bien|d une part|d autre part|par ailleurs|au passage|de plus|"
+            r"ensuite|enfin|egalement|aussi|au fait|alors|donc|autre question|autres questions|derniere question|"
+            r"(?:petite|une|ma|deuxieme|seconde|premiere|\d+|deux|trois|quatre|plusieurs|quelques)\s+"
+            r"(?:questions?|choses?|points?)|question)")
+_OPENING_PLAIN = re.compile(rf"^(?:{_OPENING}\s+)+")
+_OPENING_TEXT = re.compile(
+    r"^(?:[\s,;:!.\-–—•*)]*(?:bonjour|bonsoir|salut|slt|bjr|coucou|hello|hi|hey|madame|monsieur|messieurs|mesdames|"
+    r"et|and|puis|mais aussi|ainsi que|sinon|ou bien|d['’]une part|d['’]autre part|par ailleurs|au passage|de plus|"
+    r"ensuite|enfin|[ée]galement|aussi|au fait|alors|donc|autres? questions?|derni[èe]re question|"
+    r"(?:petite|une|ma|deuxi[èe]me|seconde|premi[èe]re|\d+|deux|trois|quatre|plusieurs|quelques)\s+"
+    r"(?:questions?|choses?|points?)|question)\b(?![-'’]))+[\s,;:!.\-–—]*",
+    re.IGNORECASE,
+)
+_CLOSING_TEXT = re.compile(
+    r"(?:[\s,;.!]+(?:merci(?: (?:d['’]avance|par avance|beaucoup|bien))?|je vous remercie(?: (?:d['’]avance|par avance))?|"
+    r"svp|stp|s['’]il vous pla[iî]t|cordialement|bonne journ[ée]e))+[\s.!]*$",
+    re.IGNORECASE,
+)
 # a piece beginning with one of these words asks where (« où ») even without its accent
 _WHERE = re.compile(r"(?:^|\s)où\b|\bou\s+(?:on|est ce|faut il|se|trouver|deposer|candidater|postuler)\b|\bou\s*\??$",
                     re.IGNORECASE)
 _BETWEEN = re.compile(r"\b(?:entre|between|difference)\b")  # « la différence entre X et Y »: one question
 MIN_WORDS = 2  # a piece of fewer words is context (« slt », « 3 questions : »)
+_CLAUSE = re.compile(r"\s*[,;:()]\s*")
 
 
 def plain(text: str) -> str:
@@ -50,13 +81,27 @@ def plain(text: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", strip_accents(text.lower())).split())
 
 
+def clean(piece: str) -> str:
+    """`piece` without the words that only open or close it (« Bonjour ! », « et », « Autre question : »,
+    « merci d'avance »): what is searched. The piece itself when nothing else would remain."""
+    text = _CLOSING_TEXT.sub("", _OPENING_TEXT.sub("", piece.strip())).strip()
+    return text if len(plain(text).split()) >= MIN_WORDS else piece.strip()
+
+
 def is_question(piece: str) -> bool:
-    """Whether `piece` asks something: a question mark, an interrogative word, « où »."""
+    """Whether `piece` asks something: a question mark, an interrogative word, « où », a clause that
+    begins as a yes-no question (« c'est », « on peut », « il y a », « vous… »), or a claim given to confirm."""
     text = piece.strip()
     if text.endswith("?"):
         return True
     plain_text = plain(text)
-    return bool(_INTERROGATIVE.search(plain_text) or _YES_NO.search(plain_text) or _WHERE.search(text.lower()))
+    if _INTERROGATIVE.search(plain_text) or _WHERE.search(text.lower()):
+        return True
+    for clause in _CLAUSE.split(strip_accents(text.lower())):
+        clause = _OPENING_PLAIN.sub("", plain(clause))
+        if clause and (_YES_NO.search(clause) or _TOPIC_THEN_ASKS.search(clause) or _CONFIRM.search(clause)):
+            return True
+    return False
 
 
 def _pieces(text: str) -> list[str]:
