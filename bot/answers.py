@@ -156,7 +156,8 @@ class Answerer:
     def _answer_part(self, piece: str, previous: str) -> "_Result":
         """One question of a message; a short one that finds no answer alone (« et le social ? ») is
         searched again after the question before it, its own words weighing most."""
-        searched = clean(piece)  # without « Bonjour ! », « et », « autre question : »…
+        searched = clean(piece)  # without « Bonjour ! », « et », « autre question : »…, and asked as a question
+        searched = searched if searched.endswith("?") else f"{searched.rstrip(' .!,;:')} ?"
         alone = self._answer_one(piece, searched)
         if alone.reason != "abstain" or not previous or len(self.retriever.query_tokens(searched)) >= FOCUS_TOKENS:
             return alone

@@ -26,7 +26,8 @@ _AFTER_SENTENCE = re.compile(r"(?<=[?!.;])(?:\s*[?!.;])*\s+")
 _LIST_ITEM = re.compile(r"\n+\s*(?:[-•*–]\s*|\d{1,2}\s*[).°/-]\s*)?|(?:^|\s)(?:[-•*–]|\d{1,2}\))\s+(?=\w)")
 _COORDINATOR = re.compile(
     r"\s*,?\s+(?=(?:et|and|puis|mais aussi|ainsi que|d['’]autre part|sinon|ou bien)\s+\S)"
-    r"|\s*,\s*(?=(?:par ailleurs|autre question|au passage|de plus|ensuite|enfin|également|egalement|aussi|au fait)\b)",
+    r"|\s*,\s*(?=(?:par ailleurs|au passage|de plus|ensuite|enfin|également|egalement|aussi|au fait)\b)"
+    r"|\s*[,:]?\s+(?=(?:autre question|autres questions|deuxi[eè]me question|derni[eè]re question|question suivante)\b)",
     re.IGNORECASE,
 )
 # words that make a piece a question (normalised: no accents, lower case)
@@ -38,8 +39,8 @@ _INTERROGATIVE = re.compile(
 )
 # a yes-no question typed without its question mark begins one of its clauses with one of these
 # (« c'est gratuit pour nous », « bonjour, il y a un suivi », « vous prenez les projets de santé »)
-_YES_NO = re.compile(r"^(?:c est|ca|on peut|on doit|faut|il faut|il y a|y a|ya|est ce|peut on|doit on|vous|tu|"
-                     r"existe t il|il existe)\b")
+_YES_NO = re.compile(r"^(?:c est|ca|on peut|on doit|on pourrait|faut|il faut|il y a|y a|ya|est ce|peut on|doit on|vous|tu|"
+                     r"existe t il|il existe|je peux|je dois|nous pouvons|nous devons|on a le droit|j ai le droit)\b")
 # « la santé ça passe », « la restitution c'est collective »: a topic (a word or two), then the question
 _TOPIC_THEN_ASKS = re.compile(r"^(?!(?:notre|nos|mon|ma|mes|leur|leurs|je|j|nous|on|il|elle|ils|elles)\b)"
                               r"(?:(?:le|la|les|l|un|une|ce|cette|des|du)\s+)?\w+(?:\s+\w+)?\s+(?:c est|ca)\b")
@@ -74,6 +75,10 @@ _WHERE = re.compile(r"(?:^|\s)où\b|\bou\s+(?:on|est ce|faut il|se|trouver|depos
 _BETWEEN = re.compile(r"\b(?:entre|between|difference)\b")  # « la différence entre X et Y »: one question
 MIN_WORDS = 2  # a piece of fewer words is context (« slt », « 3 questions : »)
 _CLAUSE = re.compile(r"\s*[,;:()]\s*")
+# a message that says it holds several questions (« deux questions : », « 3 choses »): each of its pieces
+# asks one, unless it says who the applicant is (« nous sommes… », « notre projet… »)
+_ANNOUNCED = re.compile(r"\b(?:\d|deux|trois|quatre|plusieurs|quelques)\s+(?:questions?|choses?|points?)\b")
+_SELF = re.compile(r"^(?:je|j|nous|notre|nos|mon|ma|mes|moi|on|chez nous|ici|voici|voila|merci)\b")
 
 
 def plain(text: str) -> str:
@@ -130,8 +135,10 @@ def split_questions(text: str) -> list[str]:
         return [text.strip()]
     questions: list[str] = []
     context: list[str] = []
+    announced = bool(_ANNOUNCED.search(plain(text)))
     for piece in pieces:
-        if is_question(piece) and len(plain(piece).split()) >= MIN_WORDS:
+        asks = is_question(piece) or announced and not _SELF.search(plain(clean(piece)))
+        if asks and len(plain(clean(piece)).split()) >= MIN_WORDS:
             questions.append(" ".join([*context, piece]))
             context = []
         else:
