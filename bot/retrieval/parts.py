@@ -23,7 +23,7 @@ from bot.retrieval.normalize import strip_accents
 # before « et », « and », « d'autre part », « puis », « sinon », and after a comma before « par ailleurs »,
 # « aussi », « enfin »… (the coordinator stays with what follows)
 _AFTER_SENTENCE = re.compile(r"(?<=[?!.;])(?:\s*[?!.;])*\s+")
-_LIST_ITEM = re.compile(r"\n+\s*(?:[-•*–]\s*|\d{1,2}\s*[).°/-]\s*)?|(?:^|\s)(?:[-•*–]|\d{1,2}\))\s+(?=\w)")
+_LIST_ITEM = re.compile(r"\n+\s*(?:[-•*–]\s*|\d{1,2}\s*[).°/-]\s*)?|(?:^|\s)(?:[-•*–]|\d{1,2}\)|\d\.)\s+(?=[^\W\d])")
 _COORDINATOR = re.compile(
     r"\s*,?\s+(?=(?:et|and|puis|mais aussi|ainsi que|d['’]autre part|sinon|ou bien)\s+\S)"
     r"|\s*,\s*(?=(?:par ailleurs|au passage|de plus|ensuite|enfin|également|egalement|aussi|au fait)\b)"
@@ -35,6 +35,7 @@ _INTERROGATIVE = re.compile(
     r"\b(?:qui|quoi|koi|ki|quel|quels|quelle|quelles|kel|combien|quand|comment|pourquoi|est ce|"
     r"peut on|peux je|puis je|faut il|doit on|doit il|y a t il|a t on|sont ils|sont elles|est il|est elle|"
     r"savoir|dire si|me dire|preciser|confirmer|confirmez|pouvez vous|pourriez vous|pouvons nous|"
+    r"(?:je voudrais|j aimerais|je souhaiterais|je cherche) (?:des|un|une|le|la|les|l|avoir|connaitre|obtenir|recevoir)|"
     r"what|who|when|where|how|is it|is there|can we|do we)\b"
 )
 # a yes-no question typed without its question mark begins one of its clauses with one of these
@@ -53,17 +54,22 @@ _CONFIRM = re.compile(r"\b(?:c est (?:bien )?(?:ca|cela|exact|correct|vrai)|vous
 _OPENING = (r"(?:bonjour|bonsoir|salut|slt|bjr|coucou|hello|hi|hey|madame|monsieur|messieurs|mesdames|"
             r"et|and|puis|mais aussi|ainsi que|sinon|ou bien|d une part|d autre part|par ailleurs|au passage|de plus|"
             r"ensuite|enfin|egalement|aussi|au fait|alors|donc|autre question|autres questions|derniere question|"
+            r"premierement|deuxiemement|troisiemement|secundo|primo|tout d abord|d abord|"
             r"(?:petite|une|ma|deuxieme|seconde|premiere|\d+|deux|trois|quatre|plusieurs|quelques)\s+"
-            r"(?:questions?|choses?|points?)|question)")
+            r"(?:questions?|choses?|points?)(?:\s+(?:rapides?|courtes?|simples?|pratiques?))?|question)")
 _OPENING_PLAIN = re.compile(rf"^(?:{_OPENING}\s+)+")
 _OPENING_TEXT = re.compile(
     r"^(?:[\s,;:!.\-–—•*)]*(?:bonjour|bonsoir|salut|slt|bjr|coucou|hello|hi|hey|madame|monsieur|messieurs|mesdames|"
     r"et|and|puis|mais aussi|ainsi que|sinon|ou bien|d['’]une part|d['’]autre part|par ailleurs|au passage|de plus|"
     r"ensuite|enfin|[ée]galement|aussi|au fait|alors|donc|autres? questions?|derni[èe]re question|"
+    r"premi[èe]rement|deuxi[èe]mement|troisi[èe]mement|secundo|primo|tout d['’]abord|d['’]abord|"
     r"(?:petite|une|ma|deuxi[èe]me|seconde|premi[èe]re|\d+|deux|trois|quatre|plusieurs|quelques)\s+"
-    r"(?:questions?|choses?|points?)|question)\b(?![-'’]))+[\s,;:!.\-–—]*",
+    r"(?:questions?|choses?|points?)(?:\s+(?:rapides?|courtes?|simples?|pratiques?))?|question)\b(?![-'’]))+[\s,;:!.\-–—]*",
     re.IGNORECASE,
 )
+# after a question's mark, the words that close a letter (« Je vous remercie par avance. Cordialement, Sylvie »)
+_SIGN_OFF = re.compile(r"\?[\s.!]*(?:je vous remercie|merci|cordialement|bien (?:à|a) vous|salutations|bonne journ[ée]e)\b.*$",
+                       re.IGNORECASE | re.DOTALL)
 _CLOSING_TEXT = re.compile(
     r"(?:[\s,;.!]+(?:merci(?: (?:d['’]avance|par avance|beaucoup|bien))?|je vous remercie(?: (?:d['’]avance|par avance))?|"
     r"svp|stp|s['’]il vous pla[iî]t|cordialement|bonne journ[ée]e))+[\s.!]*$",
@@ -73,7 +79,8 @@ _CLOSING_TEXT = re.compile(
 _WHERE = re.compile(r"(?:^|\s)où\b|\bou\s+(?:on|est ce|faut il|se|trouver|deposer|candidater|postuler)\b|\bou\s*\??$",
                     re.IGNORECASE)
 _BETWEEN = re.compile(r"\b(?:entre|between|difference)\b")  # « la différence entre X et Y »: one question
-MIN_WORDS = 2  # a piece of fewer words is context (« slt », « 3 questions : »)
+MIN_WORDS = 2  # a piece of fewer words is context (« slt », « 3 questions : »)...
+_ONE_WORD = re.compile(r"^[^\W\d_]{4,}\s*\?+$")  # ...unless it is one word asked (« durée ? coût ? »)
 _CLAUSE = re.compile(r"\s*[,;:()]\s*")
 # a message that says it holds several questions (« deux questions : », « 3 choses »): each of its pieces
 # asks one, unless it says who the applicant is (« nous sommes… », « notre projet… »)
@@ -89,8 +96,8 @@ def plain(text: str) -> str:
 def clean(piece: str) -> str:
     """`piece` without the words that only open or close it (« Bonjour ! », « et », « Autre question : »,
     « merci d'avance »): what is searched. The piece itself when nothing else would remain."""
-    text = _CLOSING_TEXT.sub("", _OPENING_TEXT.sub("", piece.strip())).strip()
-    return text if len(plain(text).split()) >= MIN_WORDS else piece.strip()
+    text = _CLOSING_TEXT.sub("", _SIGN_OFF.sub("?", _OPENING_TEXT.sub("", piece.strip()))).strip()
+    return text if len(plain(text).split()) >= MIN_WORDS or _ONE_WORD.match(text) else piece.strip()
 
 
 def is_question(piece: str) -> bool:
@@ -128,24 +135,31 @@ def _coordinated(sentence: str) -> list[str]:
     return out
 
 
-def split_questions(text: str) -> list[str]:
-    """The questions of `text`, in order, each with the context that precedes it."""
+def split_parts(text: str) -> list[tuple[str, str]]:
+    """The questions of `text`, in order, each as (the context that precedes it, the question); one
+    (« », `text`) when it holds one question."""
     pieces = _pieces(text)
     if len(pieces) <= 1:
-        return [text.strip()]
-    questions: list[str] = []
+        return [("", text.strip())]
+    parts: list[tuple[str, str]] = []
     context: list[str] = []
     announced = bool(_ANNOUNCED.search(plain(text)))
     for piece in pieces:
         asks = is_question(piece) or announced and not _SELF.search(plain(clean(piece)))
-        if asks and len(plain(clean(piece)).split()) >= MIN_WORDS:
-            questions.append(" ".join([*context, piece]))
+        cleaned = clean(piece)
+        if asks and (len(plain(cleaned).split()) >= MIN_WORDS or _ONE_WORD.match(cleaned)):
+            parts.append((" ".join(context), piece))
             context = []
         else:
             context.append(piece)
     if context:
-        if questions:
-            questions[-1] = " ".join([questions[-1], *context])
+        if parts:
+            parts[-1] = (parts[-1][0], " ".join([parts[-1][1], *context]))
         else:
-            return [text.strip()]
-    return questions if len(questions) > 1 else [text.strip()]
+            return [("", text.strip())]
+    return parts if len(parts) > 1 else [("", text.strip())]
+
+
+def split_questions(text: str) -> list[str]:
+    """The questions of `text`, in order, each with the context that precedes it."""
+    return [f"{context} {question}" if context else question for context, question in split_parts(text)]
