@@ -41,14 +41,18 @@ _INTERROGATIVE = re.compile(
 # a yes-no question typed without its question mark begins one of its clauses with one of these
 # (« c'est gratuit pour nous », « bonjour, il y a un suivi », « vous prenez les projets de santé »)
 _YES_NO = re.compile(r"^(?:c est|ca|on peut|on doit|on pourrait|faut|il faut|il y a|y a|ya|est ce|peut on|doit on|vous|tu|"
-                     r"existe t il|il existe|je peux|je dois|nous pouvons|nous devons|on a le droit|j ai le droit)\b")
+                     r"existe t il|il existe|je peux|je dois|nous pouvons|nous devons|on a le droit|j ai le droit|cest|on pe|"
+                     r"(?:dis|dites|donne|donnez|explique|expliquez|indique|indiquez|envoie|envoyez|traduis|traduisez|"
+                     r"ecris|ecrivez|redige|redigez|fais|faites|aide|aidez|rappelle|rappelez|precise|precisez|montre|"
+                     r"montrez|cite|citez) (?:moi|nous))\b")  # and a request (« dis-moi », « donnez-nous »)
 # « la santé ça passe », « la restitution c'est collective »: a topic (a word or two), then the question
 _TOPIC_THEN_ASKS = re.compile(r"^(?!(?:notre|nos|mon|ma|mes|leur|leurs|je|j|nous|on|il|elle|ils|elles)\b)"
                               r"(?:(?:le|la|les|l|un|une|ce|cette|des|du)\s+)?\w+(?:\s+\w+)?\s+(?:c est|ca)\b")
 # asking to confirm a claim (« …, c'est ça », « …, je crois », « …, right ») makes a statement a question
 _CONFIRM = re.compile(r"\b(?:c est (?:bien )?(?:ca|cela|exact|correct|vrai)|vous confirmez|confirmez vous|je crois|"
                       r"j imagine|je suppose|il me semble|n est ce pas|si j ai bien (?:lu|compris)|right|isn t it|"
-                      r"non|hein|ok|correct)\s*$|^(?:j ai lu|j ai entendu|on m a dit|il parait|apparemment)\b")
+                      r"non|hein|ok|correct|ou pas|ou pa|ou non)\s*$|^(?:j ai lu|j ai entendu|on m a dit|il parait|apparemment)\b"
+                      r"|\bou (?:faut|il faut|on doit|pas|pa|non)\b")  # « …, ou pas », « en ligne ou faut se déplacer »
 # words that only open or close a message or a part (greetings, coordinators, « 2 questions : », thanks):
 # not a clause's beginning for the tests above, and left out of what is searched (`clean`)
 _OPENING = (r"(?:bonjour|bonsoir|salut|slt|bjr|coucou|hello|hi|hey|madame|monsieur|messieurs|mesdames|"
