@@ -22,7 +22,7 @@ from bot.details import DetailCheck, PremiseCheck
 from bot.knowledge import NOT_IN_SOURCE_GROUP, Entry
 from bot.prompts import say, texts
 from bot.retrieval import Hit, Retriever
-from bot.retrieval.parts import split_questions
+from bot.retrieval.parts import clean, split_parts
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or two
 # The best entry must pass these bars to be given as the answer; tuned on the labelled questions of
@@ -38,6 +38,8 @@ ILLUSTRATIVE_WEIGHT = 0.9  # score factor of our own illustrative examples (the 
 DOMAINS_RULE = "domaines"  # the programme entry an illustrative example is read against (it is not a fact)
 FOCUS_TOKENS = 3  # content words the question's focus (its last clauses) must hold
 PART_WEIGHT = 0.6  # share of a short question's own words when searched after the one before it
+BOTH_MARGIN = 0.05  # « les deux » : the second entry answered too when it scores within this of the best
+_BOTH = re.compile(r"\b(?:les|ces|tous les|toutes les) deux\b|\bl['’ ]une? (?:et|ou) l['’ ]autre\b|\bboth\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"(?<=[.!?;:,])\s+|\n+")
 
 
@@ -136,13 +138,14 @@ class Answerer:
         text = question.strip()[:MAX_QUESTION_CHARS]
         if not text:
             return Answer(question=question, answer=say("answers", "empty_question"), abstained=True), []
-        pieces = split_questions(text) if self.split else [text]
+        pieces = split_parts(text) if self.split else [("", text)]
         if len(pieces) < 2:
             whole = self._answer_one(question, text)
-            return whole.answer, whole.hits
+            both = self._both(question, text, whole) if _BOTH.search(text) else None
+            return (self._combine(question, both, topics=True), whole.hits) if both else (whole.answer, whole.hits)
         parts, previous = [], ""
-        for piece in pieces:
-            parts.append(self._answer_part(piece, previous))
+        for context, piece in pieces:
+            parts.append(self._answer_part(piece, previous, context))
             previous = piece
         answered = [p for p in parts if p.entry is not None]
         if answered and len({p.entry for p in answered}) > 1 or len(answered) not in (0, len(parts)):
@@ -153,13 +156,34 @@ class Answerer:
             return answered[0].answer, whole.hits
         return whole.answer, whole.hits
 
-    def _answer_part(self, piece: str, previous: str) -> "_Result":
-        """One question of a message; a short one that finds no answer alone (« et le social ? ») is
-        searched again after the question before it, its own words weighing most."""
-        alone = self._answer_one(piece, piece)
-        if alone.reason != "abstain" or not previous or len(self.retriever.query_tokens(piece)) >= FOCUS_TOKENS:
+    def _both(self, question: str, text: str, whole: "_Result") -> list["_Result"] | None:
+        """« X et Y, les deux rentrent dans le programme ? »: the two entries that match nearly as well,
+        each answered, when the question asks about both."""
+        if whole.reason != "answered":
+            return None
+        best = next(h for h in whole.hits if h.entry.id == whole.entry)
+        other = next((h for h in whole.hits if not h.entry.off_topic and h.entry.id != best.entry.id
+                      and h.entry.id != DOMAINS_RULE), None)
+        if other is None or not self.confident(other) or preference(other) < preference(best) - BOTH_MARGIN:
+            return None
+        focus = self.focus(text)
+        return [whole, self._answered(question, other, whole.hits, focus)]
+
+    def _answer_part(self, piece: str, previous: str, context: str = "") -> "_Result":
+        """One question of a message, searched alone; one that finds no answer alone is searched again
+        with the context before it (« Nous sommes une CC. »), and a short one (« et le social ? ») after
+        the question before it, its own words weighing most."""
+        if context:
+            alone = self._answer_part(piece, previous)
+            if alone.reason != "abstain":
+                return alone
+            piece = f"{context} {piece}"
+        searched = clean(piece)  # without « Bonjour ! », « et », « autre question : »…, and asked as a question
+        searched = searched if searched.endswith("?") else f"{searched.rstrip(' .!,;:')} ?"
+        alone = self._answer_one(piece, searched)
+        if alone.reason != "abstain" or not previous or len(self.retriever.query_tokens(searched)) >= FOCUS_TOKENS:
             return alone
-        return self._answer_one(piece, f"{previous} {piece}", focus=piece, focus_weight=PART_WEIGHT)
+        return self._answer_one(piece, f"{clean(previous)} {searched}", focus=searched, focus_weight=PART_WEIGHT)
 
     def _answer_one(self, question: str, text: str, focus: str | None = None,
                     focus_weight: float | None = None) -> "_Result":
@@ -179,17 +203,28 @@ class Answerer:
             return _Result(answer, hits, "detail", detail=detail, shown=best.entry.id)
         if not_in_source:  # like questions the programme's presentation does not answer
             return _Result(self.abstention(question, not_in_source=True), hits, "not_in_source")
+        return self._answered(question, best, hits, focus, composed, sources)
+
+    def _answered(self, question: str, best: Hit, hits: list[Hit], focus: str, composed: str | None = None,
+                  sources: list[Source] | None = None) -> "_Result":
+        """`best` given as the answer to `question`."""
+        composed = self.compose(best.entry) if composed is None else composed
+        if sources is None:
+            sources = [self._source(best)] + [self._source(h) for h in self._grounding(best.entry, hits)]
         if self.premises.contradicted(focus, best.entry.body):  # « c'est limité à 5 territoires, c'est ça ? »
             composed = f"{say('answers', 'premise_not_so')}\n{composed}"
         answer = Answer(question=question, answer=composed, abstained=False, sources=sources)
         return _Result(answer, hits, "answered", entry=best.entry.id, shown=best.entry.id)
 
-    def _combine(self, question: str, parts: list["_Result"]) -> Answer:
+    def _combine(self, question: str, parts: list["_Result"], topics: bool = False) -> Answer:
         """Each question of the message with its answer and source, in order; an entry already given
-        is not repeated; the questions that cannot be answered are said to be."""
-        blocks, sources, shown = [say("answers", "parts_intro", count=len(parts))], [], set()
+        is not repeated; the questions that cannot be answered are said to be. `topics`: one question
+        about several subjects (« les deux »), each headed by its entry's title."""
+        intro = say("answers", "topics_intro" if topics else "parts_intro", count=len(parts))
+        blocks, sources, shown = [intro], [], set()
         for number, part in enumerate(parts, 1):
-            heading = say("answers", "part_heading", number=number, question=part.answer.question.strip())
+            heading = say("answers", "part_heading", number=number, question=part.answer.question.strip()) if not topics \
+                else say("answers", "topic_heading", number=number, title=self.retriever.by_id[part.entry].title)
             if part.reason == "answered" and part.entry in shown:
                 body = say("answers", "part_given_above")
             elif part.reason in ("answered", "detail"):

@@ -323,8 +323,10 @@ def sealed_report(retriever: Retriever, answerer: Answerer, before: tuple[Retrie
 
 # Sets of issue 15, written blind from the programme source in five kinds (several questions in one
 # message, the applicant's situation, a wrong premise, words no entry uses, typos) and out-of-scope
-# ones: dev11 to develop on, holdout11 sealed (scored once, at the end of the seventh session).
-KIND_SETS = (("dev11 (développement)", "questions_dev11.yaml"), ("holdout11 (scellé)", "questions_holdout11.yaml"))
+# ones: dev11 to develop on, holdout11 sealed (scored once, at the end of the seventh session); dev12 and
+# holdout12 written the same way by someone else at the eighth session (holdout12 scored once, settings frozen).
+KIND_SETS = (("dev11 (développement)", "questions_dev11.yaml"), ("holdout11 (scellé)", "questions_holdout11.yaml"),
+             ("dev12 (développement)", "questions_dev12.yaml"), ("holdout12 (scellé)", "questions_holdout12.yaml"))
 KINDS = ("multi", "situation", "premise", "words", "typo", "oos")
 
 
@@ -460,7 +462,8 @@ def tune(folds) -> None:
 
 # -- eligibility ----------------------------------------------------------------------------------
 IDEA_SETS = (("dev", "ideas_dev.yaml"), ("test", "ideas_test.yaml"),
-             ("dev11", "ideas_dev11.yaml"), ("holdout11 (scellé)", "ideas_holdout11.yaml"))
+             ("dev11", "ideas_dev11.yaml"), ("holdout11 (scellé)", "ideas_holdout11.yaml"),
+             ("dev12", "ideas_dev12.yaml"), ("holdout12 (scellé)", "ideas_holdout12.yaml"))
 
 
 def eligibility_report(retriever: Retriever, checker) -> str:
@@ -470,9 +473,10 @@ def eligibility_report(retriever: Retriever, checker) -> str:
         return "(pas de jeu d’idées)"
     sets = [(split, load(path)) for split, path in IDEA_SETS]
     dev_vectors = retriever.embed([i["idea"] for i in dev])
-    lines = ["Idées : " + ", ".join(f"{split} {len(items)}" for split, items in sets if items) + " (test et "
-             "holdout11 jamais utilisés pour régler ; dev11 et holdout11 écrits à l’aveugle depuis la source du "
-             "programme à la septième session)", ""]
+    lines = ["Idées : " + ", ".join(f"{split} {len(items)}" for split, items in sets if items) + " (test, "
+             "holdout11 et holdout12 jamais utilisés pour régler ; dev11 et holdout11 écrits à l’aveugle depuis la "
+             "source du programme à la septième session, dev12 et holdout12 de même, par quelqu’un d’autre, à la "
+             "huitième)", ""]
     lines.append("| method | set | " + " | ".join(VERDICTS) + " | overall | domains right (eligible) | median ms |")
     lines.append("|---|---|" + "---|" * (len(VERDICTS) + 3))
     for split, items in sets:

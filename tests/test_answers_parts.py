@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answers import Answerer
-from bot.retrieval.parts import is_question, split_questions
+from bot.retrieval.parts import clean, is_question, split_parts, split_questions
 
 
 @pytest.mark.parametrize(
@@ -16,6 +16,20 @@ from bot.retrieval.parts import is_question, split_questions
         ("2 questions :\n1) qui finance\n2) c'est en ligne ?", ["2 questions : qui finance", "c'est en ligne ?"]),
         ("- date limite ?\n- nombre de places ?", ["date limite ?", "nombre de places ?"]),
         ("What is the deadline and is it free?", ["What is the deadline", "and is it free?"]),
+        # the first part without its mark nor a question word: a clause that begins as a yes-no question
+        ("bonjour, c'est gratuit et ça dure combien de temps ?", ["bonjour, c'est gratuit", "et ça dure combien de temps ?"]),
+        ("Il y a un suivi après la formation et on postule où ?", ["Il y a un suivi après la formation", "et on postule où ?"]),
+        # a claim given to confirm, a request, « ou pas »
+        ("La formation dure un an, je crois, et c'est en ligne ?", ["La formation dure un an, je crois", "et c'est en ligne ?"]),
+        ("Dis-moi qui finance et qui forme", ["Dis-moi qui finance", "et qui forme"]),
+        ("cest payant ou pas et qui sont les partenaires", ["cest payant ou pas", "et qui sont les partenaires"]),
+        # a message that announces its questions, inline numbers, one word asked
+        ("Deux questions : deuxième étape de la candidature, et qui sont les partenaires ?",
+         ["Deux questions : deuxième étape de la candidature", "et qui sont les partenaires ?"]),
+        ("Mon président demande : 1. est-ce gratuit 2. qui forme", ["Mon président demande : est-ce gratuit", "qui forme"]),
+        ("Trois questions rapides : durée ? coût ? nombre de places ?",
+         ["Trois questions rapides : durée ?", "coût ?", "nombre de places ?"]),
+        ("c ki le formateur Autre question : c'est gratuit ?", ["c ki le formateur", "Autre question : c'est gratuit ?"]),
     ],
 )
 def test_a_message_of_several_questions_is_split_in_order(message, parts):
@@ -30,16 +44,31 @@ def test_a_message_of_several_questions_is_split_in_order(message, parts):
         "Je suis DGS d'une agglo et je voudrais savoir combien ça coûte ?",
         "Bonjour. Nous avons des données sur l'énergie. Combien coûte le programme ?",
         "Nous voulons optimiser la collecte et réduire les dépôts sauvages.",
+        "Nous sommes une CA de 80 000 habitants et on aimerait échanger avec d'autres territoires, c'est prévu ?",
+        "Notre projet c'est un observatoire des déchets et nous voudrions savoir s'il est éligible ?",
     ],
 )
 def test_one_question_with_its_context_stays_whole(message):
     assert split_questions(message) == [message]
 
 
+@pytest.mark.parametrize(("piece", "searched"), [
+    ("Bonjour Madame, Monsieur. Premièrement, quelle est la date limite ?", "quelle est la date limite ?"),
+    ("et c'est qui le formateur", "c'est qui le formateur"),
+    ("Autre question : c'est en ligne ? Je vous remercie par avance. Cordialement, Sylvie", "c'est en ligne ?"),
+    ("coût ?", "coût ?"),
+    ("Bonjour !", "Bonjour !"),  # nothing else would remain
+])
+def test_a_part_is_searched_without_its_greeting_coordinator_and_sign_off(piece, searched):
+    assert clean(piece) == searched
+
+
 def test_context_is_not_a_question_but_a_yes_no_question_without_its_mark_is():
     assert not is_question("Je suis DGS d'une communauté de communes")
     assert is_question("c'est gratuit pour nous")
     assert is_question("où déposer le dossier")
+    assert not is_question("Notre projet c'est un observatoire des déchets")
+    assert split_parts("Nous sommes une CC. C'est gratuit ? Qui forme ?") == [("Nous sommes une CC.", "C'est gratuit ?"), ("", "Qui forme ?")]
 
 
 @pytest.fixture()
@@ -64,6 +93,20 @@ def test_an_out_of_scope_part_is_said_so_and_the_others_are_answered(answerer):
     assert [p.abstained for p in answer.parts] == [False, True]
     assert answer.sources[0].id == "gratuite"
     assert "gratuitement" in answer.answer and "sort du programme" in answer.answer
+
+
+@pytest.mark.slow
+def test_the_first_part_without_a_question_mark_is_answered_too(answerer):
+    answer = answerer.answer("bonjour, c'est gratuit et ça dure combien de temps ?")
+    assert [p.sources[0].id for p in answer.parts] == ["gratuite", "duree-et-parcours"]
+
+
+@pytest.mark.slow
+def test_one_question_about_two_subjects_gets_both(answerer):
+    answer = answerer.answer("On hésite entre un projet sur les dépôts sauvages et un sur l'attractivité commerciale : "
+                             "les deux rentrent dans le programme ?")
+    assert {p.sources[0].id for p in answer.parts} == {"exemple-depots-sauvages", "exemple-attractivite-commerciale"}
+    assert "sujets" in answer.answer.splitlines()[0]
 
 
 @pytest.mark.slow

@@ -44,7 +44,15 @@ QUESTION_FILES = {QUESTIONS + "dev.yaml": (100, 25), QUESTIONS + "test.yaml": (6
                   "eval/questions_holdout9.yaml": (110, 40),  # 150 written; those found word for word
                   "eval/questions_holdout10.yaml": (110, 40)}  # in an earlier set removed unread
 # (file, minimum items, minimum per verdict)
-IDEA_FILES = {"eval/ideas_dev.yaml": (80, 15), "eval/ideas_test.yaml": (48, 12)}
+IDEA_FILES = {"eval/ideas_dev.yaml": (80, 15), "eval/ideas_test.yaml": (48, 12),
+              # written blind from the programme source (issue 15): dev11 and holdout11 at the seventh session,
+              # dev12 and holdout12 at the eighth, each after its exact duplicates of older sets were removed unread
+              "eval/ideas_dev11.yaml": (40, 0), "eval/ideas_holdout11.yaml": (50, 0),
+              "eval/ideas_dev12.yaml": (40, 4), "eval/ideas_holdout12.yaml": (50, 4)}
+# the sets of issue 15 in five kinds (`kind`), a message of several questions with its `parts`: (file, minimum items)
+KIND_FILES = {"eval/questions_dev11.yaml": 100, "eval/questions_holdout11.yaml": 150,
+              "eval/questions_dev12.yaml": 100, "eval/questions_holdout12.yaml": 150}
+KINDS = {"multi", "situation", "premise", "words", "typo", "oos"}
 
 
 
@@ -128,9 +136,45 @@ def test_idea_counts(name):
         assert sum(1 for it in items if it["verdict"] == verdict) >= per_verdict, verdict
 
 
+def _check_part(part: dict, where: str, source: str, oos_required: bool = True) -> None:
+    assert isinstance(part["expected"], list) and isinstance(part["facts"], list), where
+    assert not set(part["expected"]) - KNOWN_IDS - ILLUSTRATIVE_IDS, f"{where}: unknown ids"
+    if part["expected"]:
+        assert "oos" not in part and 1 <= len(part["facts"]) <= 2, f"{where}: in-scope needs 1-2 facts"
+    else:
+        assert part["facts"] == [], f"{where}: out of scope has no facts"
+        # a part out of scope may leave out its oos (dev12's writer did): it is scored as an abstention either way
+        assert part.get("oos") in OOS_KINDS or not oos_required and "oos" not in part, f"{where}: oos"
+    for fact in part["facts"]:
+        assert isinstance(fact, str) and fact == fact.lower() and fold(fact) in source, f"{where}: fact {fact!r}"
+
+
+@pytest.mark.parametrize("name", sorted(KIND_FILES))
+def test_kind_sets_are_well_formed(name):
+    """Each item: q, expected, facts, kind (and oos out of scope); a message of several questions also
+    its parts, each with its expected entries and facts (or oos), at least two."""
+    source = fold(SOURCE.read_text(encoding="utf-8"))
+    items = load(name)
+    assert len(items) >= KIND_FILES[name]
+    for i, item in enumerate(items):
+        where = f"{name}[{i}]"
+        assert isinstance(item["q"], str) and item["q"].strip(), where
+        assert item.get("kind") in KINDS, f"{where}: kind {item.get('kind')!r}"
+        keys = {"q", "expected", "facts", "kind"} | ({"parts"} if "parts" in item else set()) \
+            | ({"oos"} if not item["expected"] else set())
+        assert set(item) == keys, f"{where}: keys {sorted(item)}"
+        if "parts" in item:
+            assert len(item["parts"]) >= 2, where
+            for j, part in enumerate(item["parts"]):
+                assert set(part) <= {"expected", "facts", "oos"}, f"{where}.parts[{j}]"
+                _check_part(part, f"{where}.parts[{j}]", source, oos_required=False)
+        else:
+            _check_part({k: item[k] for k in ("expected", "facts", "oos") if k in item}, where, source)
+
+
 @pytest.mark.parametrize(
     ("files", "key"),
-    [(sorted(QUESTION_FILES), "q"), (sorted(IDEA_FILES), "idea")],
+    [(sorted(QUESTION_FILES) + sorted(KIND_FILES), "q"), (sorted(IDEA_FILES), "idea")],
 )
 def test_no_duplicates_within_and_across_sets(files, key):
     seen: dict[str, str] = {}

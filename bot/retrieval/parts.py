@@ -23,10 +23,11 @@ from bot.retrieval.normalize import strip_accents
 # before « et », « and », « d'autre part », « puis », « sinon », and after a comma before « par ailleurs »,
 # « aussi », « enfin »… (the coordinator stays with what follows)
 _AFTER_SENTENCE = re.compile(r"(?<=[?!.;])(?:\s*[?!.;])*\s+")
-_LIST_ITEM = re.compile(r"\n+\s*(?:[-•*–]\s*|\d{1,2}\s*[).°/-]\s*)?|(?:^|\s)(?:[-•*–]|\d{1,2}\))\s+(?=\w)")
+_LIST_ITEM = re.compile(r"\n+\s*(?:[-•*–]\s*|\d{1,2}\s*[).°/-]\s*)?|(?:^|\s)(?:[-•*–]|\d{1,2}\)|\d\.)\s+(?=[^\W\d])")
 _COORDINATOR = re.compile(
     r"\s*,?\s+(?=(?:et|and|puis|mais aussi|ainsi que|d['’]autre part|sinon|ou bien)\s+\S)"
-    r"|\s*,\s*(?=(?:par ailleurs|autre question|au passage|de plus|ensuite|enfin|également|egalement|aussi|au fait)\b)",
+    r"|\s*,\s*(?=(?:par ailleurs|au passage|de plus|ensuite|enfin|également|egalement|aussi|au fait)\b)"
+    r"|\s*[,:]?\s+(?=(?:autre question|autres questions|deuxi[eè]me question|derni[eè]re question|question suivante)\b)",
     re.IGNORECASE,
 )
 # words that make a piece a question (normalised: no accents, lower case)
@@ -34,15 +35,61 @@ _INTERROGATIVE = re.compile(
     r"\b(?:qui|quoi|koi|ki|quel|quels|quelle|quelles|kel|combien|quand|comment|pourquoi|est ce|"
     r"peut on|peux je|puis je|faut il|doit on|doit il|y a t il|a t on|sont ils|sont elles|est il|est elle|"
     r"savoir|dire si|me dire|preciser|confirmer|confirmez|pouvez vous|pourriez vous|pouvons nous|"
+    r"(?:je voudrais|j aimerais|je souhaiterais|je cherche) (?:des|un|une|le|la|les|l|avoir|connaitre|obtenir|recevoir)|"
     r"what|who|when|where|how|is it|is there|can we|do we)\b"
 )
-# a yes-no question typed without its question mark begins with one of these (« c'est gratuit pour nous »)
-_YES_NO = re.compile(r"^(?:c est|ca|on peut|on doit|faut|il faut|y a|ya|est ce|peut on|doit on)\b")
+# a yes-no question typed without its question mark begins one of its clauses with one of these
+# (« c'est gratuit pour nous », « bonjour, il y a un suivi », « vous prenez les projets de santé »)
+_YES_NO = re.compile(r"^(?:c est|ca|on peut|on doit|on pourrait|faut|il faut|il y a|y a|ya|est ce|peut on|doit on|vous|tu|"
+                     r"existe t il|il existe|je peux|je dois|nous pouvons|nous devons|on a le droit|j ai le droit|cest|on pe|"
+                     r"(?:dis|dites|donne|donnez|explique|expliquez|indique|indiquez|envoie|envoyez|traduis|traduisez|"
+                     r"ecris|ecrivez|redige|redigez|fais|faites|aide|aidez|rappelle|rappelez|precise|precisez|montre|"
+                     r"montrez|cite|citez) (?:moi|nous))\b")  # and a request (« dis-moi », « donnez-nous »)
+# « la santé ça passe », « la restitution c'est collective »: a topic (a word or two), then the question
+_TOPIC_THEN_ASKS = re.compile(r"^(?!(?:notre|nos|mon|ma|mes|leur|leurs|je|j|nous|on|il|elle|ils|elles)\b)"
+                              r"(?:(?:le|la|les|l|un|une|ce|cette|des|du)\s+)?\w+(?:\s+\w+)?\s+(?:c est|ca)\b")
+# asking to confirm a claim (« …, c'est ça », « …, je crois », « …, right ») makes a statement a question
+_CONFIRM = re.compile(r"\b(?:c est (?:bien )?(?:ca|cela|exact|correct|vrai)|vous confirmez|confirmez vous|je crois|"
+                      r"j imagine|je suppose|il me semble|n est ce pas|si j ai bien (?:lu|compris)|right|isn t it|"
+                      r"non|hein|ok|correct|ou pas|ou pa|ou non)\s*$|^(?:j ai lu|j ai entendu|on m a dit|il parait|apparemment)\b"
+                      r"|\bou (?:faut|il faut|on doit|pas|pa|non)\b")  # « …, ou pas », « en ligne ou faut se déplacer »
+# words that only open or close a message or a part (greetings, coordinators, « 2 questions : », thanks):
+# not a clause's beginning for the tests above, and left out of what is searched (`clean`)
+_OPENING = (r"(?:bonjour|bonsoir|salut|slt|bjr|coucou|hello|hi|hey|madame|monsieur|messieurs|mesdames|"
+            r"et|and|puis|mais aussi|ainsi que|sinon|ou bien|d une part|d autre part|par ailleurs|au passage|de plus|"
+            r"ensuite|enfin|egalement|aussi|au fait|alors|donc|autre question|autres questions|derniere question|"
+            r"premierement|deuxiemement|troisiemement|secundo|primo|tout d abord|d abord|"
+            r"(?:petite|une|ma|deuxieme|seconde|premiere|\d+|deux|trois|quatre|plusieurs|quelques)\s+"
+            r"(?:questions?|choses?|points?)(?:\s+(?:rapides?|courtes?|simples?|pratiques?))?|question)")
+_OPENING_PLAIN = re.compile(rf"^(?:{_OPENING}\s+)+")
+_OPENING_TEXT = re.compile(
+    r"^(?:[\s,;:!.\-–—•*)]*(?:bonjour|bonsoir|salut|slt|bjr|coucou|hello|hi|hey|madame|monsieur|messieurs|mesdames|"
+    r"et|and|puis|mais aussi|ainsi que|sinon|ou bien|d['’]une part|d['’]autre part|par ailleurs|au passage|de plus|"
+    r"ensuite|enfin|[ée]galement|aussi|au fait|alors|donc|autres? questions?|derni[èe]re question|"
+    r"premi[èe]rement|deuxi[èe]mement|troisi[èe]mement|secundo|primo|tout d['’]abord|d['’]abord|"
+    r"(?:petite|une|ma|deuxi[èe]me|seconde|premi[èe]re|\d+|deux|trois|quatre|plusieurs|quelques)\s+"
+    r"(?:questions?|choses?|points?)(?:\s+(?:rapides?|courtes?|simples?|pratiques?))?|question)\b(?![-'’]))+[\s,;:!.\-–—]*",
+    re.IGNORECASE,
+)
+# after a question's mark, the words that close a letter (« Je vous remercie par avance. Cordialement, Sylvie »)
+_SIGN_OFF = re.compile(r"\?[\s.!]*(?:je vous remercie|merci|cordialement|bien (?:à|a) vous|salutations|bonne journ[ée]e)\b.*$",
+                       re.IGNORECASE | re.DOTALL)
+_CLOSING_TEXT = re.compile(
+    r"(?:[\s,;.!]+(?:merci(?: (?:d['’]avance|par avance|beaucoup|bien))?|je vous remercie(?: (?:d['’]avance|par avance))?|"
+    r"svp|stp|s['’]il vous pla[iî]t|cordialement|bonne journ[ée]e))+[\s.!]*$",
+    re.IGNORECASE,
+)
 # a piece beginning with one of these words asks where (« où ») even without its accent
 _WHERE = re.compile(r"(?:^|\s)où\b|\bou\s+(?:on|est ce|faut il|se|trouver|deposer|candidater|postuler)\b|\bou\s*\??$",
                     re.IGNORECASE)
 _BETWEEN = re.compile(r"\b(?:entre|between|difference)\b")  # « la différence entre X et Y »: one question
-MIN_WORDS = 2  # a piece of fewer words is context (« slt », « 3 questions : »)
+MIN_WORDS = 2  # a piece of fewer words is context (« slt », « 3 questions : »)...
+_ONE_WORD = re.compile(r"^[^\W\d_]{4,}\s*\?+$")  # ...unless it is one word asked (« durée ? coût ? »)
+_CLAUSE = re.compile(r"\s*[,;:()]\s*")
+# a message that says it holds several questions (« deux questions : », « 3 choses »): each of its pieces
+# asks one, unless it says who the applicant is (« nous sommes… », « notre projet… »)
+_ANNOUNCED = re.compile(r"\b(?:\d|deux|trois|quatre|plusieurs|quelques)\s+(?:questions?|choses?|points?)\b")
+_SELF = re.compile(r"^(?:je|j|nous|notre|nos|mon|ma|mes|moi|on|chez nous|ici|voici|voila|merci)\b")
 
 
 def plain(text: str) -> str:
@@ -50,13 +97,27 @@ def plain(text: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", strip_accents(text.lower())).split())
 
 
+def clean(piece: str) -> str:
+    """`piece` without the words that only open or close it (« Bonjour ! », « et », « Autre question : »,
+    « merci d'avance »): what is searched. The piece itself when nothing else would remain."""
+    text = _CLOSING_TEXT.sub("", _SIGN_OFF.sub("?", _OPENING_TEXT.sub("", piece.strip()))).strip()
+    return text if len(plain(text).split()) >= MIN_WORDS or _ONE_WORD.match(text) else piece.strip()
+
+
 def is_question(piece: str) -> bool:
-    """Whether `piece` asks something: a question mark, an interrogative word, « où »."""
+    """Whether `piece` asks something: a question mark, an interrogative word, « où », a clause that
+    begins as a yes-no question (« c'est », « on peut », « il y a », « vous… »), or a claim given to confirm."""
     text = piece.strip()
     if text.endswith("?"):
         return True
     plain_text = plain(text)
-    return bool(_INTERROGATIVE.search(plain_text) or _YES_NO.search(plain_text) or _WHERE.search(text.lower()))
+    if _INTERROGATIVE.search(plain_text) or _WHERE.search(text.lower()):
+        return True
+    for clause in _CLAUSE.split(strip_accents(text.lower())):
+        clause = _OPENING_PLAIN.sub("", plain(clause))
+        if clause and (_YES_NO.search(clause) or _TOPIC_THEN_ASKS.search(clause) or _CONFIRM.search(clause)):
+            return True
+    return False
 
 
 def _pieces(text: str) -> list[str]:
@@ -78,22 +139,32 @@ def _coordinated(sentence: str) -> list[str]:
     return out
 
 
-def split_questions(text: str) -> list[str]:
-    """The questions of `text`, in order, each with the context that precedes it."""
+def split_parts(text: str) -> list[tuple[str, str]]:
+    """The questions of `text`, in order, each as (the context that precedes it, the question); one
+    (« », `text`) when it holds one question."""
     pieces = _pieces(text)
     if len(pieces) <= 1:
-        return [text.strip()]
-    questions: list[str] = []
+        return [("", text.strip())]
+    parts: list[tuple[str, str]] = []
     context: list[str] = []
+    announced = bool(_ANNOUNCED.search(plain(text)))
     for piece in pieces:
-        if is_question(piece) and len(plain(piece).split()) >= MIN_WORDS:
-            questions.append(" ".join([*context, piece]))
+        asks = is_question(piece) or announced and not _SELF.search(plain(clean(piece)))
+        cleaned = clean(piece)
+        only_opens = not plain(_OPENING_TEXT.sub("", piece.strip()))  # « 2 questions : », « Bonjour ! »
+        if asks and not only_opens and (len(plain(cleaned).split()) >= MIN_WORDS or _ONE_WORD.match(cleaned)):
+            parts.append((" ".join(context), piece))
             context = []
         else:
             context.append(piece)
     if context:
-        if questions:
-            questions[-1] = " ".join([questions[-1], *context])
+        if parts:
+            parts[-1] = (parts[-1][0], " ".join([parts[-1][1], *context]))
         else:
-            return [text.strip()]
-    return questions if len(questions) > 1 else [text.strip()]
+            return [("", text.strip())]
+    return parts if len(parts) > 1 else [("", text.strip())]
+
+
+def split_questions(text: str) -> list[str]:
+    """The questions of `text`, in order, each with the context that precedes it."""
+    return [f"{context} {question}" if context else question for context, question in split_parts(text)]
