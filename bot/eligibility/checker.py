@@ -13,7 +13,7 @@ from bot.eligibility.phrases import Rules, load_rules
 from bot.eligibility.verdict import ExampleMatch, Reason, Verdict
 from bot.prompts import say, texts
 from bot.retrieval import Retriever
-from bot.retrieval.normalize import lemma, normalize, strip_accents, words
+from bot.retrieval.normalize import is_french, lemma, normalize, strip_accents, words
 
 MAX_IDEA_CHARS = 5000
 EXAMPLE_POOL = 12  # examples retrieved before the domain re-ranking
@@ -97,7 +97,7 @@ class EligibilityChecker:
     @lru_cache(maxsize=16384)
     def _correct(self, word: str) -> str:
         plain = strip_accents(word)
-        if len(plain) < 5 or simplemma.is_known(word, lang="fr") or plain in self._vocabulary_set:
+        if len(plain) < 5 or is_french(word) or plain in self._vocabulary_set:
             return plain
         match = process.extractOne(plain, self.rules.vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
         return match[0] if match else plain

@@ -26,7 +26,6 @@ import re
 from collections import Counter
 
 import numpy as np
-import simplemma
 from rapidfuzz import fuzz, process
 from threadpoolctl import ThreadpoolController
 
@@ -35,7 +34,7 @@ from bot.knowledge import Entry, load_entries, load_glossary
 from bot.retrieval.embedder import Embedder, load_embedder
 from bot.retrieval.hit import Hit
 from bot.retrieval.index import LoadedIndex, build_index, is_stale, load_index
-from bot.retrieval.normalize import Glossary, lemma, lemmas, stopwords, words
+from bot.retrieval.normalize import Glossary, is_french, lemma, lemmas, stopwords, words
 from bot.retrieval.rarity import idf
 from bot.retrieval.wordvectors import WordVectors
 
@@ -109,7 +108,8 @@ class Retriever:
     @classmethod
     def load(cls, settings: Settings, embedder: Embedder | None = None, progress=None) -> "Retriever":
         """Load `settings.index_dir`, building it first when missing or stale."""
-        embedder = embedder or load_embedder(settings.embedding_model, settings.torch_threads)
+        embedder = embedder or load_embedder(settings.embedding_model, settings.torch_threads,
+                                             settings.encoder_threads, settings.encoder_build_threads)
         index_dir, knowledge_dir = Path(settings.index_dir), Path(settings.knowledge_dir)
         if is_stale(index_dir, knowledge_dir, embedder.model_name, settings.word_vectors):
             build_index(index_dir, knowledge_dir, embedder, progress, settings.word_vectors)
@@ -162,7 +162,7 @@ class Retriever:
         The sense of the whole question chooses between close spellings: a candidate found in an
         entry with the question's other words gains up to `typo_context` points, and a candidate
         below `typo_cutoff` (down to `typo_floor`) is taken only with that support."""
-        if token in self._known or len(token) < 5 or token.isdigit() or simplemma.is_known(word, lang="fr"):
+        if token in self._known or len(token) < 5 or token.isdigit() or is_french(word):
             return token
         fusion = self.fusion
         forms = {token, token.rstrip("s")} if len(token) > 5 else {token}
