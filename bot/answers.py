@@ -132,7 +132,7 @@ class Answerer:
     def answer_with_candidates(self, question: str) -> tuple[Answer, list[Hit]]:
         """The answer, and the ranked entries it was chosen from (the evaluation reads both).
 
-        A message holding several questions (`split_questions`) gets each answered in order, when they
+        A message holding several questions (`split_parts`) gets each answered in order, when they
         are about different entries or some of them cannot be answered (`Answer.parts`)."""
         question = question or ""
         text = question.strip()[:MAX_QUESTION_CHARS]

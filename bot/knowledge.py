@@ -39,19 +39,17 @@ import datetime as dt
 import hashlib
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
-
-
-def _load_yaml(text: str):
-    """`yaml.safe_load`. Not libyaml's parser (`CSafeLoader`), 5 times faster but more lenient: it
-    accepts a broken flow sequence (`[Est-ce ? gratuit ?", "c payant ?"]`) that this one refuses. The
-    starts that matter read the entries and the glossary from the index instead (`use_entries_cache`)."""
-    return yaml.safe_load(text)
+# The YAML files are read with `yaml.safe_load`, not libyaml's parser (`CSafeLoader`): 5 times faster,
+# but more lenient, it accepts a broken flow sequence (`[Est-ce ? gratuit ?", "c payant ?"]`) that the
+# Python parser refuses. The starts that matter read the entries and the glossary from the index
+# instead (`use_entries_cache`).
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)
 Kind = Literal["rule", "example", "faq", "hors_sujet"]
@@ -146,7 +144,7 @@ def parse_entry(text: str, path: str = "") -> Entry:
     if not match:
         raise KnowledgeError(f"{path}: missing YAML front matter")
     try:
-        meta = _load_yaml(match.group(1)) or {}
+        meta = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"{path}: invalid YAML front matter: {exc}") from exc
     if not isinstance(meta, dict):
@@ -164,15 +162,13 @@ def entry_files(knowledge_dir: Path) -> list[Path]:
 # Entries parsed when the index was built are saved beside it (`bot.retrieval.index`) and read from
 # there while the entry files have not changed since: JSON validated by pydantic's core is 20 to 50
 # times faster than YAML front matter (10 000 entries: 0.4 s instead of 10 s).
-_ENTRY_LIST = None  # TypeAdapter(list[Entry]), built at first use
 _entry_caches: dict[str, tuple[tuple, Path]] = {}  # knowledge folder -> (its entry files' signature, cache file)
 
 
+@lru_cache(maxsize=1)
 def _entry_list() -> TypeAdapter:
-    global _ENTRY_LIST
-    if _ENTRY_LIST is None:
-        _ENTRY_LIST = TypeAdapter(list[Entry])
-    return _ENTRY_LIST
+    """TypeAdapter(list[Entry]), built at first use."""
+    return TypeAdapter(list[Entry])
 
 
 GLOSSARY_CACHE = "glossary.json"  # beside the entries' cache
@@ -248,7 +244,7 @@ def question_files(knowledge_dir: Path) -> list[Path]:
 
 def load_question_file(path: Path) -> list[AskedQuestion]:
     try:
-        data = _load_yaml(path.read_text(encoding="utf-8")) or []
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
         if not isinstance(data, list):
             raise ValueError("the file must be a list of questions")
         return [AskedQuestion(**item) for item in data]
@@ -279,7 +275,7 @@ def load_glossary(knowledge_dir: Path) -> list[list[str]]:
     cached = _cached_glossary(knowledge_dir)
     if cached is not None:
         return cached
-    data = _load_yaml(path.read_text(encoding="utf-8")) or {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     groups = data.get("synonyms", []) if isinstance(data, dict) else data
     return [[str(term) for term in group] for group in groups]
 

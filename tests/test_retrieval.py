@@ -309,7 +309,7 @@ def test_entries_read_from_the_index_equal_the_parsed_ones_until_a_file_changes(
     monkeypatch.setattr(knowledge_module, "parse_entry", lambda *a, **k: calls.append(1) or real(*a, **k))
     assert load_entries(knowledge) == parsed and not calls  # from entries.json
     yaml_reads = []
-    monkeypatch.setattr(knowledge_module, "_load_yaml", lambda text: yaml_reads.append(1))
+    monkeypatch.setattr(knowledge_module.yaml, "safe_load", lambda text: yaml_reads.append(1))
     assert load_glossary(knowledge) == glossary and not yaml_reads  # from glossary.json
     monkeypatch.undo()
     monkeypatch.setattr(knowledge_module, "parse_entry", lambda *a, **k: calls.append(1) or real(*a, **k))

@@ -149,8 +149,8 @@ def split_parts(text: str) -> list[tuple[str, str]]:
     context: list[str] = []
     announced = bool(_ANNOUNCED.search(plain(text)))
     for piece in pieces:
-        asks = is_question(piece) or announced and not _SELF.search(plain(clean(piece)))
         cleaned = clean(piece)
+        asks = is_question(piece) or announced and not _SELF.search(plain(cleaned))
         only_opens = not plain(_OPENING_TEXT.sub("", piece.strip()))  # « 2 questions : », « Bonjour ! »
         if asks and not only_opens and (len(plain(cleaned).split()) >= MIN_WORDS or _ONE_WORD.match(cleaned)):
             parts.append((" ".join(context), piece))
