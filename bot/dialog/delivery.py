@@ -33,12 +33,7 @@ class Delivery:
             return True
         user = str(user_id)
         try:
-            talk = self.conversations
-            if talk.log_event(user, inp.kind, inp.text, inp.args, step=talk.step_of(user), name=inp.name,
-                              key=inp.key, version=inp.version) is not None:
-                return True
-            known = talk.event_of_key(inp.key)
-            return known is None or known["done_at"] is None
+            return self._log_input(user, inp, self.conversations.step_of(user)) is not None
         except Exception as error:  # the database cannot take it now: `handle` tries again, and says so
             log.warning("could not write an input of user %s on arrival: %s", pseudonym(user), error)
             return True
