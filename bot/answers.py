@@ -23,6 +23,7 @@ from bot.knowledge import NOT_IN_SOURCE_GROUP, Entry
 from bot.prompts import say, texts
 from bot.retrieval import Hit, Retriever
 from bot.retrieval.parts import clean, split_parts
+from bot.retrieval.shorthand import expand
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or two
 # The best entry must pass these bars to be given as the answer; tuned on the labelled questions of
@@ -187,8 +188,9 @@ class Answerer:
 
     def _answer_one(self, question: str, text: str, focus: str | None = None,
                     focus_weight: float | None = None) -> "_Result":
-        """One question's answer (`text`: the question as searched)."""
-        focus = self.focus(text) if focus is None else focus
+        """One question's answer (`text`: the question as searched, its shorthand spelt out: « cb de tps »)."""
+        text = expand(text)
+        focus = self.focus(text) if focus is None else expand(focus)
         hits = self.retriever.search(text, k=5, focus=focus, focus_weight=focus_weight)
         best, off_topic = self._best_hit(hits)
         not_in_source = off_topic is not None and off_topic.entry.id == NOT_IN_SOURCE_GROUP

@@ -150,3 +150,29 @@ def test_a_claim_is_contradicted_only_by_an_entry_stating_a_value_of_its_kind(an
     check = answerer.premises
     assert check.contradicted("La date limite c'est fin mars, non ?", "avant le 28 février 2024") == "mars"
     assert check.contradicted("Ça dure 8 mois, c'est ça ?", "Le parcours se termine par une restitution.") is None
+
+
+# -- shorthand typed on a phone -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "spelt"), [
+    ("c cb de tps le programme ?", "c'est combien de temps le programme ?"),
+    ("kel é la date limite", "quel est la date limite"),
+    ("on pe candidater pr la CC ?", "on peut candidater pour la CC ?"),  # « cc » is a communauté de communes
+    ("c'est koi ? Cest gratuit ?", "c'est quoi ? c'est gratuit ?"),
+    ("qu'un binôme, ça ira", "qu'un binôme, ça ira"),  # an elided word is not a shorthand
+    ("un peu de temps", "un peu de temps"),  # French words stay: « peu », « ces »
+])
+def test_shorthand_is_spelt_out_as_whole_words(typed, spelt):
+    from bot.retrieval.shorthand import expand
+
+    assert expand(typed) == spelt
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "entry"), [
+    ("kel est la date limte", "date-limite"),
+    ("cest cmb de tps le programe", "duree-et-parcours"),
+])
+def test_a_question_in_shorthand_is_answered_like_its_spelt_out_words(answerer, question, entry):
+    answer = answerer.answer(question)
+    assert not answer.abstained and answer.sources[0].id == entry
