@@ -18,6 +18,10 @@ from bot.retrieval.parts import clean, is_question, split_parts, split_questions
         ("What is the deadline and is it free?", ["What is the deadline", "and is it free?"]),
         # the first part without its mark nor a question word: a clause that begins as a yes-no question
         ("bonjour, c'est gratuit et ça dure combien de temps ?", ["bonjour, c'est gratuit", "et ça dure combien de temps ?"]),
+        # a comma before a question word, after a question: a list of questions
+        ("c'est pour qui, ça coûte combien, et ça démarre quand ?", ["c'est pour qui", "ça coûte combien", "et ça démarre quand ?"]),
+        ("combien de temps dure le programme, qui sont les partenaires et qui peut candidater ?",
+         ["combien de temps dure le programme", "qui sont les partenaires", "et qui peut candidater ?"]),
         ("Il y a un suivi après la formation et on postule où ?", ["Il y a un suivi après la formation", "et on postule où ?"]),
         # a claim given to confirm, a request, « ou pas »
         ("La formation dure un an, je crois, et c'est en ligne ?", ["La formation dure un an, je crois", "et c'est en ligne ?"]),
@@ -46,6 +50,8 @@ def test_a_message_of_several_questions_is_split_in_order(message, parts):
         "Nous voulons optimiser la collecte et réduire les dépôts sauvages.",
         "Nous sommes une CA de 80 000 habitants et on aimerait échanger avec d'autres territoires, c'est prévu ?",
         "Notre projet c'est un observatoire des déchets et nous voudrions savoir s'il est éligible ?",
+        "Nous sommes une CC, pouvons-nous candidater ?",
+        "On a un projet en tête mais on ne sait pas par quoi commencer pour le dossier, il y a combien d'étapes ?",
     ],
 )
 def test_one_question_with_its_context_stays_whole(message):

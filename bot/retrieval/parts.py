@@ -128,10 +128,33 @@ def _pieces(text: str) -> list[str]:
     return [p.strip() for p in out if p.strip()]
 
 
+# « combien de temps dure le programme, qui sont les partenaires » : a comma before a question word
+_COMMA_ASKS = re.compile(r"\s*,\s*(?=(?:qui|quoi|koi|quel|quels|quelle|quelles|kel|combien|cb|quand|comment|pourquoi|où|"
+                         r"ça coûte|ça dure|ça démarre|ça commence|ça se passe|c['’]est (?:quand|combien|où|qui|quoi)|"
+                         r"est-ce qu|y a-t-il|il y a)\b)", re.IGNORECASE)
+_ASKS_BY_WORD = re.compile(r"^(?:qui|quoi|koi|quel|quels|quelle|quelles|kel|combien|cb|quand|comment|pourquoi|ou)\b|"
+                           r"\b(?:qui|quoi|koi|combien|cb|quand|comment|pourquoi)$")
+
+
+def _commas(piece: str) -> list[str]:
+    """`piece` cut at a comma before a question word when what precedes is a question too, by its first or
+    last word (« c'est pour qui, ça coûte combien ») — never « Nous sommes une CC, pouvons-nous
+    candidater ? » (context, then a question) nor « on ne sait pas par quoi commencer, il y a combien… »."""
+    out: list[str] = []
+    for part in (p.strip() for p in _COMMA_ASKS.split(piece) if p and p.strip()):
+        before = _OPENING_PLAIN.sub("", plain(out[-1].rpartition(":")[2])) if out else ""
+        asks = _ASKS_BY_WORD.search(before) or _YES_NO.search(before) or out and out[-1].endswith("?")
+        if out and not asks or _BETWEEN.search(before):
+            out[-1] = f"{out[-1]}, {part}"
+        else:
+            out.append(part)
+    return out
+
+
 def _coordinated(sentence: str) -> list[str]:
     """`sentence` cut before its coordinators, except the « et » of « entre X et Y » (one question)."""
     out: list[str] = []
-    for piece in (p for p in _COORDINATOR.split(sentence) if p and p.strip()):
+    for piece in (p for c in _COORDINATOR.split(sentence) if c and c.strip() for p in _commas(c)):
         if out and _BETWEEN.search(plain(out[-1])):
             out[-1] = f"{out[-1]} {piece.strip()}"
         else:
