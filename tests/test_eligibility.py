@@ -339,10 +339,22 @@ def test_the_applicant_is_who_carries_the_project(checker, idea, kind):
 @pytest.mark.parametrize("idea", [
     "Nous voudrions une doctrine de partage des données entre l'EPCI et ses communes, avec des conventions",
     "Notre agglo veut désigner un responsable de la donnée et définir qui fait quoi autour de la donnée",
+    "la metropole voudrait une API unique pour exposer toutes ses donnees aux developpeurs",
+    "Écrire la feuille de route data 2026-2028 de la communauté d'agglomération.",
 ])
 def test_work_on_the_data_itself_is_not_a_priority(checker, idea):
     verdict = checker.check(idea)
     assert verdict.verdict == "not_priority", verdict.reasons
+
+
+@pytest.mark.parametrize(("idea", "domain"), [
+    ("La communauté d'agglomération veut croiser les zones inondables et les bâtiments exposés pour son plan de sauvegarde", "sécurité"),
+    ("Notre CC veut équiper ses colonnes à verre de capteurs de remplissage", "déchets"),
+    ("Notre CC veut géolocaliser les nids de frelons asiatiques signalés", "biodiversité"),
+])
+def test_a_policy_named_in_its_own_words_finds_its_domain(checker, idea, domain):
+    verdict = checker.check(idea)
+    assert verdict.verdict == "eligible" and domain in verdict.domains, (verdict.verdict, verdict.domains)
 
 
 def test_a_reported_topic_comes_before_the_reports_channel(checker):
@@ -364,6 +376,11 @@ def test_a_reported_topic_comes_before_the_reports_channel(checker):
     ("notre bureau d etudes voudrait accompagner une interco sur ses tournées de collecte", "entreprise"),
     ("ma ville (on n'est pas l'interco) voudrait piloter l'éclairage public", "commune"),
     ("Asso de cyclistes : on veut compter les vélos sur les voies vertes", "association"),
+    # who says first what they are is that, whatever intercommunalité comes after
+    ("Cabinet de conseil : nous accompagnons une métropole sur sa politique vélo", "entreprise"),
+    ("Nous sommes la ville-centre de l'agglomération et notre ville voudrait analyser le stationnement", "commune"),
+    ("La SPL qui exploite le réseau de l'agglo voudrait analyser la fréquentation ligne par ligne", "entreprise"),
+    ("Le groupement hospitalier de territoire veut suivre les maladies chroniques sur le territoire de la métropole", "organisme"),
 ])
 def test_self_declared_applicants_and_intercos_named_as_clients(checker, idea, kind):
     verdict = checker.check(idea)
@@ -379,6 +396,9 @@ def test_self_declared_applicants_and_intercos_named_as_clients(checker, idea, k
     "Je suis chargée de mission à l'agglo, on veut mieux cibler les aides au logement",
     "Entreprises du territoire : l'agglo veut suivre la vacance des locaux commerciaux",
     "La CC veut aider les associations locales à mieux cibler l'aide alimentaire",
+    # the bearer said in so many words; a person writes for whom they name
+    "Je suis maire d'une commune membre, mais c'est le service habitat de l'agglo qui portera le projet : repérer les logements vacants",
+    "Stagiaire à la communauté de communes : on veut suivre la fréquentation des déchèteries",
 ])
 def test_an_interco_in_the_applicant_role_wins(checker, idea):
     verdict = checker.check(idea)
