@@ -31,6 +31,13 @@ def check():
         ("Quelles pièces justificatives faut-il fournir ?", "Décrire le projet.", True),
         ("Combien de candidatures avez-vous déjà reçues ?", "Décrire le projet.", True),
         ("On saura quand si on est retenus ?", "Une formation en ligne.", True),
+        ("La formation se déroule le matin ou l'après-midi ?", "Une formation en ligne.", True),
+        ("Les points de suivi sont mensuels ?", "Des points d'étapes réguliers.", True),
+        ("Après le dépôt, il y a un entretien oral ?", "Déposer sa candidature sur le site.", True),
+        ("Et qui rémunère le formateur ?", "Simon Chignard, expert data.", True),
+        ("Faut-il être adhérent pour participer ?", "Le programme est gratuit.", True),
+        ("Il faut payer une cotisation ?", "Le programme est gratuit.", False),  # the price, not a membership
+        ("Nos données doivent-elles être déjà propres ?", "Une idée suffit.", True),
         ("", "", False),
     ],
 )
