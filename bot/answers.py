@@ -40,7 +40,9 @@ DOMAINS_RULE = "domaines"  # the programme entry an illustrative example is read
 FOCUS_TOKENS = 3  # content words the question's focus (its last clauses) must hold
 PART_WEIGHT = 0.6  # share of a short question's own words when searched after the one before it
 BOTH_MARGIN = 0.05  # « les deux » : the second entry answered too when it scores within this of the best
-_BOTH = re.compile(r"\b(?:les|ces|tous les|toutes les) deux\b|\bl['’ ]une? (?:et|ou) l['’ ]autre\b|\bboth\b", re.IGNORECASE)
+_BOTH = re.compile(r"\b(?:les|ces|tous les|toutes les) deux\b|\bl['’ ]une? (?:et|ou) l['’ ]autre\b|\bboth\b|"
+                   r"\bdeux (?:pistes|projets|idées|idees|sujets|thèmes|themes|options|possibilités)\b|"
+                   r"\b(?:ce sont|sont-ils|sont-elles|sont ils|sont elles)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"(?<=[.!?;:,])\s+|\n+")
 
 

@@ -116,6 +116,13 @@ def test_one_question_about_two_subjects_gets_both(answerer):
 
 
 @pytest.mark.slow
+def test_two_ideas_announced_then_asked_about_together_get_both(answerer):
+    answer = answerer.answer("Deux projets en tête : piloter notre PCAET et analyser les comportements des "
+                             "consommateurs. Ce sont des exemples du programme ?")
+    assert {p.sources[0].id for p in answer.parts} == {"exemple-pcaet", "exemple-attractivite-commerciale"}
+
+
+@pytest.mark.slow
 def test_one_question_keeps_one_answer_and_one_source(answerer):
     answer = answerer.answer("Est-ce que le programme est gratuit ?")
     assert answer.parts == [] and [s.id for s in answer.sources] == ["gratuite"]
