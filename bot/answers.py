@@ -177,6 +177,11 @@ class Answerer:
         with the context before it (« Nous sommes une CC. »), and a short one (« et le social ? ») after
         the question before it, its own words weighing most."""
         if context:
+            asked = clean(piece)
+            if len(self.retriever.query_tokens(asked)) < FOCUS_TOKENS:  # « Peut-on quand même candidater ? »
+                with_context = self._answer_one(piece, f"{clean(context)} {asked}", focus=asked, focus_weight=PART_WEIGHT)
+                if with_context.reason != "abstain":
+                    return with_context
             alone = self._answer_part(piece, previous)
             if alone.reason != "abstain":
                 return alone

@@ -123,6 +123,13 @@ def test_two_ideas_announced_then_asked_about_together_get_both(answerer):
 
 
 @pytest.mark.slow
+def test_a_short_part_is_read_with_the_situation_told_before_it(answerer):
+    answer = answerer.answer("Bonjour. On n'a encore rien de concret, juste une idée. On peut candidater quand même ? "
+                             "Et c'est gratuit ?")
+    assert [p.sources[0].id for p in answer.parts] == ["idee-suffit", "gratuite"]
+
+
+@pytest.mark.slow
 def test_one_question_keeps_one_answer_and_one_source(answerer):
     answer = answerer.answer("Est-ce que le programme est gratuit ?")
     assert answer.parts == [] and [s.id for s in answer.sources] == ["gratuite"]
