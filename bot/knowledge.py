@@ -71,7 +71,7 @@ class Entry(BaseModel):
     # what the entry means, said as an applicant would: their situation (« nous sommes une communauté
     # de communes »), a wrong premise the entry corrects, other words for its notions; written from the
     # source, indexed like the questions
-    paraphrases: list[str] = Field(default_factory=list, max_length=16)
+    paraphrases: list[str] = Field(default_factory=list, max_length=24)
     keywords: list[str] = Field(default_factory=list)  # off-topic groups only: words of their topic
     domains: list[str] = Field(default_factory=list)
     deadline: dt.date | None = None
