@@ -34,6 +34,7 @@ MIN_COVERAGE = 0.3  # share of the question's words (idf-weighted) found in that
 SURE_ABOVE = 0.6  # ...unless the fused score alone is this high (long questions with many other words)
 DENSE_SURE = 0.65  # ...or the dense signal is (the same question in other words: « il y a qui derrière ? »)
 OFF_TOPIC_MARGIN = 0.02  # abstain when a group of off-topic questions scores within this of the best entry
+PREMISE_MARGIN = 0.04  # ...less this when the question asks to confirm a claim (about the programme, then)
 ILLUSTRATIVE_WEIGHT = 0.9  # score factor of our own illustrative examples (the programme's facts come
 # first; on dev + dev2 + dev3, answer accuracy 0.895 at 0.8, 0.908 at 0.9 and 0.95, 0.902 at 1.0)
 DOMAINS_RULE = "domaines"  # the programme entry an illustrative example is read against (it is not a fact)
@@ -199,7 +200,10 @@ class Answerer:
         text = expand(text)
         focus = self.focus(text) if focus is None else expand(focus)
         hits = self.retriever.search(text, k=5, focus=focus, focus_weight=focus_weight)
-        best, off_topic = self._best_hit(hits)
+        # a claim about the programme given to confirm (« c'est un prêt, j'imagine ? ») is about the programme:
+        # an off-topic group must match it clearly better to make the assistant abstain
+        margin = self.off_topic_margin - PREMISE_MARGIN if self.premises.asks_to_confirm(focus) else self.off_topic_margin
+        best, off_topic = self._best_hit(hits, margin)
         not_in_source = off_topic is not None and off_topic.entry.id == NOT_IN_SOURCE_GROUP
         if best is None or (off_topic is not None and not not_in_source):
             return _Result(self.abstention(question, not_in_source), hits, "not_in_source" if not_in_source else "abstain")
@@ -252,14 +256,15 @@ class Answerer:
         """The `k` best entries for a message, its focus (last question) weighing more than the rest."""
         return self.retriever.search(text, k=k, focus=self.focus(text) if focus is None else focus)
 
-    def _best_hit(self, hits: list[Hit]) -> tuple[Hit | None, Hit | None]:
+    def _best_hit(self, hits: list[Hit], margin: float | None = None) -> tuple[Hit | None, Hit | None]:
         """The best programme entry if it is confident enough (programme entries come before
         illustrative examples), and the off-topic group (météo, impôts…, or details the source does not
         give) that matches as well or nearly, if any."""
         programme = [h for h in hits if not h.entry.off_topic]
         best = max(programme, key=preference, default=None)
         off_topic = max((h for h in hits if h.entry.off_topic), key=lambda h: h.score, default=None)
-        beaten = off_topic is not None and (best is None or off_topic.score >= preference(best) - self.off_topic_margin)
+        margin = self.off_topic_margin if margin is None else margin
+        beaten = off_topic is not None and (best is None or off_topic.score >= preference(best) - margin)
         return (best if best is not None and self.confident(best) else None), (off_topic if beaten else None)
 
     def focus(self, text: str) -> str:

@@ -77,9 +77,14 @@ class PremiseCheck:
         data = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
         return cls(data.get("confirm", []), data.get("claims", []))
 
+    def asks_to_confirm(self, question: str) -> bool:
+        """Whether `question` states something and asks to confirm it (« c'est un prêt, j'imagine ? »)."""
+        asked = f" {normalize(question)} "
+        return any(c in asked for c in self._confirm)
+
     def contradicted(self, question: str, answer_text: str) -> str | None:
         """The claim of `question` that `answer_text` does not hold, when `question` asks to confirm it."""
-        if not any(c in f" {normalize(question)} " for c in self._confirm):
+        if not self.asks_to_confirm(question):
             return None
         text = f" {normalize(answer_text)} "
         for pattern, holds in self._claims:

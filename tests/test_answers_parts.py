@@ -155,6 +155,15 @@ def test_a_wrong_premise_is_corrected_by_the_fact(answerer):
 
 
 @pytest.mark.slow
+def test_a_claim_to_confirm_is_about_the_programme_even_near_an_off_topic_group(answerer):
+    # from the development set holdout12: an off-topic group (« hors source ») scores just above the rule
+    answer = answerer.answer("Les communes peuvent candidater au même titre que les intercos, non ?")
+    assert not answer.abstained and answer.sources[0].id == "faq-commune-seule"
+    assert answerer.premises.asks_to_confirm("c'est un prêt, j'imagine ?")
+    assert not answerer.premises.asks_to_confirm("c'est un prêt ?")
+
+
+@pytest.mark.slow
 def test_a_question_that_confirms_nothing_false_is_not_contradicted(answerer):
     answer = answerer.answer("Le parcours dure 8 mois, vous confirmez ?")
     assert answer.sources[0].id == "duree-et-parcours"
