@@ -38,6 +38,9 @@ def check():
         ("Faut-il être adhérent pour participer ?", "Le programme est gratuit.", True),
         ("Il faut payer une cotisation ?", "Le programme est gratuit.", False),  # the price, not a membership
         ("Nos données doivent-elles être déjà propres ?", "Une idée suffit.", True),
+        ("Combien de dossiers ont été reçus cette année ?", "Une dizaine d'intercommunalités seront retenues.", True),
+        ("Combien de participants par interco au maximum ?", "Une dizaine d'intercommunalités seront retenues.", True),
+        ("Combien de personnes par interco ?", "Un binôme référent data / référent métier.", False),
         ("", "", False),
     ],
 )
