@@ -190,6 +190,8 @@ def test_a_claim_is_contradicted_only_by_an_entry_stating_a_value_of_its_kind(an
     ("c'est koi ? Cest gratuit ?", "c'est quoi ? c'est gratuit ?"),
     ("qu'un binôme, ça ira", "qu'un binôme, ça ira"),  # an elided word is not a shorthand
     ("un peu de temps", "un peu de temps"),  # French words stay: « peu », « ces »
+    ("nb de places avek 1 idé ?", "nombre de places avec 1 idée ?"),
+    ("NB : on est une CC", "NB : on est une CC"),  # « nb » alone is a nota bene
 ])
 def test_shorthand_is_spelt_out_as_whole_words(typed, spelt):
     from bot.retrieval.shorthand import expand
