@@ -26,7 +26,6 @@ import re
 from collections import Counter
 
 import numpy as np
-from rapidfuzz import fuzz, process
 from threadpoolctl import ThreadpoolController
 
 from bot.config import Settings
@@ -164,6 +163,8 @@ class Retriever:
         below `typo_cutoff` (down to `typo_floor`) is taken only with that support."""
         if token in self._known or len(token) < 5 or token.isdigit() or is_french(word):
             return token
+        from rapidfuzz import fuzz, process  # imported at the first possible typo: most questions have none
+
         fusion = self.fusion
         forms = {token, token.rstrip("s")} if len(token) > 5 else {token}
         candidates: dict[str, float] = {}
