@@ -24,7 +24,11 @@ def _load(path: Path) -> dict[str, Any]:
 
 def texts(name: str, prompts_dir: Path | None = None) -> dict[str, Any]:
     """The mapping held in `prompts/<name>.yaml`."""
-    folder = prompts_dir or get_settings().prompts_dir
+    return _texts(name, prompts_dir or get_settings().prompts_dir)
+
+
+@lru_cache(maxsize=64)
+def _texts(name: str, folder: Path) -> dict[str, Any]:  # a reply says a dozen texts: no path built for each
     return _load(Path(folder) / f"{name}.yaml")
 
 
