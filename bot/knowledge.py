@@ -306,7 +306,7 @@ def read_yaml(path: Path, cache_dir: Path | None = None):
             kept = False
         if kept:
             cache[key] = [*seen, data]
-            _write_yaml_cache(cache_file, cache)
+            _write_yaml_cache(cache_file, key, cache[key])
     return data
 
 
@@ -323,8 +323,12 @@ def _read_yaml_cache(cache_file: Path) -> dict:
     return _yaml_caches[cache_file]
 
 
-def _write_yaml_cache(cache_file: Path, cache: dict) -> None:
-    """Best effort, atomic: another process writing at the same time only makes one file parsed again."""
+def _write_yaml_cache(cache_file: Path, key: str, entry: list) -> None:
+    """Add `entry` to the cache file as it is now (another process may have written it since it was
+    read). Best effort, atomic: two processes writing at the same time only make a file parsed again."""
+    _yaml_caches.pop(cache_file, None)
+    cache = _read_yaml_cache(cache_file)
+    cache[key] = entry
     tmp = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
     try:
         tmp.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from pathlib import Path
 
 import pytest
 import yaml
@@ -85,3 +86,19 @@ def test_a_broken_file_still_fails_as_yaml_does(tmp_path, parses):
     with pytest.raises(yaml.YAMLError):
         read_yaml(source, tmp_path)
     assert not (tmp_path / YAML_CACHE).exists()
+
+
+def test_two_processes_keep_each_others_files(tmp_path, parses, monkeypatch):
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text("a: 1\n", encoding="utf-8")
+    second.write_text("b: 2\n", encoding="utf-8")
+    read_yaml(first, tmp_path)  # process A, which goes on running
+    seen_by_a = dict(knowledge._yaml_caches)
+    forget(monkeypatch)
+    read_yaml(second, tmp_path)  # process B writes the cache after A
+    monkeypatch.setattr(knowledge, "_yaml_caches", seen_by_a)
+    third = tmp_path / "c.yaml"
+    third.write_text("c: 3\n", encoding="utf-8")
+    read_yaml(third, tmp_path)  # A writes again: B's file stays
+    kept = json.loads((tmp_path / YAML_CACHE).read_text(encoding="utf-8"))
+    assert {Path(k).name for k in kept} == {"a.yaml", "b.yaml", "c.yaml"}
