@@ -169,11 +169,14 @@ def cold(report: Report, env: dict, runs: int) -> None:
 
 # -- 4. warm latency ----------------------------------------------------------------------------------
 def clear_caches(app) -> None:
-    """Forget the retriever's query tokens, the checker's corrected words and the question vectors: each timed pass asks
-    questions the process has not tokenised yet, as a person's new question is."""
+    """Forget the retriever's query tokens, the checker's corrected words, the normalised texts and the question
+    vectors: each timed pass asks questions the process has not tokenised yet, as a person's new question is."""
+    from bench_index import forget_texts
+
     for cache in (getattr(app.retriever, "_query_tokens", None), getattr(type(app.checker), "_correct", None)):
         if hasattr(cache, "cache_clear"):
             cache.cache_clear()
+    forget_texts()
     forget_vectors(app.retriever.embedder)
 
 

@@ -18,9 +18,10 @@ from bot.config import Settings, get_settings, offline_environment
 class App:
     """Lazily built core pieces: store, conversations, drafts, review, retriever, answerer, eligibility checker."""
 
-    def __init__(self, settings: Settings | None = None):
+    def __init__(self, settings: Settings | None = None, warm: bool = True):
         offline_environment()
         self.settings = settings or get_settings()
+        self.warm = warm  # False: a one-shot command, whose retriever need not warm up (Retriever.load)
 
     @cached_property
     def store(self):
@@ -54,7 +55,7 @@ class App:
     def retriever(self):
         from bot.retrieval import Retriever
 
-        return Retriever.load(self.settings)
+        return Retriever.load(self.settings, warm=self.warm)
 
     @cached_property
     def answerer(self):

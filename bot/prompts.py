@@ -1,6 +1,7 @@
 """Texts users read, loaded from `prompts/*.yaml` (French). Code refers to them by key.
 
-`texts("messages")["abstain"]` reads `prompts/messages.yaml`, key `abstain`.
+`texts("messages")["abstain"]` reads `prompts/messages.yaml`, key `abstain`. Each file is parsed once
+and kept, while unchanged, in the index folder (`bot.knowledge.read_yaml`).
 """
 
 from __future__ import annotations
@@ -9,14 +10,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.config import get_settings
+from bot.knowledge import read_yaml
 
 
 @lru_cache(maxsize=32)
 def _load(path: Path) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path, get_settings().index_dir) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: a prompts file must be a mapping")
     return data
@@ -24,7 +24,11 @@ def _load(path: Path) -> dict[str, Any]:
 
 def texts(name: str, prompts_dir: Path | None = None) -> dict[str, Any]:
     """The mapping held in `prompts/<name>.yaml`."""
-    folder = prompts_dir or get_settings().prompts_dir
+    return _texts(name, prompts_dir or get_settings().prompts_dir)
+
+
+@lru_cache(maxsize=64)
+def _texts(name: str, folder: Path) -> dict[str, Any]:  # a reply says a dozen texts: no path built for each
     return _load(Path(folder) / f"{name}.yaml")
 
 

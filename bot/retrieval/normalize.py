@@ -21,7 +21,11 @@ _ELISION = re.compile(r"\b(?:[lcdjmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’`´](
 STOPWORDS_FILE = Path(__file__).with_name("stopwords_fr.txt")
 
 
+@lru_cache(maxsize=4096)
 def strip_accents(text: str) -> str:
+    """`text` without its accents (and œ, æ spelt out). Kept for the texts seen last: an answer's entry
+    text and a question's words come back at every check (bot.details normalises a question once per
+    phrase it looks for)."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return plain.replace("œ", "oe").replace("æ", "ae").replace("Œ", "OE").replace("Æ", "AE")
@@ -33,8 +37,9 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+@lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
-    """Lower case, no accents, no elisions, no punctuation, single spaces."""
+    """Lower case, no accents, no elisions, no punctuation, single spaces (kept, as `strip_accents`)."""
     return " ".join(strip_accents(w) for w in words(text))
 
 
