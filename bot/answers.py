@@ -123,8 +123,8 @@ class Answerer:
         self.off_topic_margin = off_topic_margin
         self.dense_sure = dense_sure
         self.split = split  # answer each question of a message that holds several
-        self.details = DetailCheck.load(Path(settings.knowledge_dir))
-        self.premises = PremiseCheck.load(Path(settings.knowledge_dir))
+        self.details = DetailCheck.load(Path(settings.knowledge_dir), Path(settings.index_dir))
+        self.premises = PremiseCheck.load(Path(settings.knowledge_dir), Path(settings.index_dir))
 
     def confident(self, hit: Hit) -> bool:
         """Whether `hit` is a good enough match to be given as the answer."""

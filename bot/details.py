@@ -15,8 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from bot.knowledge import read_yaml
 from bot.retrieval.normalize import normalize, strip_accents
 
 DETAILS_FILE = "details.yaml"
@@ -37,9 +36,10 @@ class DetailCheck:
         ]
 
     @classmethod
-    def load(cls, knowledge_dir: Path) -> "DetailCheck":
+    def load(cls, knowledge_dir: Path, cache_dir: Path | None = None) -> "DetailCheck":
+        """`knowledge/details.yaml`, parsed once and kept in `cache_dir` (the index) while it is unchanged."""
         path = knowledge_dir / DETAILS_FILE
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+        data = read_yaml(path, cache_dir) if path.exists() else None
         items = (data or {}).get("details", [])
         return cls([Detail(i["label"], tuple(i["asks"]), tuple(i["holds"])) for i in items])
 
@@ -72,9 +72,10 @@ class PremiseCheck:
         self._claims = [(re.compile(c["asks"]), re.compile(c["holds"])) for c in claims]
 
     @classmethod
-    def load(cls, knowledge_dir: Path) -> "PremiseCheck":
+    def load(cls, knowledge_dir: Path, cache_dir: Path | None = None) -> "PremiseCheck":
+        """`knowledge/premises.yaml`, parsed once and kept in `cache_dir` (the index) while it is unchanged."""
         path = knowledge_dir / PREMISES_FILE
-        data = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
+        data = (read_yaml(path, cache_dir) if path.exists() else None) or {}
         return cls(data.get("confirm", []), data.get("claims", []))
 
     def asks_to_confirm(self, question: str) -> bool:
