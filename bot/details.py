@@ -54,6 +54,20 @@ class DetailCheck:
 
 
 PREMISES_FILE = "premises.yaml"
+_LETTERS = {"a": "aàâä", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü", "c": "cç"}
+
+
+def _spelling(phrase: str) -> str:
+    """A regular expression matching `phrase` with or without its accents, apostrophes or hyphens."""
+    out = []
+    for ch in strip_accents(phrase.lower()):
+        if ch in _LETTERS:
+            out.append(f"[{_LETTERS[ch]}]")
+        elif ch in "'’ -":
+            out.append(r"[\s'’-]*")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
 
 
 class PremiseCheck:
@@ -70,6 +84,9 @@ class PremiseCheck:
     def __init__(self, confirm: list[str], claims: list[dict]):
         self._confirm = [f" {normalize(c)} " for c in confirm if normalize(c)]
         self._claims = [(re.compile(c["asks"]), re.compile(c["holds"])) for c in claims]
+        # the same phrases as written (any accent, apostrophe, hyphen or case), to take them out of the claim
+        spelled = [_spelling(c) for c in sorted(confirm, key=len, reverse=True) if normalize(c)]
+        self._confirm_words = re.compile(rf"(?<!\w)(?:{'|'.join(spelled)})(?!\w)", re.IGNORECASE) if spelled else None
 
     @classmethod
     def load(cls, knowledge_dir: Path, cache_dir: Path | None = None) -> "PremiseCheck":
@@ -77,6 +94,14 @@ class PremiseCheck:
         path = knowledge_dir / PREMISES_FILE
         data = (read_yaml(path, cache_dir) if path.exists() else None) or {}
         return cls(data.get("confirm", []), data.get("claims", []))
+
+    def without_confirmation(self, question: str) -> str:
+        """The claim of `question`, without the words that ask to confirm it (« Le parcours dure 8 mois,
+        vous confirmez ? » -> « Le parcours dure 8 mois ? »): they say nothing of the topic, and every
+        question asking to confirm something shares them. `question` itself when little else remains."""
+        claim = self._confirm_words.sub(" ", question) if self._confirm_words else question
+        claim = re.sub(r"\s*,\s*(?=[?!.]|$)|\s{2,}", " ", claim).strip(" ,;")
+        return claim if len(normalize(claim).split()) >= 3 else question
 
     def asks_to_confirm(self, question: str) -> bool:
         """Whether `question` states something and asks to confirm it (« c'est un prêt, j'imagine ? »)."""

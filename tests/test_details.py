@@ -64,3 +64,16 @@ def test_every_detail_of_the_knowledge_base_is_well_formed():
         assert set(item) == {"label", "asks", "holds"} and item["asks"] and item["holds"]
         for pattern in item["holds"]:
             re.compile(pattern)
+
+
+@pytest.mark.parametrize("question, claim", [
+    ("Le parcours dure 8 mois, vous confirmez ?", "Le parcours dure 8 mois ?"),
+    ("C'est limité à 5 territoires, c'est ça ?", "C'est limité à 5 territoires ?"),
+    ("Ça dure un an, il me semble", "Ça dure un an"),
+    ("C'est gratuit ?", "C'est gratuit ?"),  # nothing to take out
+    ("non ?", "non ?"),  # too little would remain
+])
+def test_a_claim_is_searched_without_the_words_asking_to_confirm_it(question, claim):
+    from bot.details import PremiseCheck
+
+    assert PremiseCheck.load(ROOT / "knowledge").without_confirmation(question) == claim
