@@ -108,8 +108,9 @@ class Retriever:
         self._doc_entry = np.array([position[d.entry_id] for d in index.documents])
         self._vocab_set = {t for t in index.lexical.vocab_dict if t}
         # words a query may use as they are: those of the entries and the glossary, not of the labelled
-        # questions, which hold people's typos (« coute » must still be read as « coûter »)
-        curated = {t for d in index.documents if d.field != "asked" for t in d.tokens}
+        # questions nor of the paraphrases, which hold people's typos and shorthand on purpose (« ca coute
+        # cb ? »: « coute » must still be read as « coûter »)
+        curated = {t for d in index.documents if d.field in ("text", "question", "keyword") for t in d.tokens}
         self._known = curated | glossary.words()
         self._spellings = sorted(self._known)  # what a typo is corrected to
         self._entry_vocab: list[set[str]] = [set() for _ in entries]
