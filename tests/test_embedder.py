@@ -40,19 +40,15 @@ def test_a_french_paraphrase_is_closer_than_an_unrelated_sentence(e5):
 
 
 def test_the_dense_signal_is_the_best_cosine_of_an_entry_rescaled_from_the_floor(retriever):
-    """... less what an entry of many documents pays for them (`Fusion.size_penalty`)."""
     query = "Est-ce que la formation est payante ?"
     signal = retriever.dense_scores(query)
     vector = retriever.embed([query])[0]
     documents = retriever.index.documents
     cosines = retriever.embed([d.text for d in documents]) @ vector
-    floor, fusion = retriever.embedder.floor, retriever.fusion
+    floor = retriever.embedder.floor
     for position, entry in enumerate(retriever.entries):
         best = max(c for c, d in zip(cosines, documents) if d.entry_id == entry.id)
-        count = sum(d.entry_id == entry.id for d in documents)
-        paid = fusion.size_penalty * np.log(max(count / fusion.size_reference, 1.0))
-        expected = max(min(max((best - floor) / (1 - floor), 0.0), 1.0) - paid, 0.0)
-        assert signal[position] == pytest.approx(expected, abs=2e-3)
+        assert signal[position] == pytest.approx(min(max((best - floor) / (1 - floor), 0.0), 1.0), abs=2e-3)
     assert retriever.entries[int(np.argmax(signal))].id == "gratuite"
 
 

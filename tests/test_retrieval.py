@@ -339,25 +339,3 @@ def test_seeded_lemmas_are_simplemma_s(tmp_path):
     normalize.seed_lemmas(table)
     assert normalize._seeded["programmes"] == table["lemma"]["programmes"]
     normalize._seeded.clear(), normalize._seeded.update(before)
-
-
-def test_an_entry_of_many_documents_gives_back_its_chance_of_a_close_one(retriever):
-    """The dense signal of an entry is its best document's; beyond `size_reference` documents it is
-    lowered by `size_penalty * ln(documents / size_reference)`, and an entry of few documents keeps it."""
-    from dataclasses import replace
-
-    question = "Le binôme, ce sont deux élus de l'intercommunalité ?"
-    saved = retriever.fusion
-    try:
-        retriever.fusion = replace(saved, size_penalty=0.0)
-        raw = retriever.dense_scores(question)
-        retriever.fusion = saved
-        lowered = retriever.dense_scores(question)
-    finally:
-        retriever.fusion = saved
-    documents = np.bincount(retriever._doc_entry, minlength=len(retriever.entries))
-    large, small = int(documents.argmax()), int(documents.argmin())
-    assert documents[large] > 4 * saved.size_reference and documents[small] < saved.size_reference
-    expected = raw[large] - saved.size_penalty * np.log(documents[large] / saved.size_reference)
-    assert lowered[large] == pytest.approx(max(expected, 0.0), abs=1e-6) and lowered[large] < raw[large]
-    assert lowered[small] == raw[small]

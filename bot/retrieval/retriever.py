@@ -52,13 +52,6 @@ class Fusion:
     typo_cutoff: float = 84.0  # rapidfuzz ratio for correcting an unknown query word
     typo_floor: float = 70.0  # ...or down to this one when the question's other words support it
     typo_context: float = 12.0  # ratio points of a correction whose entry holds all the question's other words
-    # An entry's dense signal is its best document's: the more documents, the likelier one of them is close
-    # by chance (the off-topic groups hold hundreds of labelled questions). It is lowered by
-    # `size_penalty * ln(documents / size_reference)` beyond `size_reference` documents (a programme
-    # entry holds 40 to 70). Blind development sets, pooled in-scope: 0.830 at 0, 0.832 at 0.02, 0.837 at 0.03,
-    # 0.836 at 0.05 (where out-of-scope abstention falls from 0.988 to 0.951).
-    size_penalty: float = 0.03
-    size_reference: float = 50.0
 
     def lexical(self, raw: np.ndarray) -> np.ndarray:
         return raw / (raw + self.saturation)
@@ -253,14 +246,7 @@ class Retriever:
         with self._blas.limit(limits=1, user_api="blas"):
             doc_scores = self.index.dense @ vector  # cosines: the rows and the vector have unit length
         floor = self.embedder.floor  # the model's cosine for unrelated sentences: signal 0 from there down
-        best = self._per_entry(np.clip((doc_scores - floor) / (1.0 - floor), 0.0, 1.0))
-        return np.maximum(best - self._size_penalty(self.fusion.size_penalty, self.fusion.size_reference), 0.0)
-
-    @functools.lru_cache(maxsize=4)
-    def _size_penalty(self, penalty: float, reference: float) -> np.ndarray:
-        """What each entry's dense signal loses for its number of documents (`Fusion.size_penalty`)."""
-        documents = np.bincount(self._doc_entry, minlength=len(self.entries))
-        return (penalty * np.log(np.maximum(documents / reference, 1.0))).astype("float32")
+        return self._per_entry(np.clip((doc_scores - floor) / (1.0 - floor), 0.0, 1.0))
 
     def word_scores(self, query: str) -> np.ndarray:
         """Best cosine of the query's word vector with each entry's documents (zeros when off)."""
