@@ -15,7 +15,6 @@ import datetime as dt
 import os
 from functools import lru_cache
 from pathlib import Path
-
 from typing import Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
