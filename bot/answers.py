@@ -202,10 +202,9 @@ class Answerer:
         # a claim given to confirm (« c'est un prêt, j'imagine ? ») is searched without the words that ask to
         # confirm it, and it is about the programme: an off-topic group must match it clearly better to
         # make the assistant abstain
-        confirm = self.premises.asks_to_confirm(focus)
         claim = self.premises.without_confirmation
-        hits = self.retriever.search(claim(text), k=5, focus=claim(focus) if focus else focus, focus_weight=focus_weight)
-        margin = self.off_topic_margin - PREMISE_MARGIN if confirm else self.off_topic_margin
+        hits = self.retriever.search(claim(text), k=5, focus=claim(focus), focus_weight=focus_weight)
+        margin = self.off_topic_margin - (PREMISE_MARGIN if self.premises.asks_to_confirm(focus) else 0.0)
         best, off_topic = self._best_hit(hits, margin)
         not_in_source = off_topic is not None and off_topic.entry.id == NOT_IN_SOURCE_GROUP
         if best is None or (off_topic is not None and not not_in_source):
