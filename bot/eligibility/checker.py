@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,10 +18,6 @@ from bot.retrieval.normalize import is_french, lemma, normalize, strip_accents, 
 MAX_IDEA_CHARS = 5000
 EXAMPLE_POOL = 12  # examples retrieved before the domain re-ranking
 DOMAIN_WEIGHT = 0.4  # share of domain overlap in an example's score
-# who says who bears the project: « c'est <the bearer> qui porte / candidate / dépose » (« c' » is cut by normalize)
-_BEARER = re.compile(r"\best ((?:\w+ ){1,8}?)qui (?:port|candidat|depos|pilot)\w*")
-# « avec la CC » names a co-bearer; « avec une agglomération partenaire » a partner
-_WITH = re.compile(r"\b(?:avec|aux cotes de|ainsi que|conjointement avec) (?!(?:une|un|des|plusieurs|d autres) )((?:\w+ ){1,4})")
 PERSON = "particulier"  # the kind of applicant who writes as a person, for an organisation they may name
 TYPO_CUTOFF = 85  # rapidfuzz ratio for reading an unknown word as a domain keyword (« mobilitée »)
 
@@ -69,10 +64,10 @@ class EligibilityChecker:
         sommes la ville-centre de l'agglomération ») is that, whatever intercommunalité comes after;
         a person (« stagiaire à la CC ») writes for whom they name."""
         declared = self.rules.self_declared.find(text)
-        bearer = _BEARER.search(text)  # « … mais c'est la communauté d'agglomération qui porte le projet »
+        bearer = self.rules.bearer.search(text)  # « … mais c'est la communauté d'agglomération qui porte le projet »
         if bearer and self.rules.interco.find(bearer.group(1)):
             return None
-        together = _WITH.search(text)  # « notre commune, avec la communauté de communes, veut… »: borne together
+        together = self.rules.co_bearer.search(text)  # « notre commune, avec la communauté de communes, veut… »: borne together
         if declared and declared != PERSON and not (together and self.rules.interco.find(together.group(1))):
             return declared
         as_applicant = self.rules.interco_other_role.sub(" ", self.rules.interco_negated.remove(text))

@@ -98,6 +98,8 @@ class Rules:
     english: set[str]
     policy_use: Phrases
     doubtful_applicant: Phrases
+    bearer: re.Pattern  # « c'est la communauté d'agglomération qui porte le projet »: group 1 the bearer
+    co_bearer: re.Pattern  # « avec la CC »: group 1 the words that may name an intercommunalité
     min_french_share: float
     vocabulary: list[str]
     aliases: dict[str, str]
@@ -122,6 +124,19 @@ def _data_management(verbs: list[str], objects: list[str], around: list[str]) ->
     obj = "|".join(_pattern(o)[2:] for o in objects if normalize(o.rstrip("*")))
     whole = "|".join(_pattern(a)[2:] for a in around if normalize(a))
     return re.compile(rf"\b(?:(?:{verb})(?:\s+\w+){{0,2}}\s+(?:{obj})|{whole})")
+
+
+def _bearer(verbs: list[str]) -> re.Pattern:
+    """« est <one to eight words> qui <verb>… » (« c'est la communauté d'agglomération qui porte »)."""
+    verb = "|".join(re.escape(normalize(v)) for v in verbs if normalize(v))
+    return re.compile(rf"\best ((?:\w+ ){{1,8}}?)qui (?:{verb})\w*")
+
+
+def _co_bearer(cues: list[str], not_after: list[str]) -> re.Pattern:
+    """A cue, not followed by an indefinite determiner, then up to four words (group 1)."""
+    cue = "|".join(_pattern(c)[2:] for c in cues if normalize(c))
+    indefinite = "|".join(_pattern(d)[2:] for d in not_after if normalize(d))
+    return re.compile(rf"\b(?:{cue}) (?!(?:{indefinite}) )((?:\w+ ){{1,4}})")
 
 
 def load_rules(knowledge_dir: Path) -> Rules:
@@ -154,6 +169,8 @@ def load_rules(knowledge_dir: Path) -> Rules:
         english={normalize(w) for w in rules["english"]},
         policy_use=Phrases(rules["policy_use"]),
         doubtful_applicant=Phrases(rules["doubtful_applicant"]),
+        bearer=_bearer(rules["bearer_verbs"]),
+        co_bearer=_co_bearer(rules["co_bearer_cues"], rules["co_bearer_not_after"]),
         min_french_share=float(rules["min_french_share"]),
         vocabulary=sorted({w for d in domains_data for k in d.get("keywords", []) for w in normalize(k.rstrip("*")).split() if len(w) >= 5}),
         aliases={normalize(a): d["name"] for d in domains_data for a in [d["name"], *d.get("aliases", [])]},
