@@ -30,9 +30,11 @@ _COORDINATOR = re.compile(
     r"|\s*[,:]?\s+(?=(?:autre question|autres questions|deuxi[eè]me question|derni[eè]re question|question suivante)\b)",
     re.IGNORECASE,
 )
+# the question words, as typed (« koi », « kel », « cb »), each part of a message asks with
+_QUESTION_WORDS = "qui|quoi|koi|ki|quel|quels|quelle|quelles|kel|combien|cb|quand|comment|pourquoi"
 # words that make a piece a question (normalised: no accents, lower case)
 _INTERROGATIVE = re.compile(
-    r"\b(?:qui|quoi|koi|ki|quel|quels|quelle|quelles|kel|combien|quand|comment|pourquoi|est ce|"
+    rf"\b(?:{_QUESTION_WORDS}|est ce|"
     r"peut on|peux je|puis je|faut il|doit on|doit il|y a t il|a t on|sont ils|sont elles|est il|est elle|"
     r"savoir|dire si|me dire|preciser|confirmer|confirmez|pouvez vous|pourriez vous|pouvons nous|"
     r"(?:je voudrais|j aimerais|je souhaiterais|je cherche) (?:des|un|une|le|la|les|l|avoir|connaitre|obtenir|recevoir)|"
@@ -129,11 +131,10 @@ def _pieces(text: str) -> list[str]:
 
 
 # « combien de temps dure le programme, qui sont les partenaires » : a comma before a question word
-_COMMA_ASKS = re.compile(r"\s*,\s*(?=(?:qui|quoi|koi|quel|quels|quelle|quelles|kel|combien|cb|quand|comment|pourquoi|où|"
+_COMMA_ASKS = re.compile(rf"\s*,\s*(?=(?:{_QUESTION_WORDS}|où|"
                          r"ça coûte|ça dure|ça démarre|ça commence|ça se passe|c['’]est (?:quand|combien|où|qui|quoi)|"
                          r"est-ce qu|y a-t-il|il y a)\b)", re.IGNORECASE)
-_ASKS_BY_WORD = re.compile(r"^(?:qui|quoi|koi|quel|quels|quelle|quelles|kel|combien|cb|quand|comment|pourquoi|ou)\b|"
-                           r"\b(?:qui|quoi|koi|combien|cb|quand|comment|pourquoi)$")
+_ASKS_BY_WORD = re.compile(rf"^(?:{_QUESTION_WORDS}|ou)\b|\b(?:{_QUESTION_WORDS})$")
 
 
 def _commas(piece: str) -> list[str]:
