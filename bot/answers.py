@@ -11,6 +11,7 @@ date, a contact…), it says the programme's presentation does not give it and s
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ DOMAINS_RULE = "domaines"  # the programme entry an illustrative example is read
 FOCUS_TOKENS = 3  # content words the question's focus (its last clauses) must hold
 PART_WEIGHT = 0.6  # share of a short question's own words when searched after the one before it
 BOTH_MARGIN = 0.05  # « les deux » : the second entry answered too when it scores within this of the best
+DISTINCT_MARGIN = 0.05  # two questions of a message found the same entry: one takes its next entry within this
 _BOTH = re.compile(r"\b(?:les|ces|tous les|toutes les) deux\b|\bl['’ ]une? (?:et|ou) l['’ ]autre\b|\bboth\b|"
                    r"\bdeux (?:pistes|projets|idées|idees|sujets|thèmes|themes|options|possibilités)\b|"
                    r"\b(?:ce sont|sont-ils|sont-elles|sont ils|sont elles)\b", re.IGNORECASE)
@@ -151,6 +153,7 @@ class Answerer:
         for context, piece in pieces:
             parts.append(self._answer_part(piece, previous, context))
             previous = piece
+        parts = self._distinct(parts)
         answered = [p for p in parts if p.entry is not None]
         if answered and len({p.entry for p in answered}) > 1 or len(answered) not in (0, len(parts)):
             return self._combine(question, parts), [h for p in parts for h in p.hits]
@@ -159,6 +162,29 @@ class Answerer:
         if answered and whole.entry != answered[0].entry:
             return answered[0].answer, whole.hits
         return whole.answer, whole.hits
+
+    def _distinct(self, parts: list["_Result"]) -> list["_Result"]:
+        """Two questions of one message that found the same entry most often ask two things (« Les projets
+        purement data sont exclus ? Qu'est-ce qui est prioritaire alors ? »): the entries of the answered
+        parts are chosen together, as many different ones as can be, each within DISTINCT_MARGIN of its
+        part's best, the most likely of those (sum of scores); none found: left as they are."""
+        answered = [i for i, p in enumerate(parts) if p.reason == "answered"]
+        if len({parts[i].entry for i in answered}) == len(answered):
+            return parts
+        options = []
+        for i in answered:
+            best = next(h for h in parts[i].hits if h.entry.id == parts[i].entry)
+            near = [h for h in parts[i].hits if not h.entry.off_topic and h.entry.id != best.entry.id
+                    and self.confident(h) and preference(h) >= preference(best) - DISTINCT_MARGIN]
+            options.append([best, *near[:2]])
+        chosen = max(itertools.product(*options),
+                     key=lambda hits: (len({h.entry.id for h in hits}), sum(map(preference, hits))))
+        parts = list(parts)
+        for i, hit in zip(answered, chosen):
+            if hit.entry.id != parts[i].entry:
+                question = parts[i].answer.question
+                parts[i] = self._answered(question, hit, parts[i].hits, self.focus(expand(clean(question))))
+        return parts
 
     def _both(self, question: str, text: str, whole: "_Result") -> list["_Result"] | None:
         """« X et Y, les deux rentrent dans le programme ? »: the two entries that match nearly as well,

@@ -92,6 +92,31 @@ def test_each_question_gets_its_own_answer_and_source_in_order(answerer):
     assert answer.answer.count("Source : ") == 2
 
 
+def _part(answerer, question, scores):
+    """A part of a message answered by the first of `scores` (entry id -> fused score), as `_answer_part` gives it."""
+    from bot.retrieval import Hit
+
+    hits = [Hit(answerer.retriever.by_id[e], score, coverage=1.0, dense=0.9) for e, score in scores.items()]
+    return answerer._answered(question, hits[0], hits, question)
+
+
+@pytest.mark.slow
+def test_two_questions_that_found_the_same_entry_get_two_entries_when_one_is_nearly_as_good(answerer):
+    # « open data, c'est accepté ? » and « qu'est-ce qui est privilégié alors ? » both find the rule on
+    # data-centric projects; the second question's next entry is nearly as good: it answers it
+    first = _part(answerer, "Un portail open data, c'est accepté ?", {"projets-non-prioritaires": 0.80, "politique-publique": 0.60})
+    second = _part(answerer, "Et qu'est-ce qui est privilégié alors ?", {"projets-non-prioritaires": 0.70, "politique-publique": 0.67})
+    assert [p.entry for p in answerer._distinct([first, second])] == ["projets-non-prioritaires", "politique-publique"]
+    # the first question's next entry is the nearer one: it is the first that changes
+    first = _part(answerer, "Un portail open data, c'est accepté ?", {"projets-non-prioritaires": 0.70, "politique-publique": 0.69})
+    second = _part(answerer, "Et qu'est-ce qui est privilégié alors ?", {"projets-non-prioritaires": 0.80, "objectif": 0.60})
+    assert [p.entry for p in answerer._distinct([first, second])] == ["politique-publique", "projets-non-prioritaires"]
+    # no entry near enough: the same entry for both, the message is then answered as one question
+    second = _part(answerer, "Et qu'est-ce qui est privilégié alors ?", {"projets-non-prioritaires": 0.80, "politique-publique": 0.60})
+    first = _part(answerer, "Un portail open data, c'est accepté ?", {"projets-non-prioritaires": 0.80, "objectif": 0.60})
+    assert [p.entry for p in answerer._distinct([first, second])] == ["projets-non-prioritaires"] * 2
+
+
 @pytest.mark.slow
 def test_an_out_of_scope_part_is_said_so_and_the_others_are_answered(answerer):
     answer = answerer.answer("c'est gratuit ? et au fait il fait quel temps à Lyon demain")
