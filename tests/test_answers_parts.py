@@ -29,11 +29,15 @@ from bot.retrieval.parts import clean, is_question, split_parts, split_questions
         ("cest payant ou pas et qui sont les partenaires", ["cest payant ou pas", "et qui sont les partenaires"]),
         # a message that announces its questions, inline numbers, one word asked
         ("Deux questions : deuxième étape de la candidature, et qui sont les partenaires ?",
-         ["Deux questions : deuxième étape de la candidature", "et qui sont les partenaires ?"]),
+         ["Deux questions : deuxième étape de la candidature", "qui sont les partenaires ?"]),
         ("Mon président demande : 1. est-ce gratuit 2. qui forme", ["Mon président demande : est-ce gratuit", "qui forme"]),
         ("Trois questions rapides : durée ? coût ? nombre de places ?",
          ["Trois questions rapides : durée ?", "coût ?", "nombre de places ?"]),
         ("c ki le formateur Autre question : c'est gratuit ?", ["c ki le formateur", "Autre question : c'est gratuit ?"]),
+        # what is asked for, a colon, a list of short items: each one question, the request its context
+        ("pour ma note j'ai besoin de : nom du formateur, nombre de places, durée",
+         ["pour ma note j'ai besoin de : nom du formateur", "nombre de places", "durée"]),
+        ("Je voudrais savoir : la durée, le coût et qui forme", ["Je voudrais savoir : la durée", "le coût", "qui forme"]),
     ],
 )
 def test_a_message_of_several_questions_is_split_in_order(message, parts):
@@ -52,6 +56,9 @@ def test_a_message_of_several_questions_is_split_in_order(message, parts):
         "Notre projet c'est un observatoire des déchets et nous voudrions savoir s'il est éligible ?",
         "Nous sommes une CC, pouvons-nous candidater ?",
         "On a un projet en tête mais on ne sait pas par quoi commencer pour le dossier, il y a combien d'étapes ?",
+        # a list after a colon that asks nothing tells the project
+        "Notre projet : un observatoire, un tableau de bord. C'est éligible ?",
+        "Nos thèmes : déchets, mobilité et énergie, on peut candidater ?",
     ],
 )
 def test_one_question_with_its_context_stays_whole(message):
@@ -152,6 +159,12 @@ def test_a_short_part_is_read_with_the_situation_told_before_it(answerer):
     answer = answerer.answer("Bonjour. On n'a encore rien de concret, juste une idée. On peut candidater quand même ? "
                              "Et c'est gratuit ?")
     assert [p.sources[0].id for p in answer.parts] == ["idee-suffit", "gratuite"]
+
+
+@pytest.mark.slow
+def test_a_list_of_things_asked_for_gets_each_answered(answerer):
+    answer = answerer.answer("Infos svp : date limite, où déposer, combien de lauréats")
+    assert [p.sources[0].id for p in answer.parts] == ["date-limite", "ou-candidater", "nombre-laureats"]
 
 
 @pytest.mark.slow

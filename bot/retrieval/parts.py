@@ -122,11 +122,44 @@ def is_question(piece: str) -> bool:
     return False
 
 
+# « j'ai besoin de : nom du formateur, nombre de places, durée », « infos svp : date limite, où déposer » :
+# what is asked for, then a colon and a list of short items (commas, a last « et »), each one question
+_LISTED = re.compile(r"^(?P<head>[^:]*):\s*(?P<tail>[^:]+)$")
+_REQUEST = re.compile(r"\b(?:besoin|savoir|connaitre|info|infos|information|informations|renseignement|renseignements|"
+                      r"precision|precisions|question|questions|detail|details|dites moi|dis moi|donnez moi|donne moi|"
+                      r"je cherche|il me faut|j aimerais|je voudrais|je souhaiterais|quels sont|quelles sont)\b")
+_LIST_SEPARATOR = re.compile(r"\s*[,;]\s*(?:et\s+)?|\s+et\s+")
+MAX_ITEM_WORDS = 6
+
+
+def requested_list(sentence: str) -> list[str] | None:
+    """The items of a list of things asked for after a colon (at least two, each of at most
+    MAX_ITEM_WORDS words), or None: « Notre projet : un observatoire, un tableau de bord » tells, it
+    does not ask (no request before the colon)."""
+    found = _LISTED.match(sentence.strip())
+    if not found or not _REQUEST.search(plain(found["head"])):
+        return None
+    items = [i.strip(" .") for i in _LIST_SEPARATOR.split(found["tail"]) if plain(i)]
+    if len(items) < 2 or any(len(plain(i).split()) > MAX_ITEM_WORDS for i in items):
+        return None
+    return items
+
+
+def _head(sentence: str) -> str:
+    """What comes before the list, its colon included: context, never a question of its own."""
+    sentence = sentence.strip()
+    return sentence[:sentence.index(":") + 1]
+
+
 def _pieces(text: str) -> list[str]:
     out = []
     for line in _LIST_ITEM.split(text):
         for sentence in _AFTER_SENTENCE.split(line):
-            out.extend(_coordinated(sentence))
+            items = requested_list(sentence)
+            if items:
+                out.extend([_head(sentence), *items])
+            else:
+                out.extend(_coordinated(sentence))
     return [p.strip() for p in out if p.strip()]
 
 
@@ -172,11 +205,15 @@ def split_parts(text: str) -> list[tuple[str, str]]:
     parts: list[tuple[str, str]] = []
     context: list[str] = []
     announced = bool(_ANNOUNCED.search(plain(text)))
+    sentences = [sentence for line in _LIST_ITEM.split(text) for sentence in _AFTER_SENTENCE.split(line)]
+    listed = {item for sentence in sentences for item in requested_list(sentence) or []}
+    heads = {_head(sentence) for sentence in sentences if requested_list(sentence)}  # « je voudrais savoir : »
     for piece in pieces:
         cleaned = clean(piece)
-        asks = is_question(piece) or announced and not _SELF.search(plain(cleaned))
+        asks = piece not in heads and (is_question(piece) or piece in listed or announced and not _SELF.search(plain(cleaned)))
         only_opens = not plain(_OPENING_TEXT.sub("", piece.strip()))  # « 2 questions : », « Bonjour ! »
-        if asks and not only_opens and (len(plain(cleaned).split()) >= MIN_WORDS or _ONE_WORD.match(cleaned)):
+        long_enough = len(plain(cleaned).split()) >= MIN_WORDS or _ONE_WORD.match(cleaned) or piece in listed
+        if asks and not only_opens and long_enough:
             parts.append((" ".join(context), piece))
             context = []
         else:
