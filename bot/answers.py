@@ -23,7 +23,7 @@ from bot.details import DetailCheck, PremiseCheck
 from bot.knowledge import NOT_IN_SOURCE_GROUP, Entry
 from bot.prompts import say, texts
 from bot.retrieval import Hit, Retriever
-from bot.retrieval.parts import clean, split_parts
+from bot.retrieval.parts import adds_a_topic, clean, split_parts
 from bot.retrieval.shorthand import expand
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or two
@@ -167,8 +167,10 @@ class Answerer:
         """Two questions of one message that found the same entry most often ask two things (« Les projets
         purement data sont exclus ? Qu'est-ce qui est prioritaire alors ? »): the entries of the answered
         parts are chosen together, as many different ones as can be, each within DISTINCT_MARGIN of its
-        part's best, the most likely of those (sum of scores); none found: left as they are."""
-        answered = [i for i, p in enumerate(parts) if p.reason == "answered"]
+        part's best, the most likely of those (sum of scores); none found: left as they are. A short part
+        that adds a topic to the question before it (« …le développement économique et le commerce ? ») is
+        that question, and keeps its entry."""
+        answered = [i for i, p in enumerate(parts) if p.reason == "answered" and not self._adds_a_topic(p, i)]
         if len({parts[i].entry for i in answered}) == len(answered):
             return parts
         options = []
@@ -185,6 +187,10 @@ class Answerer:
                 question = parts[i].answer.question
                 parts[i] = self._answered(question, hit, parts[i].hits, self.focus(expand(clean(question))))
         return parts
+
+    def _adds_a_topic(self, part: "_Result", index: int) -> bool:
+        question = part.answer.question
+        return index > 0 and adds_a_topic(question) and len(self.retriever.query_tokens(clean(question))) < FOCUS_TOKENS
 
     def _both(self, question: str, text: str, whole: "_Result") -> list["_Result"] | None:
         """« X et Y, les deux rentrent dans le programme ? »: the two entries that match nearly as well,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answers import Answerer
-from bot.retrieval.parts import clean, is_question, split_parts, split_questions
+from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, split_questions
 
 
 @pytest.mark.parametrize(
@@ -122,6 +122,25 @@ def test_two_questions_that_found_the_same_entry_get_two_entries_when_one_is_nea
     second = _part(answerer, "Et qu'est-ce qui est privilégié alors ?", {"projets-non-prioritaires": 0.80, "politique-publique": 0.60})
     first = _part(answerer, "Un portail open data, c'est accepté ?", {"projets-non-prioritaires": 0.80, "objectif": 0.60})
     assert [p.entry for p in answerer._distinct([first, second])] == ["projets-non-prioritaires"] * 2
+
+
+@pytest.mark.parametrize("piece, adds", [
+    ("et le commerce ?", True), ("Et l'eau ?", True), ("ainsi que pour la mobilité ?", True),
+    ("Et qu'est-ce qui est privilégié alors ?", False), ("et ça dure combien ?", False), ("le commerce ?", False),
+])
+def test_a_part_that_only_adds_a_topic_is_told_from_a_new_question(piece, adds):
+    assert adds_a_topic(piece) is adds
+
+
+@pytest.mark.slow
+def test_a_topic_added_to_a_question_keeps_the_entry_they_found_together(answerer):
+    # « …le développement économique » is nearly as near the domains as the commerce example, but
+    # « et le commerce ? » adds a topic to that question, it does not ask another one
+    first = _part(answerer, "Peut-on travailler sur le développement économique", {"exemple-attractivite-commerciale": 0.81, "domaines": 0.78})
+    second = _part(answerer, "et le commerce ?", {"exemple-attractivite-commerciale": 0.61})
+    assert [p.entry for p in answerer._distinct([first, second])] == ["exemple-attractivite-commerciale"] * 2
+    answer = answerer.answer("Peut-on travailler sur le développement économique et le commerce ?")
+    assert [s.id for s in answer.sources][:1] == ["exemple-attractivite-commerciale"] and not answer.parts
 
 
 @pytest.mark.slow

@@ -91,6 +91,9 @@ _CLAUSE = re.compile(r"\s*[,;:()]\s*")
 # a message that says it holds several questions (« deux questions : », « 3 choses »): each of its pieces
 # asks one, unless it says who the applicant is (« nous sommes… », « notre projet… »)
 _ANNOUNCED = re.compile(r"\b(?:\d|deux|trois|quatre|plusieurs|quelques)\s+(?:questions?|choses?|points?)\b")
+# a part that only adds a topic to the question before it (« …le développement économique et le commerce ? »)
+_ADDS = re.compile(r"^(?:et|and|ainsi que|mais aussi)\s+(?:(?:pour|sur|dans|avec|en|a)\s+)?"
+                   r"(?:le|la|les|l|du|des|de la|de l|un|une|nos|notre|leur|leurs|ce|cet|cette|ces)\s")
 _SELF = re.compile(r"^(?:je|j|nous|notre|nos|mon|ma|mes|moi|on|chez nous|ici|voici|voila|merci)\b")
 
 
@@ -104,6 +107,12 @@ def clean(piece: str) -> str:
     « merci d'avance »): what is searched. The piece itself when nothing else would remain."""
     text = _CLOSING_TEXT.sub("", _SIGN_OFF.sub("?", _OPENING_TEXT.sub("", piece.strip()))).strip()
     return text if len(plain(text).split()) >= MIN_WORDS or _ONE_WORD.match(text) else piece.strip()
+
+
+def adds_a_topic(piece: str) -> bool:
+    """Whether `piece` is « et » and a topic (« et le commerce ? », « ainsi que pour la mobilité ? »), not a new
+    question (« et qu'est-ce qui est privilégié ? »): it may only add a topic to the question before it."""
+    return bool(_ADDS.match(plain(piece)))
 
 
 def is_question(piece: str) -> bool:
