@@ -38,6 +38,9 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         ("pour ma note j'ai besoin de : nom du formateur, nombre de places, durée",
          ["pour ma note j'ai besoin de : nom du formateur", "nombre de places", "durée"]),
         ("Je voudrais savoir : la durée, le coût et qui forme", ["Je voudrais savoir : la durée", "le coût", "qui forme"]),
+        # a question asked in two halves: the second is asked by the request of the first
+        ("Je souhaiterais connaître d'une part le coût, d'autre part les modalités de dépôt. Veuillez agréer mes salutations.",
+         ["Je souhaiterais connaître d'une part le coût", "d'autre part les modalités de dépôt. Veuillez agréer mes salutations."]),
     ],
 )
 def test_a_message_of_several_questions_is_split_in_order(message, parts):
@@ -69,6 +72,8 @@ def test_one_question_with_its_context_stays_whole(message):
     ("Bonjour Madame, Monsieur. Premièrement, quelle est la date limite ?", "quelle est la date limite ?"),
     ("et c'est qui le formateur", "c'est qui le formateur"),
     ("Autre question : c'est en ligne ? Je vous remercie par avance. Cordialement, Sylvie", "c'est en ligne ?"),
+    ("d'autre part les modalités de dépôt. Veuillez agréer, Madame, Monsieur, mes salutations distinguées.",
+     "les modalités de dépôt"),
     ("coût ?", "coût ?"),
     ("Bonjour !", "Bonjour !"),  # nothing else would remain
 ])

@@ -78,7 +78,8 @@ _SIGN_OFF = re.compile(r"\?[\s.!]*(?:je vous remercie|merci|cordialement|bien (?
                        re.IGNORECASE | re.DOTALL)
 _CLOSING_TEXT = re.compile(
     r"(?:[\s,;.!]+(?:merci(?: (?:d['’]avance|par avance|beaucoup|bien))?|je vous remercie(?: (?:d['’]avance|par avance))?|"
-    r"svp|stp|s['’]il vous pla[iî]t|cordialement|bonne journ[ée]e))+[\s.!]*$",
+    r"svp|stp|s['’]il vous pla[iî]t|cordialement|bonne journ[ée]e|"
+    r"(?:veuillez|je vous prie d['’]|nous vous prions d['’])\s*agr[ée]er[^?]*))+[\s.!]*$",
     re.IGNORECASE,
 )
 # a piece beginning with one of these words asks where (« où ») even without its accent
@@ -94,6 +95,9 @@ _ANNOUNCED = re.compile(r"\b(?:\d|deux|trois|quatre|plusieurs|quelques)\s+(?:que
 # a part that only adds a topic to the question before it (« …le développement économique et le commerce ? »)
 _ADDS = re.compile(r"^(?:et|and|ainsi que|mais aussi)\s+(?:(?:pour|sur|dans|avec|en|a)\s+)?"
                    r"(?:le|la|les|l|du|des|de la|de l|un|une|nos|notre|leur|leurs|ce|cet|cette|ces)\s")
+# the second half of a question asked in two (« je souhaiterais connaître d'une part le coût, d'autre part les
+# modalités de dépôt »): asked too, by the request of the first
+_COUNTERPART = re.compile(r"^(?:d autre part|deuxiemement|troisiemement|secundo|tertio|en second lieu)\b")
 _SELF = re.compile(r"^(?:je|j|nous|notre|nos|mon|ma|mes|moi|on|chez nous|ici|voici|voila|merci)\b")
 
 
@@ -219,7 +223,8 @@ def split_parts(text: str) -> list[tuple[str, str]]:
     heads = {_head(sentence) for sentence in sentences if requested_list(sentence)}  # « je voudrais savoir : »
     for piece in pieces:
         cleaned = clean(piece)
-        asks = piece not in heads and (is_question(piece) or piece in listed or announced and not _SELF.search(plain(cleaned)))
+        asks = piece not in heads and (is_question(piece) or piece in listed or bool(parts) and _COUNTERPART.search(plain(piece))
+                                       or announced and not _SELF.search(plain(cleaned)))
         only_opens = not plain(_OPENING_TEXT.sub("", piece.strip()))  # « 2 questions : », « Bonjour ! »
         long_enough = len(plain(cleaned).split()) >= MIN_WORDS or _ONE_WORD.match(cleaned) or piece in listed
         if asks and not only_opens and long_enough:
