@@ -38,6 +38,8 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         ("pour ma note j'ai besoin de : nom du formateur, nombre de places, durée",
          ["pour ma note j'ai besoin de : nom du formateur", "nombre de places", "durée"]),
         ("Je voudrais savoir : la durée, le coût et qui forme", ["Je voudrais savoir : la durée", "le coût", "qui forme"]),
+        # « pour qui ? » asks a question of its own
+        ("c'est gratuit ? pour qui ?", ["c'est gratuit ?", "pour qui ?"]),
         # a question asked in two halves: the second is asked by the request of the first
         ("Je souhaiterais connaître d'une part le coût, d'autre part les modalités de dépôt. Veuillez agréer mes salutations.",
          ["Je souhaiterais connaître d'une part le coût", "d'autre part les modalités de dépôt. Veuillez agréer mes salutations."]),
@@ -59,6 +61,9 @@ def test_a_message_of_several_questions_is_split_in_order(message, parts):
         "Notre projet c'est un observatoire des déchets et nous voudrions savoir s'il est éligible ?",
         "Nous sommes une CC, pouvons-nous candidater ?",
         "On a un projet en tête mais on ne sait pas par quoi commencer pour le dossier, il y a combien d'étapes ?",
+        # a few words that only make the question before them precise
+        "La restitution finale elle se passe où ? à Paris ?",
+        "ça démarre quand ? en janvier ?",
         # a list after a colon that asks nothing tells the project
         "Notre projet : un observatoire, un tableau de bord. C'est éligible ?",
         "Nos thèmes : déchets, mobilité et énergie, on peut candidater ?",

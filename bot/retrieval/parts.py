@@ -98,6 +98,9 @@ _ADDS = re.compile(r"^(?:et|and|ainsi que|mais aussi)\s+(?:(?:pour|sur|dans|avec
 # the second half of a question asked in two (« je souhaiterais connaître d'une part le coût, d'autre part les
 # modalités de dépôt »): asked too, by the request of the first
 _COUNTERPART = re.compile(r"^(?:d autre part|deuxiemement|troisiemement|secundo|tertio|en second lieu)\b")
+# a few words that only make the question before them precise (« …elle se passe où ? à Paris ? », « ça démarre
+# quand ? en janvier ? »): one question with it
+_PRECISION = re.compile(rf"^(?:a|au|aux|en|dans|sur|par|vers|avant|apres|des|chez)\s+(?!(?:{_QUESTION_WORDS})\b)\S+(?:\s+\S+)?$")
 _SELF = re.compile(r"^(?:je|j|nous|notre|nos|mon|ma|mes|moi|on|chez nous|ici|voici|voila|merci)\b")
 
 
@@ -227,7 +230,9 @@ def split_parts(text: str) -> list[tuple[str, str]]:
                                        or announced and not _SELF.search(plain(cleaned)))
         only_opens = not plain(_OPENING_TEXT.sub("", piece.strip()))  # « 2 questions : », « Bonjour ! »
         long_enough = len(plain(cleaned).split()) >= MIN_WORDS or _ONE_WORD.match(cleaned) or piece in listed
-        if asks and not only_opens and long_enough:
+        if parts and _PRECISION.match(plain(piece)):
+            parts[-1] = (parts[-1][0], f"{parts[-1][1]} {piece}")
+        elif asks and not only_opens and long_enough:
             parts.append((" ".join(context), piece))
             context = []
         else:
