@@ -38,6 +38,11 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         ("pour ma note j'ai besoin de : nom du formateur, nombre de places, durée",
          ["pour ma note j'ai besoin de : nom du formateur", "nombre de places", "durée"]),
         ("Je voudrais savoir : la durée, le coût et qui forme", ["Je voudrais savoir : la durée", "le coût", "qui forme"]),
+        ("Le plan climat et les mobilités, ce sont des exemples ? Y en a d'autres sur leur site ?",
+         ["Le plan climat et les mobilités, ce sont des exemples ?", "Y en a d'autres sur leur site ?"]),
+        # « et » after what the applicant tells is not rejoined when the whole would ask nothing
+        ("c'est pour qui ce programme ? je suis élue depuis peu et la data c'est pas mon monde",
+         ["c'est pour qui ce programme ?", "je suis élue depuis peu et la data c'est pas mon monde"]),
         # « pour qui ? » asks a question of its own
         ("c'est gratuit ? pour qui ?", ["c'est gratuit ?", "pour qui ?"]),
         # a question asked in two halves: the second is asked by the request of the first
@@ -61,6 +66,9 @@ def test_a_message_of_several_questions_is_split_in_order(message, parts):
         "Notre projet c'est un observatoire des déchets et nous voudrions savoir s'il est éligible ?",
         "Nous sommes une CC, pouvons-nous candidater ?",
         "On a un projet en tête mais on ne sait pas par quoi commencer pour le dossier, il y a combien d'étapes ?",
+        # « et » between two words of one question
+        "Nos données doivent-elles être déjà propres et structurées ?",
+        "Le plan climat et les déplacements du quotidien, ce sont des exemples qu'ils donnent ?",
         # a few words that only make the question before them precise
         "La restitution finale elle se passe où ? à Paris ?",
         "ça démarre quand ? en janvier ?",

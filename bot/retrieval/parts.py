@@ -101,6 +101,7 @@ _COUNTERPART = re.compile(r"^(?:d autre part|deuxiemement|troisiemement|secundo|
 # a few words that only make the question before them precise (« …elle se passe où ? à Paris ? », « ça démarre
 # quand ? en janvier ? »): one question with it
 _PRECISION = re.compile(rf"^(?:a|au|aux|en|dans|sur|par|vers|avant|apres|des|chez)\s+(?!(?:{_QUESTION_WORDS})\b)\S+(?:\s+\S+)?$")
+_AND = re.compile(r"^(?:et|and|ainsi que)\b")
 _SELF = re.compile(r"^(?:je|j|nous|notre|nos|mon|ma|mes|moi|on|chez nous|ici|voici|voila|merci)\b")
 
 
@@ -224,7 +225,13 @@ def split_parts(text: str) -> list[tuple[str, str]]:
     sentences = [sentence for line in _LIST_ITEM.split(text) for sentence in _AFTER_SENTENCE.split(line)]
     listed = {item for sentence in sentences for item in requested_list(sentence) or []}
     heads = {_head(sentence) for sentence in sentences if requested_list(sentence)}  # « je voudrais savoir : »
-    for piece in pieces:
+    for n, piece in enumerate(pieces):
+        joined = f"{context[-1]} {piece}" if context and context[-1] == pieces[n - 1] else ""
+        if joined and _AND.match(plain(piece)) and not is_question(context[-1]) and is_question(joined):
+            # « Le plan climat et les mobilités, ce sont des exemples ? », « nos données doivent-elles être propres
+            # et structurées ? »: the « et » joined two words of one question, not two clauses
+            context.pop()
+            piece = joined
         cleaned = clean(piece)
         asks = piece not in heads and (is_question(piece) or piece in listed or bool(parts) and _COUNTERPART.search(plain(piece))
                                        or announced and not _SELF.search(plain(cleaned)))
