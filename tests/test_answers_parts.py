@@ -43,6 +43,8 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         # « et » after what the applicant tells is not rejoined when the whole would ask nothing
         ("c'est pour qui ce programme ? je suis élue depuis peu et la data c'est pas mon monde",
          ["c'est pour qui ce programme ?", "je suis élue depuis peu et la data c'est pas mon monde"]),
+        # shorthand read as the words it stands for (« c gratuit » asks as « c'est gratuit » does)
+        ("Slt, c gratuit et ca dure combien ?", ["Slt, c gratuit", "et ca dure combien ?"]),
         # « pour qui ? » asks a question of its own
         ("c'est gratuit ? pour qui ?", ["c'est gratuit ?", "pour qui ?"]),
         # a question asked in two halves: the second is asked by the request of the first

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from bot.retrieval.normalize import strip_accents
+from bot.retrieval.shorthand import expand
 
 # where a message may be cut: after a sentence (question marks, « ! », « . »); before a list item (a new line, a dash, « 2) »);
 # before « et », « and », « d'autre part », « puis », « sinon », and after a comma before « par ailleurs »,
@@ -125,8 +126,9 @@ def adds_a_topic(piece: str) -> bool:
 
 def is_question(piece: str) -> bool:
     """Whether `piece` asks something: a question mark, an interrogative word, « où », a clause that
-    begins as a yes-no question (« c'est », « on peut », « il y a », « vous… »), or a claim given to confirm."""
-    text = piece.strip()
+    begins as a yes-no question (« c'est », « on peut », « il y a », « vous… »), or a claim given to confirm;
+    read with its shorthand spelt out (« c gratuit » is « c'est gratuit »)."""
+    text = expand(piece.strip())
     if text.endswith("?"):
         return True
     plain_text = plain(text)
