@@ -146,6 +146,7 @@ def test_two_questions_that_found_the_same_entry_get_two_entries_when_one_is_nea
 
 @pytest.mark.parametrize("piece, adds", [
     ("et le commerce ?", True), ("Et l'eau ?", True), ("ainsi que pour la mobilité ?", True),
+    ("et de maturité data, ça veut dire quoi ?", True), ("et d'upskilling ?", True),
     ("Et qu'est-ce qui est privilégié alors ?", False), ("et ça dure combien ?", False), ("le commerce ?", False),
 ])
 def test_a_part_that_only_adds_a_topic_is_told_from_a_new_question(piece, adds):

@@ -95,7 +95,7 @@ _CLAUSE = re.compile(r"\s*[,;:()]\s*")
 _ANNOUNCED = re.compile(r"\b(?:\d|deux|trois|quatre|plusieurs|quelques)\s+(?:questions?|choses?|points?)\b")
 # a part that only adds a topic to the question before it (« …le développement économique et le commerce ? »)
 _ADDS = re.compile(r"^(?:et|and|ainsi que|mais aussi)\s+(?:(?:pour|sur|dans|avec|en|a)\s+)?"
-                   r"(?:le|la|les|l|du|des|de la|de l|un|une|nos|notre|leur|leurs|ce|cet|cette|ces)\s")
+                   r"(?:le|la|les|l|du|des|de la|de l|de|d|un|une|nos|notre|leur|leurs|ce|cet|cette|ces)\s")
 # the second half of a question asked in two (« je souhaiterais connaître d'une part le coût, d'autre part les
 # modalités de dépôt »): asked too, by the request of the first
 _COUNTERPART = re.compile(r"^(?:d autre part|deuxiemement|troisiemement|secundo|tertio|en second lieu)\b")
