@@ -189,6 +189,7 @@ class Answerer:
         return parts
 
     def _adds_a_topic(self, part: "_Result", index: int) -> bool:
+        """Whether a part after the first is only « et » and a topic of few words (« et le commerce ? »)."""
         question = part.answer.question
         return index > 0 and adds_a_topic(question) and len(self.retriever.query_tokens(clean(question))) < FOCUS_TOKENS
 
