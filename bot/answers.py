@@ -191,7 +191,11 @@ class Answerer:
     def _adds_a_topic(self, part: "_Result", index: int) -> bool:
         """Whether a part after the first is only « et » and a topic of few words (« et le commerce ? »)."""
         question = part.answer.question
-        return index > 0 and adds_a_topic(question) and len(self.retriever.query_tokens(clean(question))) < FOCUS_TOKENS
+        return index > 0 and adds_a_topic(question) and self._few_words(clean(question))
+
+    def _few_words(self, text: str) -> bool:
+        """Whether `text` holds fewer than FOCUS_TOKENS content words (« et le social ? »)."""
+        return len(self.retriever.query_tokens(text)) < FOCUS_TOKENS
 
     def _both(self, question: str, text: str, whole: "_Result") -> list["_Result"] | None:
         """« X et Y, les deux rentrent dans le programme ? »: the two entries that match nearly as well,
@@ -212,7 +216,7 @@ class Answerer:
         the question before it, its own words weighing most."""
         if context:
             asked = clean(piece)
-            if len(self.retriever.query_tokens(asked)) < FOCUS_TOKENS:  # « Peut-on quand même candidater ? »
+            if self._few_words(asked):  # « Peut-on quand même candidater ? »
                 with_context = self._answer_one(piece, f"{clean(context)} {asked}", focus=asked, focus_weight=PART_WEIGHT)
                 if with_context.reason != "abstain":
                     return with_context
@@ -223,7 +227,7 @@ class Answerer:
         searched = clean(piece)  # without « Bonjour ! », « et », « autre question : »…, and asked as a question
         searched = searched if searched.endswith("?") else f"{searched.rstrip(' .!,;:')} ?"
         alone = self._answer_one(piece, searched)
-        if alone.reason != "abstain" or not previous or len(self.retriever.query_tokens(searched)) >= FOCUS_TOKENS:
+        if alone.reason != "abstain" or not previous or not self._few_words(searched):
             return alone
         return self._answer_one(piece, f"{clean(previous)} {searched}", focus=searched, focus_weight=PART_WEIGHT)
 
@@ -311,7 +315,7 @@ class Answerer:
         clauses = [c for c in _CLAUSE_END.split(text.strip()) if c.strip()]
         for start in range(len(clauses) - 1, -1, -1):
             tail = " ".join(clauses[start:])
-            if len(self.retriever.query_tokens(tail)) >= FOCUS_TOKENS:
+            if not self._few_words(tail):
                 return tail if start else text
         return text
 

@@ -94,7 +94,8 @@ _CLAUSE = re.compile(r"\s*[,;:()]\s*")
 # asks one, unless it says who the applicant is (« nous sommes… », « notre projet… »)
 _ANNOUNCED = re.compile(r"\b(?:\d|deux|trois|quatre|plusieurs|quelques)\s+(?:questions?|choses?|points?)\b")
 # a part that only adds a topic to the question before it (« …le développement économique et le commerce ? »)
-_ADDS = re.compile(r"^(?:et|and|ainsi que|mais aussi)\s+(?:(?:pour|sur|dans|avec|en|a)\s+)?"
+_AND_WORDS = "et|and|ainsi que"
+_ADDS = re.compile(rf"^(?:{_AND_WORDS}|mais aussi)\s+(?:(?:pour|sur|dans|avec|en|a)\s+)?"
                    r"(?:le|la|les|l|du|des|de la|de l|de|d|un|une|nos|notre|leur|leurs|ce|cet|cette|ces)\s")
 # the second half of a question asked in two (« je souhaiterais connaître d'une part le coût, d'autre part les
 # modalités de dépôt »): asked too, by the request of the first
@@ -102,7 +103,7 @@ _COUNTERPART = re.compile(r"^(?:d autre part|deuxiemement|troisiemement|secundo|
 # a few words that only make the question before them precise (« …elle se passe où ? à Paris ? », « ça démarre
 # quand ? en janvier ? »): one question with it
 _PRECISION = re.compile(rf"^(?:a|au|aux|en|dans|sur|par|vers|avant|apres|des|chez)\s+(?!(?:{_QUESTION_WORDS})\b)\S+(?:\s+\S+)?$")
-_AND = re.compile(r"^(?:et|and|ainsi que)\b")
+_AND = re.compile(rf"^(?:{_AND_WORDS})\b")
 _SELF = re.compile(r"^(?:je|j|nous|notre|nos|mon|ma|mes|moi|on|chez nous|ici|voici|voila|merci)\b")
 
 
@@ -228,12 +229,13 @@ def split_parts(text: str) -> list[tuple[str, str]]:
     listed = {item for sentence in sentences for item in requested_list(sentence) or []}
     heads = {_head(sentence) for sentence in sentences if requested_list(sentence)}  # « je voudrais savoir : »
     for n, piece in enumerate(pieces):
-        joined = f"{context[-1]} {piece}" if context and context[-1] == pieces[n - 1] else ""
-        if joined and _AND.match(plain(piece)) and not is_question(context[-1]) and is_question(joined):
-            # « Le plan climat et les mobilités, ce sont des exemples ? », « nos données doivent-elles être propres
-            # et structurées ? »: the « et » joined two words of one question, not two clauses
-            context.pop()
-            piece = joined
+        # « Le plan climat et les mobilités, ce sont des exemples ? », « nos données doivent-elles être propres
+        # et structurées ? »: the « et » joined two words of one question, not two clauses
+        if context and context[-1] == pieces[n - 1] and _AND.match(plain(piece)) and not is_question(context[-1]):
+            joined = f"{context[-1]} {piece}"
+            if is_question(joined):
+                context.pop()
+                piece = joined
         cleaned = clean(piece)
         asks = piece not in heads and (is_question(piece) or piece in listed or bool(parts) and _COUNTERPART.search(plain(piece))
                                        or announced and not _SELF.search(plain(cleaned)))
