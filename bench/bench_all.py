@@ -271,6 +271,10 @@ def telegram_cpu(report: Report, env: dict, messages: int, rounds: int, timeout:
             report.add("— sa part sans modèle : candibot, tous les messages /aide (ms par message)",
                        f"{fr(cpu['aide'])} ({fr(cpu['aide_sent'], 1)} envois par message)",
                        f"bot écho nu {fr(cpu['bare'])}", ratio(cpu["aide"], cpu["bare"], 2), "—")
+        if "face" in cpu:
+            report.add("— sa face seule : python-telegram-bot, ordre par personne, rendu ; un moteur sans SQLite ni "
+                       "dialogue qui donne la même réponse à /aide (ms par message)", fr(cpu["face"]),
+                       f"bot écho nu {fr(cpu['bare'])}", ratio(cpu["face"], cpu["bare"], 2), "—")
 
 
 # -- 7. candibot run ----------------------------------------------------------------------------------

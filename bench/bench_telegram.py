@@ -52,6 +52,17 @@ class Echo:
         return [Reply(text=inp.text)]
 
 
+class SameReplies:
+    """An engine with no store and no dialog that gives `replies` to every input (the real engine's
+    /aide): the cost of candibot's face alone, for the same messages sent."""
+
+    def __init__(self, replies: list[Reply]):
+        self.replies = replies
+
+    def handle(self, user_id: str, inp: Input) -> list[Reply]:
+        return list(self.replies)
+
+
 def bare_echo_bot(base_url: str, limits: bool = False):
     """python-telegram-bot's echo bot; `limits`: with its rate limiter at Telegram's flood limits."""
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -123,13 +134,16 @@ def _mix(questions: list[str], messages: int, offset: int = 0) -> list[str]:
 def cpu_per_message(questions: list[str], messages: int = 300, rounds: int = 2, aide: bool = True) -> dict[str, float]:
     """Median CPU-ms per message: the bare echo bot and candibot (real engine, flood limits on), in
     alternating rounds; each candibot round asks other questions (none is answered from a cache).
-    Then one round of candibot with /aide alone ("aide"): its cost without the model."""
+    Then one round of candibot with /aide alone ("aide"): its cost without the model; and one of its
+    face alone ("face": python-telegram-bot, the per-user order, rendering), over an engine that gives
+    the real /aide reply with no store and no dialog."""
     from bot.config import Settings
     from bot.dialog import Engine
     from bot.app import App
 
     async def measure() -> dict[str, list[float]]:
-        figures: dict[str, list[float]] = {"bare": [], "candibot": [], "aide": [], "sent": [], "aide_sent": []}
+        figures: dict[str, list[float]] = {"bare": [], "candibot": [], "aide": [], "sent": [], "aide_sent": [],
+                                           "face": []}
         with StandIn.start(token=TOKEN, process=True) as api, tempfile.TemporaryDirectory() as tmp:
             engine = Engine(App(Settings(CANDIBOT_DB=Path(tmp) / "bench.db")), out_dir=Path(tmp))
             engine.warm_up()
@@ -149,6 +163,10 @@ def cpu_per_message(questions: list[str], messages: int = 300, rounds: int = 2, 
             figures["aide"].append(cpu)
             figures["aide_sent"].append(sent)
             print(f"    candibot, /aide seulement : {figures['aide'][-1]:.1f} ms de calcul par message", flush=True)
+            face = SameReplies(engine.handle("bench-aide", "/aide"))
+            app = build_application(face, TOKEN, base_url=api.base_url, telegram_limits=True)
+            figures["face"].append((await _cpu_ms(api, app, ["/aide"] * messages))[0])
+            print(f"    sa face seule (même réponse, sans SQLite ni dialogue) : {figures['face'][-1]:.1f} ms", flush=True)
         return figures
 
     figures = asyncio.run(measure())

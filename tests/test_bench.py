@@ -73,3 +73,22 @@ def test_form_throughput_runs_without_the_model():
 
     figures = form_throughput(users=1)
     assert figures["messages"] >= 10 and figures["per_second"] > 0
+
+
+def test_the_face_alone_sends_the_replies_it_is_given_through_python_telegram_bot():
+    """make bench's « face seule » round: candibot's face over an engine with no store, through the
+    real python-telegram-bot client and the stand-in, sends each message the replies given."""
+    import asyncio
+
+    import bench_telegram
+    from bot.dialog.types import Reply
+    from bot.telegram import build_application
+    from tests.telegram_standin import StandIn
+
+    with StandIn.start(token=bench_telegram.TOKEN) as api:
+        face = bench_telegram.SameReplies([Reply(text="Voici ce que je sais faire.")])
+        app = build_application(face, bench_telegram.TOKEN, base_url=api.base_url, telegram_limits=True)
+        cpu, sent = asyncio.run(asyncio.wait_for(bench_telegram._cpu_ms(api, app, ["/aide"] * 5), timeout=30))
+        texts = [c["params"]["text"] for c in api.calls() if c["method"] == "sendMessage"]
+    assert sent == 1.0 and cpu > 0
+    assert texts == ["Voici ce que je sais faire."] * 5
