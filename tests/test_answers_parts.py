@@ -50,6 +50,25 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         # a question asked in two halves: the second is asked by the request of the first
         ("Je souhaiterais connaître d'une part le coût, d'autre part les modalités de dépôt. Veuillez agréer mes salutations.",
          ["Je souhaiterais connaître d'une part le coût", "d'autre part les modalités de dépôt. Veuillez agréer mes salutations."]),
+
+        # inline « 1/ 2/ 3/ », and a list that mostly asks: each item a question, even a few words (« date limite »)
+        ("1/ combien de lauréats 2/ combien de mois 3/ c'est quoi le premier module",
+         ["combien de lauréats", "combien de mois", "c'est quoi le premier module"]),
+        ("* date limite\n* où postuler\n* c'est payant ?", ["date limite", "où postuler", "c'est payant ?"]),
+        # the same request again about another subject (« et un sur… », « et de celui sur… »)
+        ("on peut avoir un exemple sur le commerce et un sur les dépôts sauvages stp",
+         ["on peut avoir un exemple sur le commerce", "et un sur les dépôts sauvages stp"]),
+        ("parle moi de l'exemple sur la collecte et de celui sur les dépôts sauvages",
+         ["parle moi de l'exemple sur la collecte", "et de celui sur les dépôts sauvages"]),
+        # a question typed in shorthand before a comma (« pk » is « pourquoi »), an English yes-no question
+        ("pk ce programme existe, qui le porte, et combien ça coute ?", ["pk ce programme existe", "qui le porte", "et combien ça coute ?"]),
+        ("Is the programme free of charge and how long does it last?", ["Is the programme free of charge", "and how long does it last?"]),
+        # « que veut dire… », a verb and its subject inverted (« peut-elle »), a topic of three words then « ça »
+        ("que veut dire « montée en maturité » et qui sont les Interconnectés ?",
+         ["que veut dire « montée en maturité »", "et qui sont les Interconnectés ?"]),
+        ("ma commune peut-elle postuler, et sinon qui doit le faire ?", ["ma commune peut-elle postuler", "et sinon qui doit le faire ?"]),
+        ("La collecte des déchets ça rentre, et un projet sur la santé aussi ?",
+         ["La collecte des déchets ça rentre", "et un projet sur la santé aussi ?"]),
     ],
 )
 def test_a_message_of_several_questions_is_split_in_order(message, parts):
@@ -77,6 +96,10 @@ def test_a_message_of_several_questions_is_split_in_order(message, parts):
         # a list after a colon that asks nothing tells the project
         "Notre projet : un observatoire, un tableau de bord. C'est éligible ?",
         "Nos thèmes : déchets, mobilité et énergie, on peut candidater ?",
+        # a list that tells, then a question
+        "Notre projet :\n- un observatoire des déchets\n- un tableau de bord\nC'est éligible ?",
+        "On a deux pistes : 1/ un observatoire 2/ un tableau de bord, laquelle est la plus éligible ?",
+        "On a pris rendez-vous avec notre DSI et on se demande si c'est éligible ?",
     ],
 )
 def test_one_question_with_its_context_stays_whole(message):

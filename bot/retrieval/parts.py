@@ -22,11 +22,13 @@ from bot.retrieval.shorthand import expand
 
 # where a message may be cut: after a sentence (question marks, « ! », « . »); before a list item (a new line, a dash, « 2) »);
 # before « et », « and », « d'autre part », « puis », « sinon », and after a comma before « par ailleurs »,
-# « aussi », « enfin »… (the coordinator stays with what follows)
+# « aussi », « enfin »… (the coordinator stays with what follows; « et sinon », « et puis » are one)
 _AFTER_SENTENCE = re.compile(r"(?<=[?!.;])(?:\s*[?!.;])*\s+")
-_LIST_ITEM = re.compile(r"\n+\s*(?:[-•*–]\s*|\d{1,2}\s*[).°/-]\s*)?|(?:^|\s)(?:[-•*–]|\d{1,2}\)|\d\.)\s+(?=[^\W\d])")
+_LIST_ITEM = re.compile(r"\n+\s*(?:[-•*–]\s*|\d{1,2}\s*[).°/-]\s*)?|(?:^|\s)(?:[-•*–]|\d{1,2}\)|\d[./])\s+(?=[^\W\d])")
+# an item of a list begins with one of these marks (« - », « • », « 2) », « 3/ »)
+_MARKED = re.compile(r"(?:^|\n)\s*(?:[-•*–]|\d{1,2}\s*[).°/-])\s*(?=\S)|(?:^|\s)(?:[-•*–]|\d{1,2}\)|\d[./])\s+(?=[^\W\d])")
 _COORDINATOR = re.compile(
-    r"\s*,?\s+(?=(?:et|and|puis|mais aussi|ainsi que|d['’]autre part|sinon|ou bien)\s+\S)"
+    r"(?<!\bet)(?<!\band)\s*,?\s+(?=(?:et|and|puis|mais aussi|ainsi que|d['’]autre part|sinon|ou bien)\s+\S)"
     r"|\s*,\s*(?=(?:par ailleurs|au passage|de plus|ensuite|enfin|également|egalement|aussi|au fait)\b)"
     r"|\s*[,:]?\s+(?=(?:autre question|autres questions|deuxi[eè]me question|derni[eè]re question|question suivante)\b)",
     re.IGNORECASE,
@@ -39,18 +41,22 @@ _INTERROGATIVE = re.compile(
     r"peut on|peux je|puis je|faut il|doit on|doit il|y a t il|a t on|sont ils|sont elles|est il|est elle|"
     r"savoir|dire si|me dire|preciser|confirmer|confirmez|pouvez vous|pourriez vous|pouvons nous|"
     r"(?:je voudrais|j aimerais|je souhaiterais|je cherche) (?:des|un|une|le|la|les|l|avoir|connaitre|obtenir|recevoir)|"
+    r"que veut dire|que veulent dire|que signifie|que signifient|veut dire quoi|qu entendez vous|"
     r"what|who|when|where|how|is it|is there|can we|do we)\b"
 )
+# a verb and its subject inverted (« peut-elle », « a-t-on », « allez-vous »): a question (not « rendez-vous »)
+_INVERTED = re.compile(r"\b(?!rendez-vous)[a-z]+-(?:t-)?(?:il|elle|ils|elles|on|nous|vous|je)\b")
 # a yes-no question typed without its question mark begins one of its clauses with one of these
 # (« c'est gratuit pour nous », « bonjour, il y a un suivi », « vous prenez les projets de santé »)
 _YES_NO = re.compile(r"^(?:c est|ca|on peut|on doit|on pourrait|faut|il faut|il y a|y a|ya|est ce|peut on|doit on|vous|tu|"
+                     r"(?:is|are|do|does|can|could|will|should|must) (?:the|it|this|there|we|i|you|they|a|an|our)|"
                      r"existe t il|il existe|je peux|je dois|nous pouvons|nous devons|on a le droit|j ai le droit|cest|on pe|"
                      r"(?:dis|dites|donne|donnez|explique|expliquez|indique|indiquez|envoie|envoyez|traduis|traduisez|"
                      r"ecris|ecrivez|redige|redigez|fais|faites|aide|aidez|rappelle|rappelez|precise|precisez|montre|"
-                     r"montrez|cite|citez) (?:moi|nous))\b")  # and a request (« dis-moi », « donnez-nous »)
+                     r"montrez|cite|citez|parle|parlez|presente|presentez) (?:moi|nous))\b")  # and a request (« dis-moi », « donnez-nous »)
 # « la santé ça passe », « la restitution c'est collective »: a topic (a word or two), then the question
 _TOPIC_THEN_ASKS = re.compile(r"^(?!(?:notre|nos|mon|ma|mes|leur|leurs|je|j|nous|on|il|elle|ils|elles)\b)"
-                              r"(?:(?:le|la|les|l|un|une|ce|cette|des|du)\s+)?\w+(?:\s+\w+)?\s+(?:c est|ca)\b")
+                              r"(?:(?:le|la|les|l|un|une|ce|cette|des|du)\s+)?\w+(?:\s+\w+){0,2}\s+(?:c est|ca)\b")
 # asking to confirm a claim (« …, c'est ça », « …, je crois », « …, right ») makes a statement a question
 _CONFIRM = re.compile(r"\b(?:c est (?:bien )?(?:ca|cela|exact|correct|vrai)|vous confirmez|confirmez vous|je crois|"
                       r"j imagine|je suppose|il me semble|n est ce pas|si j ai bien (?:lu|compris)|right|isn t it|"
@@ -104,6 +110,14 @@ _COUNTERPART = re.compile(r"^(?:d autre part|deuxiemement|troisiemement|secundo|
 # quand ? en janvier ? »): one question with it
 _PRECISION = re.compile(rf"^(?:a|au|aux|en|dans|sur|par|vers|avant|apres|des|chez)\s+(?!(?:{_QUESTION_WORDS})\b)\S+(?:\s+\S+)?$")
 _AND = re.compile(rf"^(?:{_AND_WORDS})\b")
+# « …propres et structurées ? »: « et » and one word, not a determiner, a pronoun or a question word, only adds
+# to the question before it (not « et la durée ? », « et vous ? », « et quand ? »)
+_AND_A_WORD = re.compile(rf"^(?:{_AND_WORDS})\s+(?!(?:ca|c|{_QUESTION_WORDS}|ou|si|sinon|puis|apres|ensuite|vous|toi|eux|elles)$)"
+                         r"[^\W\d_]{3,}$")
+# « un exemple sur le commerce et un sur les dépôts sauvages », « …et de celui sur la collecte » : the same
+# request again, about another subject (a second question)
+_ONE_MORE = re.compile(rf"^(?:{_AND_WORDS})\s+(?:de\s+|d\s+)?(?:un|une|celui|celle|ceux|celles)(?:\s+autres?)?\s+"
+                       r"(?:sur|de|du|des|pour|concernant|en|autour|a propos|cote|dans)\b")
 _SELF = re.compile(r"^(?:je|j|nous|notre|nos|mon|ma|mes|moi|on|chez nous|ici|voici|voila|merci)\b")
 
 
@@ -133,7 +147,7 @@ def is_question(piece: str) -> bool:
     if text.endswith("?"):
         return True
     plain_text = plain(text)
-    if _INTERROGATIVE.search(plain_text) or _WHERE.search(text.lower()):
+    if _INTERROGATIVE.search(plain_text) or _WHERE.search(text.lower()) or _INVERTED.search(strip_accents(text.lower())):
         return True
     for clause in _CLAUSE.split(strip_accents(text.lower())):
         clause = _OPENING_PLAIN.sub("", plain(clause))
@@ -196,7 +210,7 @@ def _commas(piece: str) -> list[str]:
     candidater ? » (context, then a question) nor « on ne sait pas par quoi commencer, il y a combien… »."""
     out: list[str] = []
     for part in (p.strip() for p in _COMMA_ASKS.split(piece) if p and p.strip()):
-        before = _OPENING_PLAIN.sub("", plain(out[-1].rpartition(":")[2])) if out else ""
+        before = _OPENING_PLAIN.sub("", plain(expand(out[-1].rpartition(":")[2]))) if out else ""
         asks = _ASKS_BY_WORD.search(before) or _YES_NO.search(before) or out and out[-1].endswith("?")
         if out and not asks or _BETWEEN.search(before):
             out[-1] = f"{out[-1]}, {part}"
@@ -216,6 +230,17 @@ def _coordinated(sentence: str) -> list[str]:
     return out
 
 
+def asked_items(text: str) -> set[str]:
+    """The items of a list (« - », « • », « 2) », « 3/ » before each) of which most ask, two at least
+    (« * date limite * où postuler * c'est payant ? »): each item is a question, even one typed as a few
+    words. None when the list tells (« Notre projet : - un observatoire - un tableau de bord. Éligible ? »)."""
+    items = [item.strip().split("\n")[0].strip() for item in _MARKED.split(text)[1:] if item.strip()]
+    asking = sum(map(is_question, items))
+    if asking < 2 or 2 * asking <= len(items):
+        return set()
+    return set(items)
+
+
 def split_parts(text: str) -> list[tuple[str, str]]:
     """The questions of `text`, in order, each as (the context that precedes it, the question); one
     (« », `text`) when it holds one question."""
@@ -228,6 +253,7 @@ def split_parts(text: str) -> list[tuple[str, str]]:
     sentences = [sentence for line in _LIST_ITEM.split(text) for sentence in _AFTER_SENTENCE.split(line)]
     listed = {item for sentence in sentences for item in requested_list(sentence) or []}
     heads = {_head(sentence) for sentence in sentences if requested_list(sentence)}  # « je voudrais savoir : »
+    listed |= asked_items(text)
     for n, piece in enumerate(pieces):
         # « Le plan climat et les mobilités, ce sont des exemples ? », « nos données doivent-elles être propres
         # et structurées ? »: the « et » joined two words of one question, not two clauses
@@ -237,11 +263,11 @@ def split_parts(text: str) -> list[tuple[str, str]]:
                 context.pop()
                 piece = joined
         cleaned = clean(piece)
-        asks = piece not in heads and (is_question(piece) or piece in listed or bool(parts) and _COUNTERPART.search(plain(piece))
-                                       or announced and not _SELF.search(plain(cleaned)))
+        asks = piece not in heads and (is_question(piece) or piece in listed or announced and not _SELF.search(plain(cleaned))
+                                       or bool(parts) and bool(_COUNTERPART.search(plain(piece)) or _ONE_MORE.match(plain(piece))))
         only_opens = not plain(_OPENING_TEXT.sub("", piece.strip()))  # « 2 questions : », « Bonjour ! »
         long_enough = len(plain(cleaned).split()) >= MIN_WORDS or _ONE_WORD.match(cleaned) or piece in listed
-        if parts and _PRECISION.match(plain(piece)):
+        if parts and (_PRECISION.match(plain(piece)) or _AND_A_WORD.match(plain(piece)) and context == []):
             parts[-1] = (parts[-1][0], f"{parts[-1][1]} {piece}")
         elif asks and not only_opens and long_enough:
             parts.append((" ".join(context), piece))
