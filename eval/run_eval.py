@@ -327,12 +327,14 @@ def sealed_report(retriever: Retriever, answerer: Answerer, before: tuple[Retrie
 # holdout12 written the same way by someone else at the eighth session (holdout12 scored once, settings frozen,
 # then developed on at the tenth); dev13 and holdout13 by another writer at the tenth (holdout13 scored once, then
 # read again); dev14 and holdout14 by a fourth writer at the twelfth (holdout14 scored once, then two rules came
-# from reading its misses); holdout15 by two more writers at the thirteenth (sealed).
+# from reading its misses); holdout15 by two more writers at the thirteenth (scored once, then read), and
+# holdout16 by two others later in that session (sealed).
 KIND_SETS = (("dev11 (développement)", "questions_dev11.yaml"), ("holdout11 (scellé)", "questions_holdout11.yaml"),
              ("dev12 (développement)", "questions_dev12.yaml"), ("holdout12 (réglé dessus, session 10)", "questions_holdout12.yaml"),
              ("dev13 (développement)", "questions_dev13.yaml"), ("holdout13 (mesuré, session 10)", "questions_holdout13.yaml"),
              ("dev14 (développement)", "questions_dev14.yaml"), ("holdout14 (mesuré, session 12)", "questions_holdout14.yaml"),
-             ("holdout15 (scellé)", "questions_holdout15.yaml"))
+             ("holdout15 (mesuré, session 13)", "questions_holdout15.yaml"),
+             ("holdout16 (scellé)", "questions_holdout16.yaml"))
 KINDS = ("multi", "situation", "premise", "words", "typo", "oos")
 
 
@@ -473,7 +475,8 @@ IDEA_SETS = (("dev", "ideas_dev.yaml"), ("test", "ideas_test.yaml"),
              ("dev11", "ideas_dev11.yaml"), ("holdout11 (réglé dessus, session 10)", "ideas_holdout11.yaml"),
              ("dev12", "ideas_dev12.yaml"), ("holdout12 (réglé dessus, session 10)", "ideas_holdout12.yaml"),
              ("holdout13 (mesuré, session 10)", "ideas_holdout13.yaml"), ("holdout14 (scellé)", "ideas_holdout14.yaml"),
-             ("holdout15 (scellé)", "ideas_holdout15.yaml"))
+             ("holdout15 (mesuré, session 13)", "ideas_holdout15.yaml"),
+             ("holdout16 (scellé)", "ideas_holdout16.yaml"))
 
 
 def eligibility_report(retriever: Retriever, checker) -> str:
@@ -484,11 +487,11 @@ def eligibility_report(retriever: Retriever, checker) -> str:
     sets = [(split, load(path)) for split, path in IDEA_SETS]
     dev_vectors = retriever.embed([i["idea"] for i in dev])
     lines = ["Idées : " + ", ".join(f"{split} {len(items)}" for split, items in sets if items) + " (test et "
-             "holdout13, holdout14 et holdout15 jamais utilisés pour régler ; holdout11 et holdout12, scellés et mesurés une fois chacun, réglés "
+             "holdout13 à holdout16 jamais utilisés pour régler ; holdout11 et holdout12, scellés et mesurés une fois chacun, réglés "
              "dessus à la dixième session ; dev11 et holdout11 écrits à l’aveugle depuis la source du programme à la "
              "septième session, dev12 et holdout12 de même, par quelqu’un d’autre, à la huitième, holdout13 par un "
              "troisième, à la dixième, holdout14 par un quatrième, à la douzième, "
-             "holdout15 par deux autres, à la treizième)", ""]
+             "holdout15 et holdout16 par deux autres chacun, à la treizième)", ""]
     lines.append("| method | set | " + " | ".join(VERDICTS) + " | overall | domains right (eligible) | median ms |")
     lines.append("|---|---|" + "---|" * (len(VERDICTS) + 3))
     for split, items in sets:

@@ -53,14 +53,14 @@ IDEA_FILES = {"eval/ideas_dev.yaml": (80, 15), "eval/ideas_test.yaml": (48, 12),
               "eval/ideas_holdout13.yaml": (50, 8),
               # holdout14 at the twelfth, by a fourth writer
               "eval/ideas_holdout14.yaml": (35, 3),
-              # holdout15 at the thirteenth, by two more writers
-              "eval/ideas_holdout15.yaml": (35, 3)}
+              # holdout15 and holdout16 at the thirteenth, by four more writers
+              "eval/ideas_holdout15.yaml": (35, 3), "eval/ideas_holdout16.yaml": (25, 2)}
 # the sets of issue 15 in five kinds (`kind`), a message of several questions with its `parts`: (file, minimum items)
 KIND_FILES = {"eval/questions_dev11.yaml": 100, "eval/questions_holdout11.yaml": 150,
               "eval/questions_dev12.yaml": 100, "eval/questions_holdout12.yaml": 150,
               "eval/questions_dev13.yaml": 80, "eval/questions_holdout13.yaml": 150,
               "eval/questions_dev14.yaml": 70, "eval/questions_holdout14.yaml": 80,
-              "eval/questions_holdout15.yaml": 90}
+              "eval/questions_holdout15.yaml": 90, "eval/questions_holdout16.yaml": 95}
 KINDS = {"multi", "situation", "premise", "words", "typo", "oos"}
 
 
