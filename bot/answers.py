@@ -241,7 +241,7 @@ class Answerer:
         # make the assistant abstain
         claim = self.premises.without_confirmation
         hits = self.retriever.search(claim(text), k=5, focus=claim(focus), focus_weight=focus_weight)
-        margin = self.off_topic_margin - (PREMISE_MARGIN if self.premises.asks_to_confirm(focus) else 0.0)
+        margin = self.off_topic_margin - (PREMISE_MARGIN if self.premises.asks_to_confirm(text) else 0.0)
         best, off_topic = self._best_hit(hits, margin)
         not_in_source = off_topic is not None and off_topic.entry.id == NOT_IN_SOURCE_GROUP
         if best is None or (off_topic is not None and not not_in_source):

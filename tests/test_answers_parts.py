@@ -265,6 +265,10 @@ def test_a_claim_to_confirm_is_about_the_programme_even_near_an_off_topic_group(
     assert not answer.abstained and answer.sources[0].id == "faq-commune-seule"
     assert answerer.premises.asks_to_confirm("c'est un prêt, j'imagine ?")
     assert not answerer.premises.asks_to_confirm("c'est un prêt ?")
+    # « J'imagine que… » opens the message, before the clauses its focus is taken from: the claim is still
+    # one to confirm, and « par collectivité » after an amount asks no number of participants
+    answer = answerer.answer("J'imagine qu'il y a des frais d'inscription, genre quelques milliers d'euros par collectivité ?")
+    assert not answer.abstained and answer.sources[0].id == "gratuite"
 
 
 @pytest.mark.slow
