@@ -46,6 +46,9 @@ DISTINCT_MARGIN = 0.05  # two questions of a message found the same entry: one t
 _BOTH = re.compile(r"\b(?:les|ces|tous les|toutes les) deux\b|\bl['’ ]une? (?:et|ou) l['’ ]autre\b|\bboth\b|"
                    r"\bdeux (?:pistes|projets|idées|idees|sujets|thèmes|themes|options|possibilités)\b|"
                    r"\b(?:ce sont|sont-ils|sont-elles|sont ils|sont elles)\b", re.IGNORECASE)
+# « on hésite entre X et Y », « deux pistes : X ou Y »: two things named, to be answered in the order given
+_TWO_NAMED = re.compile(r"\bentre\b|\bdeux (?:pistes|projets|idées|idees|sujets|thèmes|themes|options|possibilités|outils)\b",
+                        re.IGNORECASE)
 _CLAUSE_END = re.compile(r"(?<=[.!?;:,])\s+|\n+")
 
 
@@ -207,8 +210,12 @@ class Answerer:
                       and h.entry.id != DOMAINS_RULE), None)
         if other is None or not self.confident(other) or preference(other) < preference(best) - BOTH_MARGIN:
             return None
-        focus = self.focus(text)
-        return [whole, self._answered(question, other, whole.hits, focus)]
+        both = [whole, self._answered(question, other, whole.hits, self.focus(text))]
+        if _TWO_NAMED.search(text):
+            first, second = self.retriever.mentions(text, [best.entry.id, other.entry.id])
+            if first is not None and second is not None and second < first:
+                both.reverse()
+        return both
 
     def _answer_part(self, piece: str, previous: str, context: str = "") -> "_Result":
         """One question of a message, searched alone; one that finds no answer alone is searched again

@@ -218,6 +218,16 @@ def test_two_ideas_announced_then_asked_about_together_get_both(answerer):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("question", [
+    "On hésite entre un outil de suivi du PCAET et un outil pour repérer les dépôts sauvages, les deux rentrent ?",
+    "On hésite entre deux pistes : un tableau de bord pour le PCAET, ou un outil contre les dépôts sauvages. Les deux sont ok ?",
+])
+def test_two_things_named_to_compare_are_answered_in_the_order_given(answerer, question):
+    answer = answerer.answer(question)
+    assert [p.sources[0].id for p in answer.parts] == ["exemple-pcaet", "exemple-depots-sauvages"]
+
+
+@pytest.mark.slow
 def test_a_short_part_is_read_with_the_situation_told_before_it(answerer):
     answer = answerer.answer("Bonjour. On n'a encore rien de concret, juste une idée. On peut candidater quand même ? "
                              "Et c'est gratuit ?")

@@ -113,6 +113,7 @@ class Retriever:
             document_frequency.update(set(doc.tokens))
         self._idf, self._unknown_idf = idf(document_frequency, len(index.documents))
         self._postings: dict[str, list[int]] | None = None  # see _entries_with
+        self._own_words: dict[str, set[str]] | None = None  # see mentions
         self._query_tokens = functools.lru_cache(maxsize=1024)(self._lemmas)
         self._corrections: dict[str, str] = {}  # query -> its text with its typos corrected (when it has some)
         # one BLAS thread for the products with the documents' matrices: threaded, they wait for the
@@ -303,6 +304,23 @@ class Retriever:
             if len(hits) == k:
                 break
         return hits
+
+    def mentions(self, text: str, ids: list[str]) -> list[int | None]:
+        """Where `text` first names each entry of `ids`: the position of the first of its words that the
+        others' entries lack (None: no such word)."""
+        tokens = self.query_tokens(text)
+        if self._own_words is None:  # the words of each entry's own text, questions and paraphrases
+            self._own_words = {}
+            for doc in self.index.documents:
+                if doc.field != "asked":  # people's questions hold every kind of word
+                    self._own_words.setdefault(doc.entry_id, set()).update(doc.tokens)
+        vocab = {i: self._own_words.get(i, set()) for i in ids}
+
+        def first(entry_id: str) -> int | None:
+            others = set().union(*(v for i, v in vocab.items() if i != entry_id))
+            return next((n for n, t in enumerate(tokens) if t in vocab[entry_id] and t not in others), None)
+
+        return [first(i) for i in ids]
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """L2-normalised embeddings of `texts` with the index's model."""
