@@ -23,7 +23,7 @@ from bot.details import DetailCheck, PremiseCheck
 from bot.knowledge import NOT_IN_SOURCE_GROUP, Entry
 from bot.prompts import say, texts
 from bot.retrieval import Hit, Retriever
-from bot.retrieval.parts import adds_a_topic, clean, split_parts
+from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts
 from bot.retrieval.shorthand import expand
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or two
@@ -317,9 +317,15 @@ class Answerer:
         """The question at the end of a long message: its last clauses holding a few content words.
 
         « Bonjour, je suis DGS d'une agglo, on a des données énergie, combien ça coûte d'y
-        participer ? » has most of its words in the context; its question is the last clause.
+        participer ? » has most of its words in the context; its question is the last clause. What follows
+        the last question mark and asks nothing is left out (« Quels thèmes sont couverts ? Chez nous ce
+        serait plutôt l'habitat. »).
         """
-        clauses = [c for c in _CLAUSE_END.split(text.strip()) if c.strip()]
+        text = text.strip()
+        end = text.rfind("?")
+        if 0 <= end < len(text) - 1 and not is_question(text[end + 1:]):
+            text = text[:end + 1]
+        clauses = [c for c in _CLAUSE_END.split(text) if c.strip()]
         for start in range(len(clauses) - 1, -1, -1):
             tail = " ".join(clauses[start:])
             if not self._few_words(tail):

@@ -69,6 +69,8 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         ("ma commune peut-elle postuler, et sinon qui doit le faire ?", ["ma commune peut-elle postuler", "et sinon qui doit le faire ?"]),
         ("La collecte des déchets ça rentre, et un projet sur la santé aussi ?",
          ["La collecte des déchets ça rentre", "et un projet sur la santé aussi ?"]),
+        ("je voulais savoir quels thèmes sont possibles et aussi si un portail open data ça pourrait être retenu",
+         ["je voulais savoir quels thèmes sont possibles", "et aussi si un portail open data ça pourrait être retenu"]),
     ],
 )
 def test_a_message_of_several_questions_is_split_in_order(message, parts):
@@ -215,6 +217,12 @@ def test_two_ideas_announced_then_asked_about_together_get_both(answerer):
     answer = answerer.answer("Deux projets en tête : piloter notre PCAET et analyser les comportements des "
                              "consommateurs. Ce sont des exemples du programme ?")
     assert {p.sources[0].id for p in answer.parts} == {"exemple-pcaet", "exemple-attractivite-commerciale"}
+
+
+def test_the_focus_leaves_out_what_follows_the_last_question_and_asks_nothing(answerer):
+    assert answerer.focus("Quels champs thématiques sont couverts ? Chez nous ce serait plutôt GEMAPI ou habitat.") \
+        == "Quels champs thématiques sont couverts ?"
+    assert answerer.focus("Quels champs thématiques sont couverts ? Et le programme dure combien de mois ?").endswith("mois ?")
 
 
 @pytest.mark.slow

@@ -114,10 +114,12 @@ _AND = re.compile(rf"^(?:{_AND_WORDS})\b")
 # to the question before it (not « et la durée ? », « et vous ? », « et quand ? »)
 _AND_A_WORD = re.compile(rf"^(?:{_AND_WORDS})\s+(?!(?:ca|c|{_QUESTION_WORDS}|ou|si|sinon|puis|apres|ensuite|vous|toi|eux|elles)$)"
                          r"[^\W\d_]{3,}$")
-# « un exemple sur le commerce et un sur les dépôts sauvages », « …et de celui sur la collecte » : the same
-# request again, about another subject (a second question)
+# « un exemple sur le commerce et un sur les dépôts sauvages », « …et de celui sur la collecte », « …et aussi
+# si… » : the same request again, about another subject (a second question)
 _ONE_MORE = re.compile(rf"^(?:{_AND_WORDS})\s+(?:de\s+|d\s+)?(?:un|une|celui|celle|ceux|celles)(?:\s+autres?)?\s+"
-                       r"(?:sur|de|du|des|pour|concernant|en|autour|a propos|cote|dans)\b")
+                       r"(?:sur|de|du|des|pour|concernant|en|autour|a propos|cote|dans)\b"
+                       # « je voulais savoir quels thèmes… et aussi si un portail ça pourrait être retenu »
+                       rf"|^(?:{_AND_WORDS})\s+(?:aussi\s+|egalement\s+|surtout\s+)?si\b")
 _SELF = re.compile(r"^(?:je|j|nous|notre|nos|mon|ma|mes|moi|on|chez nous|ici|voici|voila|merci)\b")
 
 
