@@ -69,6 +69,18 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         ("ma commune peut-elle postuler, et sinon qui doit le faire ?", ["ma commune peut-elle postuler", "et sinon qui doit le faire ?"]),
         ("La collecte des déchets ça rentre, et un projet sur la santé aussi ?",
          ["La collecte des déchets ça rentre", "et un projet sur la santé aussi ?"]),
+        # a comma before an inverted verb or « qu'est-ce », after « qu'est-ce que… »; « entre » far from the « et »;
+        # a request that goes on with « ainsi que… »
+        ("Où est-ce qu'on dépose le dossier, faut-il désigner des référents, et il y a une adresse mail ?",
+         ["Où est-ce qu'on dépose le dossier", "faut-il désigner des référents", "et il y a une adresse mail ?"]),
+        ("Où est-ce qu'on envoie la candidature, qu'est-ce qu'il faut mettre dedans ?",
+         ["Où est-ce qu'on envoie la candidature", "qu'est-ce qu'il faut mettre dedans ?"]),
+        ("trois choses : qu'est-ce que l'interco y gagne, combien de temps ça nous mobilise ?",
+         ["trois choses : qu'est-ce que l'interco y gagne", "combien de temps ça nous mobilise ?"]),
+        ("j'ai 5 min entre deux réunions donc je fais court : ça coûte combien et c'est pour quand la date butoir ?",
+         ["j'ai 5 min entre deux réunions donc je fais court : ça coûte combien", "et c'est pour quand la date butoir ?"]),
+        ("je souhaiterais connaître la finalité de cette formation-action ainsi que les bénéfices concrets pour nous",
+         ["je souhaiterais connaître la finalité de cette formation-action", "ainsi que les bénéfices concrets pour nous"]),
         ("je voulais savoir quels thèmes sont possibles et aussi si un portail open data ça pourrait être retenu",
          ["je voulais savoir quels thèmes sont possibles", "et aussi si un portail open data ça pourrait être retenu"]),
     ],

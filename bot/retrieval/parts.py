@@ -92,7 +92,9 @@ _CLOSING_TEXT = re.compile(
 # a piece beginning with one of these words asks where (« où ») even without its accent
 _WHERE = re.compile(r"(?:^|\s)où\b|\bou\s+(?:on|est ce|faut il|se|trouver|deposer|candidater|postuler)\b|\bou\s*\??$",
                     re.IGNORECASE)
-_BETWEEN = re.compile(r"\b(?:entre|between|difference)\b")  # « la différence entre X et Y »: one question
+# « la différence entre X et Y », « on hésite entre X et Y »: one question, when « entre » comes a few words before the
+# « et » (not « j'ai 5 min entre deux réunions : ça coûte combien, et c'est pour quand ? »)
+_BETWEEN = re.compile(r"\b(?:entre|between)\b(?:\s+\S+){0,5}$|\bdifference\b")
 MIN_WORDS = 2  # a piece of fewer words is context (« slt », « 3 questions : »)...
 _ONE_WORD = re.compile(r"^[^\W\d_]{4,}\s*\?+$")  # ...unless it is one word asked (« durée ? coût ? »)
 _CLAUSE = re.compile(r"\s*[,;:()]\s*")
@@ -202,8 +204,9 @@ def _pieces(text: str) -> list[str]:
 # « combien de temps dure le programme, qui sont les partenaires » : a comma before a question word
 _COMMA_ASKS = re.compile(rf"\s*,\s*(?=(?:{_QUESTION_WORDS}|où|"
                          r"ça coûte|ça dure|ça démarre|ça commence|ça se passe|c['’]est (?:quand|combien|où|qui|quoi)|"
-                         r"est-ce qu|y a-t-il|il y a)\b)", re.IGNORECASE)
-_ASKS_BY_WORD = re.compile(rf"^(?:{_QUESTION_WORDS}|ou)\b|\b(?:{_QUESTION_WORDS})$")
+                         r"est-ce qu|qu['’]est-ce|y a-t-il|il y a)\b"
+                         r"|[a-zà-ÿ]+-(?:t-)?(?:il|elle|on|ils|elles|nous|vous)\b)", re.IGNORECASE)
+_ASKS_BY_WORD = re.compile(rf"^(?:{_QUESTION_WORDS}|ou|qu est ce|est ce)\b|\b(?:{_QUESTION_WORDS})$")
 
 
 def _commas(piece: str) -> list[str]:
@@ -266,7 +269,8 @@ def split_parts(text: str) -> list[tuple[str, str]]:
                 piece = joined
         cleaned = clean(piece)
         asks = piece not in heads and (is_question(piece) or piece in listed or announced and not _SELF.search(plain(cleaned))
-                                       or bool(parts) and bool(_COUNTERPART.search(plain(piece)) or _ONE_MORE.match(plain(piece))))
+                                       or bool(parts) and bool(_COUNTERPART.search(plain(piece)) or _ONE_MORE.match(plain(piece))
+                                                               or _ADDS.match(plain(piece)) and _REQUEST.search(plain(parts[-1][1]))))
         only_opens = not plain(_OPENING_TEXT.sub("", piece.strip()))  # « 2 questions : », « Bonjour ! »
         long_enough = len(plain(cleaned).split()) >= MIN_WORDS or _ONE_WORD.match(cleaned) or piece in listed
         if parts and (_PRECISION.match(plain(piece)) or _AND_A_WORD.match(plain(piece)) and context == []):
