@@ -328,14 +328,16 @@ def sealed_report(retriever: Retriever, answerer: Answerer, before: tuple[Retrie
 # then developed on at the tenth); dev13 and holdout13 by another writer at the tenth (holdout13 scored once, then
 # read again); dev14 and holdout14 by a fourth writer at the twelfth (holdout14 scored once, then two rules came
 # from reading its misses); holdout15 by two more writers at the thirteenth (scored once, then read), and
-# holdout16 by two others later in that session (scored once, then read), holdout17 by two more (sealed).
+# holdout16, holdout17 and holdout18 by two others each later in that session (each scored once, settings frozen,
+# then read).
 KIND_SETS = (("dev11 (développement)", "questions_dev11.yaml"), ("holdout11 (scellé)", "questions_holdout11.yaml"),
              ("dev12 (développement)", "questions_dev12.yaml"), ("holdout12 (réglé dessus, session 10)", "questions_holdout12.yaml"),
              ("dev13 (développement)", "questions_dev13.yaml"), ("holdout13 (mesuré, session 10)", "questions_holdout13.yaml"),
              ("dev14 (développement)", "questions_dev14.yaml"), ("holdout14 (mesuré, session 12)", "questions_holdout14.yaml"),
              ("holdout15 (mesuré, session 13)", "questions_holdout15.yaml"),
              ("holdout16 (mesuré, session 13)", "questions_holdout16.yaml"),
-             ("holdout17 (scellé)", "questions_holdout17.yaml"))
+             ("holdout17 (mesuré, session 13)", "questions_holdout17.yaml"),
+             ("holdout18 (mesuré, session 13)", "questions_holdout18.yaml"))
 KINDS = ("multi", "situation", "premise", "words", "typo", "oos")
 
 

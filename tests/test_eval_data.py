@@ -61,7 +61,7 @@ KIND_FILES = {"eval/questions_dev11.yaml": 100, "eval/questions_holdout11.yaml":
               "eval/questions_dev13.yaml": 80, "eval/questions_holdout13.yaml": 150,
               "eval/questions_dev14.yaml": 70, "eval/questions_holdout14.yaml": 80,
               "eval/questions_holdout15.yaml": 90, "eval/questions_holdout16.yaml": 95,
-              "eval/questions_holdout17.yaml": 95}
+              "eval/questions_holdout17.yaml": 95, "eval/questions_holdout18.yaml": 95}
 KINDS = {"multi", "situation", "premise", "words", "typo", "oos"}
 
 
