@@ -43,12 +43,12 @@ FOCUS_TOKENS = 3  # content words the question's focus (its last clauses) must h
 PART_WEIGHT = 0.6  # share of a short question's own words when searched after the one before it
 BOTH_MARGIN = 0.05  # « les deux » : the second entry answered too when it scores within this of the best
 DISTINCT_MARGIN = 0.05  # two questions of a message found the same entry: one takes its next entry within this
+_TWO_THINGS = "pistes|projets|idées|idees|sujets|thèmes|themes|options|possibilités"  # « deux pistes », « deux projets »…
 _BOTH = re.compile(r"\b(?:les|ces|tous les|toutes les) deux\b|\bl['’ ]une? (?:et|ou) l['’ ]autre\b|\bboth\b|"
-                   r"\bdeux (?:pistes|projets|idées|idees|sujets|thèmes|themes|options|possibilités)\b|"
+                   rf"\bdeux (?:{_TWO_THINGS})\b|"
                    r"\b(?:ce sont|sont-ils|sont-elles|sont ils|sont elles)\b", re.IGNORECASE)
 # « on hésite entre X et Y », « deux pistes : X ou Y »: two things named, to be answered in the order given
-_TWO_NAMED = re.compile(r"\bentre\b|\bdeux (?:pistes|projets|idées|idees|sujets|thèmes|themes|options|possibilités|outils)\b",
-                        re.IGNORECASE)
+_TWO_NAMED = re.compile(rf"\bentre\b|\bdeux (?:{_TWO_THINGS}|outils)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"(?<=[.!?;:,])\s+|\n+")
 
 

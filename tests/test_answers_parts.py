@@ -50,7 +50,6 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         # a question asked in two halves: the second is asked by the request of the first
         ("Je souhaiterais connaître d'une part le coût, d'autre part les modalités de dépôt. Veuillez agréer mes salutations.",
          ["Je souhaiterais connaître d'une part le coût", "d'autre part les modalités de dépôt. Veuillez agréer mes salutations."]),
-
         # inline « 1/ 2/ 3/ », and a list that mostly asks: each item a question, even a few words (« date limite »)
         ("1/ combien de lauréats 2/ combien de mois 3/ c'est quoi le premier module",
          ["combien de lauréats", "combien de mois", "c'est quoi le premier module"]),

@@ -267,13 +267,13 @@ def split_parts(text: str) -> list[tuple[str, str]]:
             if is_question(joined):
                 context.pop()
                 piece = joined
-        cleaned = clean(piece)
+        cleaned, said = clean(piece), plain(piece)
         asks = piece not in heads and (is_question(piece) or piece in listed or announced and not _SELF.search(plain(cleaned))
-                                       or bool(parts) and bool(_COUNTERPART.search(plain(piece)) or _ONE_MORE.match(plain(piece))
-                                                               or _ADDS.match(plain(piece)) and _REQUEST.search(plain(parts[-1][1]))))
+                                       or bool(parts) and bool(_COUNTERPART.search(said) or _ONE_MORE.match(said)
+                                                               or _ADDS.match(said) and _REQUEST.search(plain(parts[-1][1]))))
         only_opens = not plain(_OPENING_TEXT.sub("", piece.strip()))  # « 2 questions : », « Bonjour ! »
         long_enough = len(plain(cleaned).split()) >= MIN_WORDS or _ONE_WORD.match(cleaned) or piece in listed
-        if parts and (_PRECISION.match(plain(piece)) or _AND_A_WORD.match(plain(piece)) and context == []):
+        if parts and (_PRECISION.match(said) or _AND_A_WORD.match(said) and not context):
             parts[-1] = (parts[-1][0], f"{parts[-1][1]} {piece}")
         elif asks and not only_opens and long_enough:
             parts.append((" ".join(context), piece))
