@@ -334,3 +334,96 @@ def test_reviewers_setting_names_telegram_ids_terminal_users_and_a_group():
     assert "telegram:999" not in reviewers and "bob" not in reviewers
     assert reviewers.recipients() == ["telegram:12345", "anne", "telegram:-100777"]
     assert Reviewers.parse("").recipients() == []
+
+
+def start_draft_at_the_title(alice: Person) -> int:
+    """Alice's draft, answered up to the project's title (the details left for later): she is asked the title."""
+    alice.says("/candidature")
+    for answer in ["Communauté de communes du Val Vert", "Ardèche", "/passer",
+                   "Marie Dupont, cheffe de projet, marie@valvert.fr", "yes"]:
+        alice.presses("form:yes") if answer == "yes" else alice.says(answer)
+    assert "Quel est le titre" in alice.text
+    return alice.engine.state("alice").form.draft_id
+
+
+def test_a_co_editor_who_joins_is_asked_the_step_the_draft_is_at_and_answers_it(engine, app, people, tmp_path):
+    """After /rejoindre, the co-editor is on the draft's current step, its question shown: what they
+    type is the answer to that step (not a question to the assistant), as for the owner."""
+    from tests.dialog_support import stored_draft
+
+    alice, bob, *_ = people
+    number = start_draft_at_the_title(alice)
+    bob.says(f"/rejoindre {invite(alice)}")
+    assert f"Vous rédigez maintenant la candidature n° {number}" in bob.text
+    assert "Quel est le titre" in bob.text and "Étape 6/15" in bob.text  # the owner's step, not the details left
+    assert engine.state("bob").step == "form" and engine.state("bob").form.field == "project.title"
+    bob.says("/aide")  # commands keep working, and the step is asked again
+    assert "Quel est le titre" in bob.text
+    bob.says("Dépôts sauvages")
+    assert "(réponse à" not in bob.text  # not read as a question to the assistant
+    assert stored_draft(app.settings.db_path, number).draft.get("project.title") == "Dépôts sauvages"
+    assert "Étape 7/15" in bob.text and engine.state("bob").form.field == "project.domains"
+    assert "Bob a modifié « Titre du projet »" in alice.inbox_text()
+    bob.says("/annuler")  # the way back to the menu, as for the owner (there is no /menu command)
+    assert engine.state("bob").step == "menu" and engine.state("bob").form.draft_id == number
+
+
+def test_owner_and_co_editor_alternating_each_sees_the_latest_answers(engine, app, people):
+    """Each answer is committed before its reply; the other, acting next, goes on from the stored draft
+    and never replaces silently an answer given meanwhile to the question they were shown."""
+    from tests.dialog_support import stored_draft
+
+    def stored(field):
+        return stored_draft(app.settings.db_path, number).draft.get(field)
+
+    alice, bob, *_ = people
+    number = start_draft_at_the_title(alice)
+    bob.says(f"/rejoindre {invite(alice)}")
+    bob.says("Dépôts sauvages")  # Bob answers the title Alice is shown: committed before his reply
+    assert stored("project.title") == "Dépôts sauvages"
+    alice.says("Un autre titre")  # Alice, who had not seen it, types her own
+    assert stored("project.title") == "Dépôts sauvages"  # not replaced silently
+    assert "« Dépôts sauvages »" in alice.text and {"form:mine", "form:continue"} <= set(alice.buttons())
+    alice.presses("form:continue")  # she keeps Bob's title and goes on
+    assert "Étape 7/15" in alice.text and engine.state("alice").form.field == "project.domains"
+    alice.says("déchets")
+    domains = stored("project.domains")
+    assert domains and engine.state("alice").form.field == "project.policy"
+    bob.says("mobilité")  # Bob was shown the domains, answered by Alice meanwhile: he is asked first
+    assert stored("project.domains") == domains
+    bob.presses("form:mine")  # he replaces her answer with his, knowingly
+    assert stored("project.domains") != domains and "mobilit" in str(stored("project.domains")).lower()
+    assert engine.state("bob").form.field == "project.policy"
+    alice.says("Notre politique de propreté des espaces publics")  # still unanswered: stored at once
+    assert stored("project.policy") == "Notre politique de propreté des espaces publics"
+    assert "Bob a modifié « Domaine(s) »" in alice.inbox_text()  # told of the replacement
+    bob.says("Une politique écrite par Bob")  # Bob's step was answered by Alice meanwhile
+    assert stored("project.policy") == "Notre politique de propreté des espaces publics"
+    bob.presses("form:continue")  # the next step left: the one Alice is on, asked to both
+    assert engine.state("bob").form.field == engine.state("alice").form.field == "project.description"
+
+
+@pytest.mark.parametrize("owner_is", ["at the menu", "done", "submitted"])
+def test_a_co_editor_joining_a_draft_its_owner_is_not_writing(engine, app, people, owner_is):
+    """The owner left the form: the co-editor is asked the first field left (those the owner left
+    for later last); a complete draft shows its recap; a submitted one is said frozen."""
+    alice, bob, *_ = people
+    if owner_is == "at the menu":
+        number = start_draft_at_the_title(alice)
+        alice.says("/annuler")
+    else:
+        number = fill_draft(alice)
+        if owner_is == "submitted":
+            submit(alice)
+    bob.says(f"/rejoindre {invite(alice)}")
+    assert f"Vous rédigez maintenant la candidature n° {number}" in bob.text
+    state = engine.state("bob")
+    if owner_is == "at the menu":
+        assert (state.step, state.form.field, state.form.skipped) == ("form", "project.title", ["interco.details"])
+        bob.says("Dépôts sauvages")
+        assert app.drafts.get(number).draft.get("project.title") == "Dépôts sauvages"
+    elif owner_is == "done":
+        assert state.step == "recap" and "Dépôts sauvages" in bob.text
+    else:
+        assert state.step == "menu" and "n'est plus modifiable" in bob.text
+    assert app.review.workable("bob", number) is not None

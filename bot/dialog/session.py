@@ -34,6 +34,8 @@ class FormProgress(_Model):
     editing: bool = False  # back to the recap once the field is answered
     prefill: dict[str, str] = Field(default_factory=dict)  # text offered for a field (the idea tested)
     held: str | None = None  # a line that may be the answer or a question: the person is asked which
+    blank: str | None = None  # the field asked while it had no answer: one given meanwhile by the
+    # team (a co-editor, the owner) is not replaced by the person's next line without asking them
 
     def reset_attempts(self) -> None:
         self.fails = 0

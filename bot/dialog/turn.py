@@ -76,10 +76,13 @@ class Turn:
             self._loaded = True
         return self._record
 
-    def reload(self) -> None:
-        """Forget the loaded draft (the session now points at another one)."""
-        self._loaded = False
-        self._record = None
+    def work_on(self, record: DraftRecord) -> None:
+        """The session now points at `record`, already read (one joined in this turn: the store
+        makes the person its co-editor only when the turn is committed)."""
+        self.form.draft_id = record.id
+        self._record = record
+        self.before = record.draft.model_copy(deep=True)
+        self._loaded = True
 
     def draft(self) -> Draft | None:
         record = self.record()

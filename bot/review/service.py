@@ -94,6 +94,11 @@ class Review:
         found = self.rows.last_transition(record.id, record.status)
         return found["actor"] if found else None
 
+    def last_editor(self, record: DraftRecord, field: str) -> str | None:
+        """Who last wrote `field` of the draft (its history), None if nobody did."""
+        edits = [h for h in self.rows.history(record.id) if h["action"] == "edit" and h["field"] == field]
+        return edits[-1]["actor"] if edits else None
+
     def export_comments(self, record: DraftRecord, name_of: Callable[[str], str]) -> list[dict]:
         """The comments an export shows: those addressed to the applicant, never private notes."""
         return [{"field": c["field"], "who": name_of(c["author"]), "date": c["created_at"], "body": c["body"]}

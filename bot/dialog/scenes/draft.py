@@ -7,7 +7,7 @@ from bot.dialog import views
 from bot.dialog.scene import Next, Scene, Step
 from bot.dialog.scenes.question import answer_then_ask
 from bot.dialog.scenes.recap import frozen, show_recap
-from bot.dialog.session import FormProgress
+from bot.dialog.session import FORM_STEPS, FormProgress, Session
 from bot.dialog.turn import Turn
 
 
@@ -52,6 +52,26 @@ def resume_form(turn: Turn) -> Next:
         return show_recap(turn)
     turn.say("draft_resumed")
     turn.form.field = nxt.name
+    return Next("form")
+
+
+def join_form(turn: Turn, record) -> Next:
+    """A co-editor who just joined `record` is put where the draft is: on the field its owner is
+    being asked (what they type next is its answer, as for the owner), else on the first field left
+    but those the owner left for later; the recap when nothing is left, as the owner sees it."""
+    owner = Session.from_stored(turn.parts.conversations.load_session(record.owner))
+    same = owner.form.draft_id == record.id
+    turn.session.form = FormProgress(skipped=list(owner.form.skipped) if same else [])
+    turn.work_on(record)
+    refused = frozen(turn)  # submitted or approved: nothing to write now
+    if refused is not None:
+        return refused
+    at = form.field(owner.form.field) if same and owner.step in FORM_STEPS else None
+    if at is None or form.is_filled(record.draft, at):
+        at = form.next_field(record.draft, after=None, skipped=set(turn.form.skipped))
+    if at is None:
+        return show_recap(turn)
+    turn.form.field = at.name
     return Next("form")
 
 

@@ -39,6 +39,7 @@ def ask_field(turn: Turn) -> Next | None:
     if refused is not None:
         return refused
     field = current_field(turn)
+    turn.form.blank = None if form.is_filled(draft, field) else field.name
     turn.add(views.field_question(draft, field, turn.form.prefill.get(field.name)))
     return None
 
@@ -71,12 +72,28 @@ def on_text(turn: Turn, text: str) -> Next:
     if reading == "question":
         return answer_and_resume(turn, text, known)
     turn.form.pending = None
+    if turn.form.blank == field.name and form.is_filled(turn.draft(), field):
+        return answered_meanwhile(turn, field, text)
     if reading == "unclear":
         turn.form.held = text
         turn.say("reading_unclear", [button("reading_buttons.answer", "form:mine"),
                                      button("reading_buttons.question", "form:asked")])
         return Next("form", prompt=False)
     return accept(turn, field, text)
+
+
+def answered_meanwhile(turn: Turn, field: form.Field, text: str) -> Next:
+    """The field was empty when the person was asked it, and someone of the team has answered it
+    since (each answer is committed with its turn): theirs is shown, and the line is kept until the
+    person says whether it replaces it."""
+    record = turn.record()
+    who = turn.parts.review.last_editor(record, field.name)
+    turn.form.held, turn.form.blank = text, None
+    turn.say("answered_meanwhile", [button("meanwhile_buttons.replace", "form:mine"),
+                                    button("meanwhile_buttons.keep", "form:continue")],
+             who=turn.parts.conversations.name_of(who) if who else t("review.someone"),
+             label=field.label, value=form.show(record.draft.get(field.name)))
+    return Next("form", prompt=False)
 
 
 def answer_and_resume(turn: Turn, text: str, known=None) -> Next:
@@ -108,6 +125,7 @@ def commit(turn: Turn, field: form.Field, value: Any) -> Next:
     form.answer(turn.draft(), field, value)
     turn.touch_draft()
     turn.form.prefill.pop(field.name, None)
+    turn.form.blank = None  # answered by this person: their next line is not « meanwhile »
     if field.name in turn.form.skipped:
         turn.form.skipped.remove(field.name)
     if field.name == form.DESCRIPTION_FIELD:
@@ -164,7 +182,8 @@ def on_button(turn: Turn, arg: str) -> Next:
     if arg == "keep":
         prefill = turn.form.prefill.get(field.name)
         return accept(turn, field, prefill) if prefill else Next("form")
-    if arg == "continue":
+    if arg == "continue":  # past the eligibility point, or keeping the team's answer given meanwhile
+        turn.form.held = None
         return advance(turn)
     if arg == "rephrase":
         turn.say("rephrase")

@@ -13,10 +13,10 @@ from bot.candidature import form
 from bot.candidature.status import status_label
 from bot.dialog import views
 from bot.dialog.scene import STAY, WAIT, Next, Scene, Step
+from bot.dialog.scenes.draft import join_form
 from bot.dialog.scenes.export import export_meta
 from bot.dialog.scenes.question import answer_then_ask
 from bot.dialog.scenes.recap import no_draft
-from bot.dialog.session import FormProgress
 from bot.dialog.texts import t
 from bot.dialog.turn import Turn, button
 from bot.dialog.types import Button, Reply
@@ -192,14 +192,10 @@ def cmd_join(turn: Turn, code: str) -> Next:
         return refuse(turn, refusal.reason, None)
     turn.later(lambda: review.join(code, turn.user_id))
     turn.session.interrupt()
-    turn.session.form = FormProgress(draft_id=record.id)
-    turn.reload()
     turn.notify(record.owner, Reply(text=t("review.to_owner_joined", who=turn.name, number=record.id,
                                            title=title_of(record))))
-    turn.say("review.joined", [button("draft_buttons.resume", "draft:resume"),
-                               button("recap_buttons.recap", "go:recap")],
-             number=record.id, title=title_of(record))
-    return Next("menu", prompt=False)
+    turn.say("review.joined", number=record.id, title=title_of(record))
+    return join_form(turn, record)  # the step the draft is at, asked: the next line typed answers it
 
 
 def on_button(turn: Turn, arg: str) -> Next:
