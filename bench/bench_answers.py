@@ -42,7 +42,7 @@ def questions() -> list[str]:
 
 def warm_up_questions() -> list[str]:
     """Other questions (the dev set), to warm a process without caching the timed ones' tokens."""
-    path = ROOT / "eval" / "questions_dev11.yaml"
+    path = ROOT / "knowledge" / "questions" / "dev11.yaml"
     items = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else []
     return [i["q"] for i in items[:10]] or [QUESTION]
 

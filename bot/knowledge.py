@@ -29,8 +29,10 @@ match, the assistant abstains; their text is never shown.
 entry that answers it (`expected`, the first one is used), or `oos: unrelated` / `oos: near` when the
 assistant must abstain (`load_questions`). They are indexed as more phrasings of their entry; the
 out-of-scope ones as phrasings of the off-topic groups `hors-sujet-sans-rapport` (unrelated to the
-programme) and `hors-sujet-hors-source` (about the programme, but its source does not say). They are
-also the sets `eval/run_eval.py` tunes on, one set left out at a time.
+programme) and `hors-sujet-hors-source` (about the programme, but its source does not say). A message
+asking several questions (with its `parts`, each labelled) is not one phrasing of one entry: it is kept
+for the evaluation and not indexed. They are also the sets `eval/run_eval.py` tunes on, one set left out
+at a time.
 """
 
 from __future__ import annotations
@@ -113,21 +115,37 @@ class Entry(BaseModel):
         return self
 
 
+class QuestionPart(BaseModel):
+    """One of the questions of a message that asks several: labelled as a question is."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    expected: list[str] = Field(max_length=3)
+    facts: list[str]
+    oos: Literal["unrelated", "near"] | None = None
+
+
 class AskedQuestion(BaseModel):
     """One labelled question of `knowledge/questions/`: `expected` the entries whose answer is right
-    (empty when out of scope), `facts` the words that answer states, `oos` why it is out of scope."""
+    (empty when out of scope), `facts` the words that answer states, `oos` why it is out of scope;
+    `kind`, what makes it hard (the sets written for issue 15), and `parts` for a message asking several
+    questions (then `expected` and `facts` are the union of its parts')."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     q: str = Field(min_length=1)
-    expected: list[str] = Field(max_length=3)
+    expected: list[str] = Field(max_length=6)
     facts: list[str]
     oos: Literal["unrelated", "near"] | None = None
+    kind: Literal["multi", "situation", "premise", "words", "typo", "oos"] | None = None
+    parts: list[QuestionPart] | None = Field(default=None, min_length=2)
 
     @model_validator(mode="after")
     def _in_scope_or_why_not(self) -> "AskedQuestion":
         if bool(self.expected) == bool(self.oos):
             raise ValueError(f"{self.q!r}: give either the expected entries or why it is out of scope (oos)")
+        if not self.parts and len(self.expected) > 3:
+            raise ValueError(f"{self.q!r}: one question expects at most three entries")
         return self
 
 
@@ -255,12 +273,16 @@ def load_question_file(path: Path) -> list[AskedQuestion]:
 
 def load_questions(knowledge_dir: Path, entries: list[Entry]) -> list[tuple[str, str]]:
     """(entry id, question) for every labelled question of `knowledge/questions/`: the first expected
-    entry, or the off-topic group of its kind (`OUT_OF_SCOPE_GROUPS`) for an out-of-scope one. Unknown
-    ids are errors."""
+    entry, or the off-topic group of its kind (`OUT_OF_SCOPE_GROUPS`) for an out-of-scope one; a message
+    of several questions (`parts`) is left out. Unknown ids are errors."""
     known = {e.id for e in entries}
     pairs = []
     for path in question_files(knowledge_dir):
         for item in load_question_file(path):
+            for entry_id in {e for part in item.parts or [] for e in part.expected} - known:
+                raise KnowledgeError(f"{path.name}: {item.q!r} points to an unknown entry {entry_id!r}")
+            if item.parts:
+                continue
             entry_id = item.expected[0] if item.expected else OUT_OF_SCOPE_GROUPS[item.oos]
             if entry_id not in known:
                 raise KnowledgeError(f"{path.name}: {item.q!r} points to an unknown entry {entry_id!r}")

@@ -323,65 +323,72 @@ def sealed_report(retriever: Retriever, answerer: Answerer, before: tuple[Retrie
 
 # Sets of issue 15, written blind from the programme source in five kinds (several questions in one
 # message, the applicant's situation, a wrong premise, words no entry uses, typos) and out-of-scope
-# ones: dev11 to develop on, holdout11 sealed (scored once, at the end of the seventh session); dev12 and
-# holdout12 written the same way by someone else at the eighth session (holdout12 scored once, settings frozen,
-# then developed on at the tenth); dev13 and holdout13 by another writer at the tenth (holdout13 scored once, then
-# read again); dev14 and holdout14 by a fourth writer at the twelfth (holdout14 scored once, then two rules came
-# from reading its misses); holdout15 by two more writers at the thirteenth (scored once, then read), and
-# holdout16, holdout17 and holdout18 by two others each later in that session (each scored once, settings frozen,
-# then read).
-KIND_SETS = (("dev11 (développement)", "questions_dev11.yaml"), ("holdout11 (scellé)", "questions_holdout11.yaml"),
-             ("dev12 (développement)", "questions_dev12.yaml"), ("holdout12 (réglé dessus, session 10)", "questions_holdout12.yaml"),
-             ("dev13 (développement)", "questions_dev13.yaml"), ("holdout13 (mesuré, session 10)", "questions_holdout13.yaml"),
-             ("dev14 (développement)", "questions_dev14.yaml"), ("holdout14 (mesuré, session 12)", "questions_holdout14.yaml"),
-             ("holdout15 (mesuré, session 13)", "questions_holdout15.yaml"),
-             ("holdout16 (mesuré, session 13)", "questions_holdout16.yaml"),
-             ("holdout17 (mesuré, session 13)", "questions_holdout17.yaml"),
-             ("holdout18 (mesuré, session 13)", "questions_holdout18.yaml"))
+# ones. dev11 and holdout11 (seventh session) to holdout18 (thirteenth) were each scored once sealed, then
+# read and developed on; since the fourteenth session they are labelled questions of knowledge/questions
+# (their single questions indexed), each answered here by the index built without it, as in the
+# cross-validation. holdout19 and holdout20, written at the fourteenth by four writers, were scored once
+# with the settings frozen, then read: they stay in eval/, never indexed.
+ISSUE15_LABELLED = ("dev11", "holdout11", "dev12", "holdout12", "dev13", "holdout13", "dev14", "holdout14",
+                    "holdout15", "holdout16", "holdout17", "holdout18")
+ISSUE15_SEALED = (("holdout19 (mesuré, session 14)", "questions_holdout19.yaml"),
+                  ("holdout20 (mesuré, session 14)", "questions_holdout20.yaml"))
 KINDS = ("multi", "situation", "premise", "words", "typo", "oos")
 
 
-def without_paraphrases(folder: Path, embedder) -> tuple[Retriever, Answerer]:
-    """Candibot on a copy of the knowledge base whose entries lose their paraphrases, and that answers
+def without_issue15_sets(folder: Path, embedder, paraphrases: bool = True) -> tuple[Retriever, Answerer]:
+    """Candibot on a copy of the knowledge base without the labelled sets of issue 15 (as until the
+    fourteenth session); with `paraphrases=False`, its entries lose their paraphrases too and it answers
     a message as one question (as at the start of the seventh session, typo correction aside)."""
     knowledge_dir = folder / "knowledge"
     shutil.copytree(KNOWLEDGE, knowledge_dir)
-    for path in (knowledge_dir / "entries").rglob("*.md"):
-        text = path.read_text(encoding="utf-8")
-        path.write_text(re.sub(r"(?m)^paraphrases:\n(?:- .*\n(?:  .*\n)*)+", "", text), encoding="utf-8")
+    for name in ISSUE15_LABELLED:
+        (knowledge_dir / "questions" / f"{name}.yaml").unlink(missing_ok=True)
+    if not paraphrases:
+        for path in (knowledge_dir / "entries").rglob("*.md"):
+            text = path.read_text(encoding="utf-8")
+            path.write_text(re.sub(r"(?m)^paraphrases:\n(?:- .*\n(?:  .*\n)*)+", "", text), encoding="utf-8")
     settings = Settings(CANDIBOT_KNOWLEDGE_DIR=knowledge_dir, CANDIBOT_INDEX_DIR=folder / "index")
     retriever = Retriever.load(settings, embedder=embedder)
-    return retriever, Answerer(retriever, settings, split=False)
+    return retriever, Answerer(retriever, settings, split=paraphrases)
 
 
-def kinds_report(retriever: Retriever, answerer: Answerer, plain: tuple[Retriever, Answerer]) -> str:
-    """dev11 and holdout11 by kind: share right (a message of several questions: every part right;
-    out of scope: abstained), beside candibot without paraphrases nor splitting, and without splitting."""
+def kinds_report(retriever: Retriever, answerer: Answerer, folds, plain: tuple[Retriever, Answerer],
+                 unindexed: tuple[Retriever, Answerer]) -> str:
+    """The sets of issue 15 by kind: share right (a message of several questions: every part right;
+    out of scope: abstained). The labelled ones, each by candibot indexing the other sets (left out),
+    the sealed ones by candibot; beside candibot without paraphrases, splitting nor the sets of issue 15,
+    candibot without splitting, and (sealed sets) candibot without the sets of issue 15 indexed."""
     columns = [*KINDS, "answer accuracy", "abstains unrelated", "overall", "median ms"]
     lines = ["| candibot | set | " + " | ".join(columns) + " |", "|---|---|" + "---|" * len(columns)]
+    by_name = {name: (items, searcher, composer) for name, items, searcher, composer in folds}
+    sets = [(f"{name} (étiqueté, laissé de côté)", *by_name[name], False) for name in ISSUE15_LABELLED if name in by_name]
+    sets += [(split, load(path), retriever, answerer, True) for split, path in ISSUE15_SEALED]
     sizes = []
-    for split, path in KIND_SETS:
-        items = load(path)
+    for split, items, searcher, composer, sealed in sets:
         if not items:
             continue
         sizes.append(f"{split} {len(items)} (" + ", ".join(f"{k} {sum(i.get('kind') == k for i in items)}" for k in KINDS) + ")")
-        for name, (searcher, composer), parts in (("sans paraphrases ni découpage", plain, False),
-                                                 ("sans découpage en questions", (retriever, answerer), False),
-                                                 ("candibot", (retriever, answerer), True)):
-            composer.split = parts
-            if parts and hasattr(searcher.embedder, "forget"):  # the timed pass: its question vectors not cached
-                searcher.embedder.forget()
-            outcomes = answerer_outcomes(searcher, composer, items)
-            composer.split = True
+        variants = [("sans paraphrases, découpage ni jeux de l’issue 15", plain, False)]
+        if sealed:
+            variants.append(("sans les jeux de l’issue 15 indexés", unindexed, True))
+        variants += [("sans découpage en questions", (searcher, composer), False), ("candibot", (searcher, composer), True)]
+        for name, (search, compose), parts in variants:
+            compose.split = parts
+            timed = search is retriever and parts  # the others share cached question vectors: their times mean nothing
+            if timed and hasattr(search.embedder, "forget"):  # the timed pass: its question vectors not cached
+                search.embedder.forget()
+            outcomes = answerer_outcomes(search, compose, items)
+            compose.split = True
             flags = [right(i, o) for i, o in zip(items, outcomes)]
             m = qa_metrics(items, outcomes)
             cells = [f"{share(f for i, f in zip(items, flags) if i.get('kind') == k):.3f}" for k in KINDS]
-            timed = searcher is retriever  # the others share cached question vectors: their times mean nothing
             cells += [f"{m['answer accuracy']:.3f}", f"{m['abstains unrelated']:.3f}", f"{m['overall']:.3f}",
-                      f"{m['median ms']:.1f}" if timed and parts else "—"]
+                      f"{m['median ms']:.1f}" if timed else "—"]
             lines.append(f"| {name} | {split} | " + " | ".join(cells) + " |")
     return "\n".join([
         "Jeux de l’issue 15, écrits à l’aveugle depuis la source du programme : " + " ; ".join(sizes) + ". "
+        "Les jeux étiquetés (`knowledge/questions/`, lus) sont chacun répondus par l’index construit sans eux ; "
+        "holdout19 et holdout20, jamais indexés, par candibot. "
         "Une question à plusieurs parties compte juste quand chaque partie l’est (une partie hors sujet : "
         "dite hors sujet) ; « oos » : part des questions hors sujet où l’assistant s’abstient.", "", *lines,
     ])
@@ -548,7 +555,10 @@ def main() -> None:
         before = variant(Path(folder) / "before", retriever.embedder, no_questions=True)
         sealed = sealed_report(retriever, services.answerer, before, former_model(Path(folder) / "former"))
         cross = cross_report(before, folds)
-        kinds = kinds_report(retriever, services.answerer, without_paraphrases(Path(folder) / "plain", folds[0][2].embedder))
+        cached = folds[0][2].embedder
+        kinds = kinds_report(retriever, services.answerer, folds,
+                             without_issue15_sets(Path(folder) / "plain", cached, paraphrases=False),
+                             without_issue15_sets(Path(folder) / "unindexed", cached))
     try:
         elig_table = eligibility_report(retriever, services.checker)
     except ImportError:

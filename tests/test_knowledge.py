@@ -183,6 +183,16 @@ def test_labelled_questions_point_to_entries_or_to_an_out_of_scope_group():
         assert by_id[group].off_topic and sum(entry == group for entry, _ in pairs) > 100
 
 
+def test_a_message_of_several_questions_is_kept_for_the_evaluation_and_not_indexed(tmp_path):
+    (tmp_path / "questions").mkdir()
+    (tmp_path / "questions" / "set.yaml").write_text(
+        "- {q: 'Gratuit et ça dure combien ?', expected: [gratuite, duree-et-parcours], facts: [gratuit, mois],\n"
+        "   kind: multi, parts: [{expected: [gratuite], facts: [gratuit]}, {expected: [duree-et-parcours], facts: [mois]}]}\n"
+        "- {q: 'ca coute cb', expected: [gratuite], facts: [gratuit], kind: typo}\n"
+        "- {q: 'Quel temps fait-il ?', expected: [], facts: [], oos: unrelated, kind: oos}\n", encoding="utf-8")
+    assert load_questions(tmp_path, ENTRIES) == [("gratuite", "ca coute cb"), (OUT_OF_SCOPE_GROUPS["unrelated"], "Quel temps fait-il ?")]
+
+
 @pytest.mark.parametrize(
     ("item", "reason"),
     [
@@ -191,6 +201,10 @@ def test_labelled_questions_point_to_entries_or_to_an_out_of_scope_group():
         ("- {q: 'Gratuit ?', expected: [gratuite], facts: [gratuit], oos: near}", "either the expected entries"),
         ("- {q: 'Gratuit ?', expected: [gratuite], facts: [gratuit], note: x}", "Extra inputs"),
         ("q: pas une liste", "must be a list"),
+        ("- {q: 'Gratuit ?', expected: [gratuite, binome, formateur, domaines], facts: [gratuit]}", "at most three"),
+        ("- {q: 'Gratuit et qui ?', expected: [gratuite, binome], facts: [gratuit], kind: multi, parts: "
+         "[{expected: [gratuite], facts: [gratuit]}, {expected: [inconnue], facts: []}]}", "unknown entry 'inconnue'"),
+        ("- {q: 'Gratuit ?', expected: [gratuite], facts: [gratuit], kind: pressé}", "kind"),
     ],
 )
 def test_broken_labelled_questions_are_refused_with_a_reason(tmp_path, item, reason):
