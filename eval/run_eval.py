@@ -327,11 +327,15 @@ def sealed_report(retriever: Retriever, answerer: Answerer, before: tuple[Retrie
 # read and developed on; since the fourteenth session they are labelled questions of knowledge/questions
 # (their single questions indexed), each answered here by the index built without it, as in the
 # cross-validation. holdout19 and holdout20, written at the fourteenth by four writers, were scored once
-# with the settings frozen, then read: they stay in eval/, never indexed.
+# with the settings frozen, then read: they stay in eval/, never indexed. dev15 (three more writers, single
+# questions) was scored once at the start of the fifteenth session, then read; indexing it did not help the
+# other read sets, so it stays in eval/ too. holdout21 (two more writers) was scored once at the fifteenth.
 ISSUE15_LABELLED = ("dev11", "holdout11", "dev12", "holdout12", "dev13", "holdout13", "dev14", "holdout14",
                     "holdout15", "holdout16", "holdout17", "holdout18")
 ISSUE15_SEALED = (("holdout19 (mesuré, session 14)", "questions_holdout19.yaml"),
-                  ("holdout20 (mesuré, session 14)", "questions_holdout20.yaml"))
+                  ("holdout20 (mesuré, session 14)", "questions_holdout20.yaml"),
+                  ("dev15 (mesuré, session 15)", "questions_dev15.yaml"),
+                  ("holdout21 (mesuré, session 15)", "questions_holdout21.yaml"))
 KINDS = ("multi", "situation", "premise", "words", "typo", "oos")
 
 
@@ -388,7 +392,7 @@ def kinds_report(retriever: Retriever, answerer: Answerer, folds, plain: tuple[R
     return "\n".join([
         "Jeux de l’issue 15, écrits à l’aveugle depuis la source du programme : " + " ; ".join(sizes) + ". "
         "Les jeux étiquetés (`knowledge/questions/`, lus) sont chacun répondus par l’index construit sans eux ; "
-        "holdout19 et holdout20, jamais indexés, par candibot. "
+        "holdout19, holdout20, dev15 et holdout21, jamais indexés, par candibot. "
         "Une question à plusieurs parties compte juste quand chaque partie l’est (une partie hors sujet : "
         "dite hors sujet) ; « oos » : part des questions hors sujet où l’assistant s’abstient.", "", *lines,
     ])
@@ -486,7 +490,8 @@ IDEA_SETS = (("dev", "ideas_dev.yaml"), ("test", "ideas_test.yaml"),
              ("dev12", "ideas_dev12.yaml"), ("holdout12 (réglé dessus, session 10)", "ideas_holdout12.yaml"),
              ("holdout13 (mesuré, session 10)", "ideas_holdout13.yaml"), ("holdout14 (scellé)", "ideas_holdout14.yaml"),
              ("holdout15 (mesuré, session 13)", "ideas_holdout15.yaml"),
-             ("holdout16 (scellé)", "ideas_holdout16.yaml"))
+             ("holdout16 (mesuré, session 13)", "ideas_holdout16.yaml"),
+             ("holdout17 (mesuré, session 15)", "ideas_holdout17.yaml"))
 
 
 def eligibility_report(retriever: Retriever, checker) -> str:
@@ -497,11 +502,12 @@ def eligibility_report(retriever: Retriever, checker) -> str:
     sets = [(split, load(path)) for split, path in IDEA_SETS]
     dev_vectors = retriever.embed([i["idea"] for i in dev])
     lines = ["Idées : " + ", ".join(f"{split} {len(items)}" for split, items in sets if items) + " (test et "
-             "holdout13 à holdout16 jamais utilisés pour régler ; holdout11 et holdout12, scellés et mesurés une fois chacun, réglés "
+             "holdout13 à holdout17 jamais utilisés pour régler ; holdout11 et holdout12, scellés et mesurés une fois chacun, réglés "
              "dessus à la dixième session ; dev11 et holdout11 écrits à l’aveugle depuis la source du programme à la "
              "septième session, dev12 et holdout12 de même, par quelqu’un d’autre, à la huitième, holdout13 par un "
              "troisième, à la dixième, holdout14 par un quatrième, à la douzième, "
-             "holdout15 et holdout16 par deux autres chacun, à la treizième)", ""]
+             "holdout15 et holdout16 par deux autres chacun, à la treizième, holdout17 par un autre encore, à la "
+             "quatorzième, mesuré à la quinzième)", ""]
     lines.append("| method | set | " + " | ".join(VERDICTS) + " | overall | domains right (eligible) | median ms |")
     lines.append("|---|---|" + "---|" * (len(VERDICTS) + 3))
     for split, items in sets:
