@@ -125,18 +125,14 @@ class QuestionPart(BaseModel):
     oos: Literal["unrelated", "near"] | None = None
 
 
-class AskedQuestion(BaseModel):
+class AskedQuestion(QuestionPart):
     """One labelled question of `knowledge/questions/`: `expected` the entries whose answer is right
     (empty when out of scope), `facts` the words that answer states, `oos` why it is out of scope;
     `kind`, what makes it hard (the sets written for issue 15), and `parts` for a message asking several
     questions (then `expected` and `facts` are the union of its parts')."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     q: str = Field(min_length=1)
     expected: list[str] = Field(max_length=6)
-    facts: list[str]
-    oos: Literal["unrelated", "near"] | None = None
     kind: Literal["multi", "situation", "premise", "words", "typo", "oos"] | None = None
     parts: list[QuestionPart] | None = Field(default=None, min_length=2)
 
@@ -279,14 +275,12 @@ def load_questions(knowledge_dir: Path, entries: list[Entry]) -> list[tuple[str,
     pairs = []
     for path in question_files(knowledge_dir):
         for item in load_question_file(path):
-            for entry_id in {e for part in item.parts or [] for e in part.expected} - known:
-                raise KnowledgeError(f"{path.name}: {item.q!r} points to an unknown entry {entry_id!r}")
-            if item.parts:
-                continue
             entry_id = item.expected[0] if item.expected else OUT_OF_SCOPE_GROUPS[item.oos]
-            if entry_id not in known:
-                raise KnowledgeError(f"{path.name}: {item.q!r} points to an unknown entry {entry_id!r}")
-            pairs.append((entry_id, item.q))
+            pointed = {e for part in item.parts for e in part.expected} if item.parts else {entry_id}
+            if unknown := sorted(pointed - known):
+                raise KnowledgeError(f"{path.name}: {item.q!r} points to an unknown entry {unknown[0]!r}")
+            if not item.parts:
+                pairs.append((entry_id, item.q))
     return pairs
 
 
