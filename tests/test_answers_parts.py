@@ -82,6 +82,21 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
          ["je souhaiterais connaître la finalité de cette formation-action", "ainsi que les bénéfices concrets pour nous"]),
         ("je voulais savoir quels thèmes sont possibles et aussi si un portail open data ça pourrait être retenu",
          ["je voulais savoir quels thèmes sont possibles", "et aussi si un portail open data ça pourrait être retenu"]),
+        # a comma before a clause that asks by its last word, after a topic then « c'est »
+        ("le starter c en visio, y a un suivi ensuite, ça finit comment",
+         ["le starter c en visio", "y a un suivi ensuite", "ça finit comment"]),
+        # « et s'il… », « et puis si… » ask again what « savoir » asked
+        ("j'ai besoin de savoir qui porte le programme et s'il faut payer quelque chose",
+         ["j'ai besoin de savoir qui porte le programme", "et s'il faut payer quelque chose"]),
+        ("on voudrait savoir si une commune peut candidater et puis si une idée suffit",
+         ["on voudrait savoir si une commune peut candidater", "et puis si une idée suffit"]),
+        # a next question said without punctuation (voice dictation)
+        ("qu'est-ce qu'il faut joindre au dossier deuxième chose un projet sur l'eau ça marche",
+         ["qu'est-ce qu'il faut joindre au dossier", "deuxième chose un projet sur l'eau ça marche"]),
+        # « il me faudrait : … », « je vous demande premièrement…, et deuxièmement… »
+        ("il me faudrait : la durée, qui forme, et le coût", ["il me faudrait : la durée", "qui forme", "le coût"]),
+        ("je me permets de vous demander premièrement la date limite, et deuxièmement le lieu de dépôt",
+         ["je me permets de vous demander premièrement la date limite", "et deuxièmement le lieu de dépôt"]),
     ],
 )
 def test_a_message_of_several_questions_is_split_in_order(message, parts):
@@ -113,6 +128,10 @@ def test_a_message_of_several_questions_is_split_in_order(message, parts):
         "Notre projet :\n- un observatoire des déchets\n- un tableau de bord\nC'est éligible ?",
         "On a deux pistes : 1/ un observatoire 2/ un tableau de bord, laquelle est la plus éligible ?",
         "On a pris rendez-vous avec notre DSI et on se demande si c'est éligible ?",
+        # « qui » after a noun is a relative: it asks nothing; « c'est moi qui… » tells
+        "Je conseille une agglo qui hésite à se lancer ; que faut-il lui dire sur le programme ?",
+        "C'est moi qui rédige le dossier. Que faut-il y mettre ?",
+        "je dois refaire ma carte grise, c'est ou ?",
     ],
 )
 def test_one_question_with_its_context_stays_whole(message):

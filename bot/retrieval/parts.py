@@ -30,16 +30,23 @@ _MARKED = re.compile(r"(?:^|\n)\s*(?:[-•*–]|\d{1,2}\s*[).°/-])\s*(?=\S)|(?:
 _COORDINATOR = re.compile(
     r"(?<!\bet)(?<!\band)\s*,?\s+(?=(?:et|and|puis|mais aussi|ainsi que|d['’]autre part|sinon|ou bien)\s+\S)"
     r"|\s*,\s*(?=(?:par ailleurs|au passage|de plus|ensuite|enfin|également|egalement|aussi|au fait)\b)"
-    r"|\s*[,:]?\s+(?=(?:autre question|autres questions|deuxi[eè]me question|derni[eè]re question|question suivante)\b)",
+    r"|\s*[,:]?\s+(?=(?:autres? questions?|(?:deuxi[eè]me|seconde|troisi[eè]me|derni[eè]re|autre) (?:question|chose|point)|"
+    r"question suivante)\b)",
     re.IGNORECASE,
 )
 # the question words, as typed (« koi », « kel », « cb »), each part of a message asks with
 _QUESTION_WORDS = "qui|quoi|koi|ki|quel|quels|quelle|quelles|kel|combien|cb|quand|comment|pourquoi"
+# « qui » asks at a clause's beginning, after a preposition or « c'est » (« avec qui », « c'est qui »), or last; after
+# a noun it is a relative (« une agglo qui hésite à se lancer »), which asks nothing
+_WHO = (r"(?:^|(?<=\ba )|(?<=\bde )|(?<=\bpour )|(?<=\bpar )|(?<=\bavec )|(?<=\bchez )|(?<=\bsur )|(?<=\bc est )|"
+        r"(?<=\best )|(?<=\bsont )|(?<=\bsavoir )|(?<=\bdire )|(?<=\bqui ))(?:qui|ki)\b|\b(?:qui|ki)$")
+_ASKING_WORDS = "quoi|koi|quel|quels|quelle|quelles|kel|combien|cb|quand|comment|pourquoi"
 # words that make a piece a question (normalised: no accents, lower case)
 _INTERROGATIVE = re.compile(
-    rf"\b(?:{_QUESTION_WORDS}|est ce|"
+    rf"{_WHO}|\b(?:{_ASKING_WORDS}|est ce|"
     r"peut on|peux je|puis je|faut il|doit on|doit il|y a t il|a t on|sont ils|sont elles|est il|est elle|"
     r"savoir|dire si|me dire|preciser|confirmer|confirmez|pouvez vous|pourriez vous|pouvons nous|"
+    r"vous demander|m indiquer|nous indiquer|me communiquer|nous communiquer|"
     r"(?:je voudrais|j aimerais|je souhaiterais|je cherche) (?:des|un|une|le|la|les|l|avoir|connaitre|obtenir|recevoir)|"
     r"que veut dire|que veulent dire|que signifie|que signifient|veut dire quoi|qu entendez vous|"
     r"what|who|when|where|how|is it|is there|can we|do we)\b"
@@ -48,7 +55,7 @@ _INTERROGATIVE = re.compile(
 _INVERTED = re.compile(r"\b(?!rendez-vous)[a-z]+-(?:t-)?(?:il|elle|ils|elles|on|nous|vous|je)\b")
 # a yes-no question typed without its question mark begins one of its clauses with one of these
 # (« c'est gratuit pour nous », « bonjour, il y a un suivi », « vous prenez les projets de santé »)
-_YES_NO = re.compile(r"^(?:c est|ca|on peut|on doit|on pourrait|faut|il faut|il y a|y a|ya|est ce|peut on|doit on|vous|tu|"
+_YES_NO = re.compile(r"^(?:c est(?! (?:moi|nous|lui|elle|eux|elles|toi) qui\b)|ca|on peut|on doit|on pourrait|faut|il faut|il y a|y a|ya|est ce|peut on|doit on|vous|tu|"
                      r"(?:is|are|do|does|can|could|will|should|must) (?:the|it|this|there|we|i|you|they|a|an|our)|"
                      r"existe t il|il existe|je peux|je dois|nous pouvons|nous devons|on a le droit|j ai le droit|cest|on pe|"
                      r"(?:dis|dites|donne|donnez|explique|expliquez|indique|indiquez|envoie|envoyez|traduis|traduisez|"
@@ -68,7 +75,7 @@ _OPENING = (r"(?:bonjour|bonsoir|salut|slt|bjr|coucou|hello|hi|hey|madame|monsie
             r"et|and|puis|mais aussi|ainsi que|sinon|ou bien|d une part|d autre part|par ailleurs|au passage|de plus|"
             r"ensuite|enfin|egalement|aussi|au fait|alors|donc|autre question|autres questions|derniere question|"
             r"premierement|deuxiemement|troisiemement|secundo|primo|tout d abord|d abord|"
-            r"(?:petite|une|ma|deuxieme|seconde|premiere|\d+|deux|trois|quatre|plusieurs|quelques)\s+"
+            r"(?:petite|une|ma|autre|deuxieme|seconde|troisieme|premiere|\d+|deux|trois|quatre|plusieurs|quelques)\s+"
             r"(?:questions?|choses?|points?)(?:\s+(?:rapides?|courtes?|simples?|pratiques?))?|question)")
 _OPENING_PLAIN = re.compile(rf"^(?:{_OPENING}\s+)+")
 _OPENING_TEXT = re.compile(
@@ -76,7 +83,7 @@ _OPENING_TEXT = re.compile(
     r"et|and|puis|mais aussi|ainsi que|sinon|ou bien|d['’]une part|d['’]autre part|par ailleurs|au passage|de plus|"
     r"ensuite|enfin|[ée]galement|aussi|au fait|alors|donc|autres? questions?|derni[èe]re question|"
     r"premi[èe]rement|deuxi[èe]mement|troisi[èe]mement|secundo|primo|tout d['’]abord|d['’]abord|"
-    r"(?:petite|une|ma|deuxi[èe]me|seconde|premi[èe]re|\d+|deux|trois|quatre|plusieurs|quelques)\s+"
+    r"(?:petite|une|ma|autre|deuxi[èe]me|seconde|troisi[èe]me|premi[èe]re|\d+|deux|trois|quatre|plusieurs|quelques)\s+"
     r"(?:questions?|choses?|points?)(?:\s+(?:rapides?|courtes?|simples?|pratiques?))?|question)\b(?![-'’]))+[\s,;:!.\-–—]*",
     re.IGNORECASE,
 )
@@ -89,6 +96,10 @@ _CLOSING_TEXT = re.compile(
     r"(?:veuillez|je vous prie d['’]|nous vous prions d['’])\s*agr[ée]er[^?]*))+[\s.!]*$",
     re.IGNORECASE,
 )
+_WHO_FIRST = re.compile(r"^(?:qui|ki)\b")
+# a piece that says a next question begins (« autre question », « deuxième chose ») asks it, punctuated or not
+_NEXT_QUESTION = re.compile(r"^(?:et\s+)?(?:autres? questions?|(?:deuxieme|seconde|troisieme|derniere|autre) (?:question|chose|point)|"
+                            r"question suivante)\b")
 # a piece beginning with one of these words asks where (« où ») even without its accent
 _WHERE = re.compile(r"(?:^|\s)où\b|\bou\s+(?:on|est ce|faut il|se|trouver|deposer|candidater|postuler)\b|\bou\s*\??$",
                     re.IGNORECASE)
@@ -107,7 +118,7 @@ _ADDS = re.compile(rf"^(?:{_AND_WORDS}|mais aussi)\s+(?:(?:pour|sur|dans|avec|en
                    r"(?:le|la|les|l|du|des|de la|de l|de|d|un|une|nos|notre|leur|leurs|ce|cet|cette|ces)\s")
 # the second half of a question asked in two (« je souhaiterais connaître d'une part le coût, d'autre part les
 # modalités de dépôt »): asked too, by the request of the first
-_COUNTERPART = re.compile(r"^(?:d autre part|deuxiemement|troisiemement|secundo|tertio|en second lieu)\b")
+_COUNTERPART = re.compile(r"^(?:et\s+)?(?:d autre part|deuxiemement|troisiemement|secundo|tertio|en second lieu)\b")
 # a few words that only make the question before them precise (« …elle se passe où ? à Paris ? », « ça démarre
 # quand ? en janvier ? »): one question with it
 _PRECISION = re.compile(rf"^(?:a|au|aux|en|dans|sur|par|vers|avant|apres|des|chez)\s+(?!(?:{_QUESTION_WORDS})\b)\S+(?:\s+\S+)?$")
@@ -121,7 +132,7 @@ _AND_A_WORD = re.compile(rf"^(?:{_AND_WORDS})\s+(?!(?:ca|c|{_QUESTION_WORDS}|ou|
 _ONE_MORE = re.compile(rf"^(?:{_AND_WORDS})\s+(?:de\s+|d\s+)?(?:un|une|celui|celle|ceux|celles)(?:\s+autres?)?\s+"
                        r"(?:sur|de|du|des|pour|concernant|en|autour|a propos|cote|dans)\b"
                        # « je voulais savoir quels thèmes… et aussi si un portail ça pourrait être retenu »
-                       rf"|^(?:{_AND_WORDS})\s+(?:aussi\s+|egalement\s+|surtout\s+)?si\b")
+                       rf"|^(?:{_AND_WORDS})\s+(?:puis\s+|aussi\s+|egalement\s+|surtout\s+)?(?:si|s il|s ils)\b")
 _SELF = re.compile(r"^(?:je|j|nous|notre|nos|mon|ma|mes|moi|on|chez nous|ici|voici|voila|merci)\b")
 
 
@@ -155,7 +166,8 @@ def is_question(piece: str) -> bool:
         return True
     for clause in _CLAUSE.split(strip_accents(text.lower())):
         clause = _OPENING_PLAIN.sub("", plain(clause))
-        if clause and (_YES_NO.search(clause) or _TOPIC_THEN_ASKS.search(clause) or _CONFIRM.search(clause)):
+        if clause and (_YES_NO.search(clause) or _TOPIC_THEN_ASKS.search(clause) or _CONFIRM.search(clause)
+                       or _WHO_FIRST.match(clause)):
             return True
     return False
 
@@ -165,7 +177,8 @@ def is_question(piece: str) -> bool:
 _LISTED = re.compile(r"^(?P<head>[^:]*):\s*(?P<tail>[^:]+)$")
 _REQUEST = re.compile(r"\b(?:besoin|savoir|connaitre|info|infos|information|informations|renseignement|renseignements|"
                       r"precision|precisions|question|questions|detail|details|dites moi|dis moi|donnez moi|donne moi|"
-                      r"je cherche|il me faut|j aimerais|je voudrais|je souhaiterais|quels sont|quelles sont)\b")
+                      r"je cherche|il me faut|il me faudrait|il nous faut|il nous faudrait|j aimerais|je voudrais|"
+                      r"je souhaiterais|je souhaite|nous aimerions|nous voudrions|nous souhaiterions|quels sont|quelles sont)\b")
 _LIST_SEPARATOR = re.compile(r"\s*[,;]\s*(?:et\s+)?|\s+et\s+")
 MAX_ITEM_WORDS = 6
 
@@ -204,7 +217,9 @@ def _pieces(text: str) -> list[str]:
 # « combien de temps dure le programme, qui sont les partenaires » : a comma before a question word
 _COMMA_ASKS = re.compile(rf"\s*,\s*(?=(?:{_QUESTION_WORDS}|où|"
                          r"ça coûte|ça dure|ça démarre|ça commence|ça se passe|c['’]est (?:quand|combien|où|qui|quoi)|"
-                         r"est-ce qu|qu['’]est-ce|y a-t-il|il y a)\b"
+                         r"est-ce qu|qu['’]est-ce|y a-t-il|il y a|y a|ya)\b"
+                         # « jusqu'à quand on peut l'envoyer, on le dépose où, … »: a clause that asks by its last word
+                         r"|(?:[^\s,;?]+\s+){2,}(?:où|ou|quand|combien|comment|quoi)\s*(?:[,;?]|$)"
                          r"|[a-zà-ÿ]+-(?:t-)?(?:il|elle|on|ils|elles|nous|vous)\b)", re.IGNORECASE)
 _ASKS_BY_WORD = re.compile(rf"^(?:{_QUESTION_WORDS}|ou|qu est ce|est ce)\b|\b(?:{_QUESTION_WORDS})$")
 
@@ -216,7 +231,8 @@ def _commas(piece: str) -> list[str]:
     out: list[str] = []
     for part in (p.strip() for p in _COMMA_ASKS.split(piece) if p and p.strip()):
         before = _OPENING_PLAIN.sub("", plain(expand(out[-1].rpartition(":")[2]))) if out else ""
-        asks = _ASKS_BY_WORD.search(before) or _YES_NO.search(before) or out and out[-1].endswith("?")
+        asks = (_ASKS_BY_WORD.search(before) or _YES_NO.search(before) or _TOPIC_THEN_ASKS.search(before)
+                or out and out[-1].endswith("?"))
         if out and not asks or _BETWEEN.search(before):
             out[-1] = f"{out[-1]}, {part}"
         else:
@@ -268,7 +284,8 @@ def split_parts(text: str) -> list[tuple[str, str]]:
                 context.pop()
                 piece = joined
         cleaned, said = clean(piece), plain(piece)
-        asks = piece not in heads and (is_question(piece) or piece in listed or announced and not _SELF.search(plain(cleaned))
+        asks = piece not in heads and (is_question(piece) or piece in listed or _NEXT_QUESTION.match(said)
+                                       or announced and not _SELF.search(plain(cleaned))
                                        or bool(parts) and bool(_COUNTERPART.search(said) or _ONE_MORE.match(said)
                                                                or _ADDS.match(said) and _REQUEST.search(plain(parts[-1][1]))))
         only_opens = not plain(_OPENING_TEXT.sub("", piece.strip()))  # « 2 questions : », « Bonjour ! »
