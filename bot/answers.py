@@ -13,10 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
-from pydantic import BaseModel, Field
 
 from bot.config import Settings
 from bot.details import DetailCheck, PremiseCheck
@@ -52,22 +50,28 @@ _TWO_NAMED = re.compile(rf"\bentre\b|\bdeux (?:{_TWO_THINGS}|outils)\b", re.IGNO
 _CLAUSE_END = re.compile(r"(?<=[.!?;:,])\s+|\n+")
 
 
-class Source(BaseModel):
+@dataclass(frozen=True)
+class Source:
     id: str
     title: str
     score: float
 
 
-class Answer(BaseModel):
+@dataclass(frozen=True)
+class Answer:
     """`abstained`: nothing of the question was answered; `parts`: the answers to each question of a
     message that holds several (empty when it holds one), in order. `parts` is left out of
-    `model_dump()`: the JSON of `candibot ask` keeps its four keys, the text and sources say it all."""
+    `to_json()`: the JSON of `candibot ask` keeps its four keys, the text and sources say it all."""
 
     question: str
     answer: str
     abstained: bool
-    sources: list[Source] = Field(default_factory=list)
-    parts: list["Answer"] = Field(default_factory=list, exclude=True)
+    sources: list[Source] = field(default_factory=list)
+    parts: list[Answer] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"question": self.question, "answer": self.answer, "abstained": self.abstained,
+                "sources": [asdict(source) for source in self.sources]}
 
 
 @dataclass

@@ -10,13 +10,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bot.config import get_settings
+from bot.config import settings_or_one
 from bot.knowledge import read_yaml
 
 
 @lru_cache(maxsize=32)
 def _load(path: Path) -> dict[str, Any]:
-    data = read_yaml(path, get_settings().index_dir) or {}
+    data = read_yaml(path, settings_or_one("index_dir")) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: a prompts file must be a mapping")
     return data
@@ -24,7 +24,7 @@ def _load(path: Path) -> dict[str, Any]:
 
 def texts(name: str, prompts_dir: Path | None = None) -> dict[str, Any]:
     """The mapping held in `prompts/<name>.yaml`."""
-    return _texts(name, prompts_dir or get_settings().prompts_dir)
+    return _texts(name, prompts_dir or settings_or_one("prompts_dir"))
 
 
 @lru_cache(maxsize=64)

@@ -1,5 +1,6 @@
 """Settings come from the values given, then the environment, then `.env` in the current folder, then
-the defaults (bot/config.py reads them itself, as pydantic-settings did)."""
+the defaults (bot/config.py reads them itself, as pydantic-settings did); a value that does not fit its
+type is refused with the variable's name, said in French by the command line."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
+from click.testing import CliRunner
 
-from bot.config import Settings
+from bot.cli import main
+from bot.config import SecretStr, Settings, SettingsError, get_settings
 
 
 @pytest.fixture()
@@ -59,7 +61,44 @@ def test_an_empty_value_is_a_value_and_names_are_in_any_case(clean_env):
     assert settings.word_vectors == "" and settings.encoder_threads == 2
 
 
-def test_an_invalid_value_is_refused(clean_env):
-    clean_env.setenv("CANDIBOT_ENCODER_THREADS", "0")
-    with pytest.raises(ValidationError):
+@pytest.mark.parametrize(("variable", "value"), [
+    ("CANDIBOT_ENCODER_THREADS", "0"), ("CANDIBOT_ENCODER_THREADS", "deux"), ("CANDIBOT_ENCODER_THREADS", "1.5"),
+    ("CANDIBOT_EVENTS_DAYS", "-3"), ("CANDIBOT_TODAY", "demain"), ("CANDIBOT_TODAY", "2026-13-01"),
+    ("CANDIBOT_REVIEW_CHAT_ID", "groupe"),
+])
+def test_an_invalid_value_is_refused_with_its_variable(clean_env, variable, value):
+    clean_env.setenv(variable, value)
+    with pytest.raises(SettingsError) as refused:
         Settings()
+    assert refused.value.variable == variable and refused.value.value == value
+
+
+def test_values_given_as_their_type_and_empty_optional_values(clean_env):
+    settings = Settings(CANDIBOT_TODAY=dt.date(2026, 2, 1), CANDIBOT_DB=Path("x.db"), CANDIBOT_ENCODER_THREADS=3,
+                        CANDIBOT_REVIEW_CHAT_ID="-1001", TELEGRAM_BOT_TOKEN=SecretStr("1:a"))
+    assert (settings.today, settings.db_path, settings.encoder_threads) == (dt.date(2026, 2, 1), Path("x.db"), 3)
+    assert settings.review_chat_id == -1001 and settings.telegram_bot_token.get_secret_value() == "1:a"
+    assert Settings(CANDIBOT_TODAY="", CANDIBOT_REVIEW_CHAT_ID="").today is None  # empty: not set
+    assert Settings() == Settings() and Settings(CANDIBOT_DB="a.db") != Settings()
+    with pytest.raises(SettingsError):
+        Settings(CANDIBOT_ENCODER_THREADS=True)
+    assert "1:a" not in repr(settings) and "1:a" not in str(settings.telegram_bot_token)
+
+
+@pytest.fixture()
+def fresh_settings():
+    get_settings.cache_clear()  # the command reads the environment of the test, not the process's first
+    yield
+    get_settings.cache_clear()
+
+
+def test_the_command_line_says_a_wrong_setting_in_french(clean_env, fresh_settings):
+    clean_env.setenv("CANDIBOT_ENCODER_THREADS", "0")
+    result = CliRunner().invoke(main, ["ask", "gratuit ?"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Le réglage CANDIBOT_ENCODER_THREADS vaut « 0 » : il faut un nombre entier d’au moins 1" in result.output
+    clean_env.setenv("CANDIBOT_ENCODER_THREADS", "1")
+    clean_env.setenv("CANDIBOT_TODAY", "demain")
+    get_settings.cache_clear()
+    result = CliRunner().invoke(main, ["drafts", "list"])
+    assert result.exit_code == 1 and "il faut une date écrite AAAA-MM-JJ" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -161,14 +162,14 @@ def test_no_figure_or_url_anywhere_the_source_does_not_give():
 def test_tampered_entries_are_caught():
     real = {e.id: e for e in ENTRIES}
     gratuite, limite = real["gratuite"], real["date-limite"]
-    straight = gratuite.model_copy(update={"excerpt": gratuite.excerpt.replace("’", "'")})
+    straight = replace(gratuite, excerpt=gratuite.excerpt.replace("’", "'"))
     assert "’" in gratuite.excerpt and excerpt_problems(straight)
-    invented = gratuite.model_copy(update={"excerpt": "Ce programme est proposé gratuitement à toutes les communes."})
+    invented = replace(gratuite, excerpt="Ce programme est proposé gratuitement à toutes les communes.")
     assert excerpt_problems(invented)
-    assert figure_problems(limite.model_copy(update={"body": "Candidatures avant le 15 mars 2024."}))
-    assert figure_problems(limite.model_copy(update={"body": "Douze lauréats, 12 au plus."}))
+    assert figure_problems(replace(limite, body="Candidatures avant le 15 mars 2024."))
+    assert figure_problems(replace(limite, body="Douze lauréats, 12 au plus."))
     example = next(e for e in ENTRIES if e.illustrative)
-    assert figure_problems(example.model_copy(update={"body": example.body + " Budget : 30 000 euros."}))
+    assert figure_problems(replace(example, body=example.body + " Budget : 30 000 euros."))
     assert URL.findall("Candidatez sur www.programme-data.fr") and not URL.findall("sur le site web du programme.")
     tampered = GOOD.replace('excerpt: "Ce programme est proposé gratuitement"', "excerpt: \"Ce programme est payant\"")
     assert excerpt_problems(parse_entry(tampered, "tampered.md"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from bot.config import get_settings
+from bot.config import SettingsError, get_settings
 from bot.knowledge import KnowledgeError
 from bot.errors import ModelUnavailable
 from bot.errors import StoreUnavailable
@@ -22,6 +22,15 @@ def _utf8_streams() -> None:
             stream.reconfigure(encoding="utf-8")
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(encoding="utf-8", errors="replace")
+
+
+def setting_error(exc: SettingsError) -> str:
+    """What is wrong with a setting, in French."""
+    if exc.expected == "integer":
+        key = "setting_invalid_integer" if exc.minimum is not None else "setting_invalid_number"
+    else:
+        key = "setting_invalid_date"
+    return say("cli", key, variable=exc.variable, value=exc.value, minimum=exc.minimum)
 
 
 @contextmanager
@@ -100,6 +109,13 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
 
+    def invoke(self, ctx: click.Context):
+        """Every command: a setting that does not fit its type is said in French, not as a traceback."""
+        try:
+            return super().invoke(ctx)
+        except SettingsError as exc:
+            raise click.ClickException(setting_error(exc)) from exc
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:
             import importlib
@@ -120,7 +136,7 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help=say("cli", "help_ask_json"))
 def ask(question: str | None, as_json: bool) -> None:
     with _app("answerer") as answerer:
-        _one_or_batch(question, as_json, answerer.answer, lambda a: a.model_dump(), lambda a: a.answer)
+        _one_or_batch(question, as_json, answerer.answer, lambda a: a.to_json(), lambda a: a.answer)
 
 
 @main.command(help=say("cli", "help_check"))
