@@ -96,7 +96,8 @@ def test_the_command_line_says_a_wrong_setting_in_french(clean_env, fresh_settin
     clean_env.setenv("CANDIBOT_ENCODER_THREADS", "0")
     result = CliRunner().invoke(main, ["ask", "gratuit ?"])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "Le réglage CANDIBOT_ENCODER_THREADS vaut « 0 » : il faut un nombre entier d’au moins 1" in result.output
+    assert "Erreur : Le réglage CANDIBOT_ENCODER_THREADS vaut « 0 » : il faut un nombre entier d’au moins 1" in result.output
+    assert "Error" not in result.output  # not click's English prefix
     clean_env.setenv("CANDIBOT_ENCODER_THREADS", "1")
     clean_env.setenv("CANDIBOT_TODAY", "demain")
     get_settings.cache_clear()

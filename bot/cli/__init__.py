@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from bot.cli.errors import CliError
 from bot.config import SettingsError, get_settings
 from bot.knowledge import KnowledgeError
 from bot.errors import ModelUnavailable
@@ -39,12 +40,12 @@ def _french_errors():
     try:
         yield
     except KnowledgeError as exc:
-        raise click.ClickException(say("cli", "knowledge_error", error=exc)) from exc
+        raise CliError(say("cli", "knowledge_error", error=exc)) from exc
     except ModelUnavailable as exc:
         key = "extra_missing" if exc.extra else "model_unavailable"
-        raise click.ClickException(say("cli", key, name=exc.name, setting=exc.setting, extra=exc.extra)) from exc
+        raise CliError(say("cli", key, name=exc.name, setting=exc.setting, extra=exc.extra)) from exc
     except StoreUnavailable as exc:  # a database file that cannot be used: what to do about it, in French
-        raise click.ClickException(say("cli", f"store_{exc.reason}", path=exc.path)) from exc
+        raise CliError(say("cli", f"store_{exc.reason}", path=exc.path)) from exc
 
 
 @contextmanager
@@ -114,7 +115,7 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SettingsError as exc:
-            raise click.ClickException(setting_error(exc)) from exc
+            raise CliError(setting_error(exc)) from exc
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:

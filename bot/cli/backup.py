@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from bot.cli.errors import CliError
 from bot.prompts import say
 
 
@@ -25,5 +26,5 @@ def backup(path: Path) -> None:
     try:
         info = backup_database(source, path)
     except StoreUnavailable as error:
-        raise click.ClickException(store_error_message(error)) from error
+        raise CliError(store_error_message(error)) from error
     click.echo(say("cli", "backup_done", path=info.path, size=max(1, round(info.size / 1024)), drafts=info.drafts))

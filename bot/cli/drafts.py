@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from bot.cli.errors import CliError
 from bot.config import get_settings
 from bot.prompts import say, texts
 
@@ -116,7 +117,7 @@ def show_draft(draft_id: int, as_json: bool) -> None:
     repository, review, talk = _parts()
     record = repository.get(draft_id)
     if record is None:
-        raise click.ClickException(say("cli", "draft_not_found", draft_id=draft_id))
+        raise CliError(say("cli", "draft_not_found", draft_id=draft_id))
     comments = review.rows.comments(draft_id, include_private=True)
     history = review.rows.history(draft_id)
     if as_json:
@@ -155,7 +156,7 @@ def export(draft_id: int, fmt: str, output: Path) -> None:
     repository, review, talk = _parts()
     record = repository.get(draft_id)
     if record is None:
-        raise click.ClickException(say("cli", "draft_not_found", draft_id=draft_id))
+        raise CliError(say("cli", "draft_not_found", draft_id=draft_id))
     output.parent.mkdir(parents=True, exist_ok=True)
     # number, status, version, date, and the comments addressed to the applicant (never private notes)
     meta = ExportMeta.from_stored(record).model_copy(update={"comments": review.export_comments(record, talk.name_of)})
@@ -164,7 +165,7 @@ def export(draft_id: int, fmt: str, output: Path) -> None:
 
 
 
-def _unwritable(path: Path, error: OSError | None) -> click.ClickException:
+def _unwritable(path: Path, error: OSError | None) -> CliError:
     """A French message for a file that cannot be written, naming why (None: it is a folder)."""
     import errno
 
@@ -172,7 +173,7 @@ def _unwritable(path: Path, error: OSError | None) -> click.ClickException:
         errno.ENOTDIR: "not_a_folder", errno.EEXIST: "not_a_folder", errno.EISDIR: "is_a_folder",
         errno.EACCES: "no_right", errno.EPERM: "no_right", errno.EROFS: "no_right", errno.ENOENT: "missing",
     }.get(error.errno, "other")
-    return click.ClickException(say("cli", "export_all_bad_path", path=path,
+    return CliError(say("cli", "export_all_bad_path", path=path,
                                     reason=texts("cli")["export_all_reasons"][reason]))
 
 

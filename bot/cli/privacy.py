@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from bot.cli.errors import CliError
 from bot.config import get_settings
 from bot.prompts import say
 
@@ -31,7 +32,7 @@ def privacy() -> None:
 def export_user(user: str, output: Path) -> None:
     data = _privacy().export(user)
     if data["user"] is None:
-        raise click.ClickException(say("cli", "privacy_unknown_user", user=user))
+        raise CliError(say("cli", "privacy_unknown_user", user=user))
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     output.chmod(0o600)
@@ -46,7 +47,7 @@ def export_user(user: str, output: Path) -> None:
 def erase_user(user: str, out_dir: Path | None, yes: bool) -> None:
     tool = _privacy()
     if not tool.knows(user):
-        raise click.ClickException(say("cli", "privacy_unknown_user", user=user))
+        raise CliError(say("cli", "privacy_unknown_user", user=user))
     if not yes:
         click.confirm(say("cli", "privacy_confirm", user=user), abort=True)
     drafts = tool.erase(user, out_dir)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from bot.cli.errors import CliError
 from bot.prompts import say
 
 SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -41,15 +42,15 @@ def run(webhook_url: str | None, base_url: str | None, listen: str, port: int) -
     settings = get_settings()
     token = settings.telegram_bot_token.get_secret_value().strip() if settings.telegram_bot_token else ""
     if not token:
-        raise click.ClickException(say("telegram", "missing_token"))
+        raise CliError(say("telegram", "missing_token"))
     secret = ""
     if webhook_url:
         if urlsplit(webhook_url).scheme not in ("https", "http") or not urlsplit(webhook_url).netloc:
-            raise click.ClickException(say("telegram", "bad_webhook_url", url=webhook_url))
+            raise CliError(say("telegram", "bad_webhook_url", url=webhook_url))
         configured = settings.telegram_webhook_secret
         secret = configured.get_secret_value() if configured else secrets.token_urlsafe(32)
         if not SECRET_TOKEN.match(secret):
-            raise click.ClickException(say("telegram", "bad_secret"))
+            raise CliError(say("telegram", "bad_secret"))
     setup_logging([token, secret], pseudonyms=Pseudonyms.for_database(settings.db_path))
 
     with tempfile.TemporaryDirectory(prefix="candibot-exports-") as out_dir:
