@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.chat import chat
+from bot.dialog.texts import t
 from bot.prompts import say, texts
 from tests.dialog_support import stored_draft, stored_session
 
@@ -38,6 +39,17 @@ def test_click_command_menu_and_numbers(tmp_path, index_dir, monkeypatch):
     assert "Je ne connais pas la commande /foo" in out
     assert say("cli", "chat_loading") in out  # said before the model and the index load (stderr)
     assert stored_session(tmp_path / "c.db", "t1").step == "menu"
+
+
+def test_quitter_leaves_the_chat_and_keeps_what_was_typed(tmp_path, index_dir, monkeypatch):
+    monkeypatch.setenv("CANDIBOT_DB", str(tmp_path / "c.db"))
+    monkeypatch.setenv("CANDIBOT_INDEX_DIR", str(index_dir))
+    result = CliRunner().invoke(chat, ["--user", "t2", "--out-dir", str(tmp_path)], input="/start\n  /QUITTER \n5\n")
+    assert result.exit_code == 0, result.output
+    assert t("chat.how_to_leave") in result.output  # said at the start
+    assert result.output.count(PROMPT) == 2 and "Voici ce que je sais faire" not in result.output  # « 5 » never read
+    assert t("chat.bye") in result.output and "Je ne connais pas la commande" not in result.output
+    assert stored_session(tmp_path / "c.db", "t2").step == "menu"
 
 
 def test_help_option():

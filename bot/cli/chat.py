@@ -17,7 +17,7 @@ import click
 
 from bot.dialog.texts import t
 from bot.dialog.types import Input, Reply
-from bot.prompts import say
+from bot.prompts import say, texts
 
 
 class Screen:
@@ -69,6 +69,11 @@ class Screen:
         if not line:
             return None
         return line.rstrip("\r\n")
+
+
+def leaves(line: str) -> bool:
+    """A line that only says « quit » (`chat.leave_words`): the terminal chat ends, as with Ctrl+D."""
+    return line.strip().lower() in texts("dialog")["chat"]["leave_words"]
 
 
 def to_input(line: str, buttons: list, version: int | None) -> Input:
@@ -130,6 +135,7 @@ def _talk(user: str | None, out_dir: Path) -> None:
     user_id = user or f"terminal-{getpass.getuser()}"
     screen = Screen(rich=sys.stdin.isatty() and sys.stdout.isatty())
     click.echo(say("cli", "chat_loading"), err=True)  # the first launch builds the index
+    click.echo(t("chat.how_to_leave"), err=True)
     engine = Engine(App(settings), out_dir=out_dir.resolve())
     try:
         engine.warm_up()
@@ -153,7 +159,7 @@ def _talk(user: str | None, out_dir: Path) -> None:
         else:
             buttons = shown
         line = screen.read()
-        if line is None:
+        if line is None or leaves(line):
             break
         replies = engine.handle(user_id, to_input(line, buttons, version))
     screen.line("")
