@@ -6,7 +6,7 @@ Secrets (the Telegram token, the webhook secret) are `SecretStr`: they never pri
 first, then the environment, then `.env` in the current folder, then the defaults; variable names in
 any case; an empty value is a value), and turns each text into its type itself: a path, a text, a
 whole number with its minimum, a date (AAAA-MM-JJ), a secret. A value that does not fit raises
-`SettingsError`, which names the variable (the command line says it in French). Twenty variables of
+`SettingsError`, which names the variable (the command line says it in French). Twenty-one variables of
 five types do not need a validation library: importing pydantic (with pydantic-settings before it)
 was about 70 ms of the 0.34 s of a one-question `candibot ask`. `.env` is parsed by python-dotenv.
 """
