@@ -287,7 +287,7 @@ def load_questions(knowledge_dir: Path, entries: list[Entry]) -> list[tuple[str,
     for path in question_files(knowledge_dir):
         try:
             asked = load_question_file(path)
-        except ValueError as exc:
+        except Exception as exc:  # yaml.YAMLError, pydantic.ValidationError, TypeError, ValueError
             raise KnowledgeError(f"{path.name}: {exc}") from exc
         for item in asked:
             entry_id = item.expected[0] if item.expected else OUT_OF_SCOPE_GROUPS[item.oos]

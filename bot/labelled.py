@@ -42,14 +42,10 @@ class AskedQuestion(QuestionPart):
 
 
 def load_question_file(path: Path) -> list[AskedQuestion]:
-    """The questions of one file; `ValueError` when the file or one of them is wrong (the caller, which
-    knows the knowledge base, says which: `bot.knowledge.load_questions`)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-        if not isinstance(data, list):
-            raise ValueError("the file must be a list of questions")
-        return [AskedQuestion(**item) for item in data]
-    except ValueError:  # pydantic.ValidationError is one
-        raise
-    except Exception as exc:  # yaml.YAMLError, TypeError
-        raise ValueError(str(exc)) from exc
+    """The questions of one file; what is wrong with the file or one of them raises (yaml.YAMLError,
+    pydantic.ValidationError, TypeError, ValueError), said by the caller that knows the knowledge base
+    (`bot.knowledge.load_questions`)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    if not isinstance(data, list):
+        raise ValueError("the file must be a list of questions")
+    return [AskedQuestion(**item) for item in data]
