@@ -97,6 +97,13 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         ("il me faudrait : la durée, qui forme, et le coût", ["il me faudrait : la durée", "qui forme", "le coût"]),
         ("je me permets de vous demander premièrement la date limite, et deuxièmement le lieu de dépôt",
          ["je me permets de vous demander premièrement la date limite", "et deuxièmement le lieu de dépôt"]),
+        # questions glued by commas, « jusqu'à quand », shorthand question words (« qd »)
+        ("combien ca coute, combien de places, jusqu'a quand ?", ["combien ca coute", "combien de places", "jusqu'a quand ?"]),
+        ("cb ca coute, qd faut deposer, ki forme ?", ["cb ca coute", "qd faut deposer", "ki forme ?"]),
+        # a request, then a series of things without a colon
+        ("je m'interroge sur le contenu du dossier, sur l'équipe à désigner, sur le calendrier de dépôt.",
+         ["je m'interroge sur le contenu du dossier", "sur l'équipe à désigner", "sur le calendrier de dépôt"]),
+        ("j'aimerais connaître la durée, le coût et la date limite", ["j'aimerais connaître la durée", "le coût", "la date limite"]),
     ],
 )
 def test_a_message_of_several_questions_is_split_in_order(message, parts):

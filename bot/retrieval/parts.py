@@ -35,7 +35,7 @@ _COORDINATOR = re.compile(
     re.IGNORECASE,
 )
 # the question words, as typed (« koi », « kel », « cb »), each part of a message asks with
-_QUESTION_WORDS = "qui|quoi|koi|ki|quel|quels|quelle|quelles|kel|combien|cb|quand|comment|pourquoi"
+_QUESTION_WORDS = "qui|quoi|koi|ki|quel|quels|quelle|quelles|kel|combien|cb|quand|qd|kan|comment|pourquoi"
 # « qui » asks at a clause's beginning, after a preposition or « c'est » (« avec qui », « c'est qui »), or last; after
 # a noun it is a relative (« une agglo qui hésite à se lancer »), which asks nothing
 _WHO = (r"(?:^|(?<=\ba )|(?<=\bde )|(?<=\bpour )|(?<=\bpar )|(?<=\bavec )|(?<=\bchez )|(?<=\bsur )|(?<=\bc est )|"
@@ -196,26 +196,60 @@ def requested_list(sentence: str) -> list[str] | None:
     return items
 
 
-def _head(sentence: str) -> str:
-    """What comes before the list, its colon included: context, never a question of its own."""
-    sentence = sentence.strip()
-    return sentence[:sentence.index(":") + 1]
+# « je m'interroge sur le contenu du dossier, sur l'équipe à désigner, sur le calendrier », « j'aimerais connaître
+# la durée, le coût et la date limite » : a request, then (no colon) a series of things, commas between them
+_SERIES = re.compile(
+    r"^(?P<head>.*?\b(?:savoir|conna[iî]tre|m['’]interroge|nous interrogeons|nous nous interrogeons|pr[ée]ciser|"
+    r"me renseigner|nous renseigner|des pr[ée]cisions|des informations|des infos|des renseignements|"
+    r"je m['’]interroge|je me pose des questions|nous nous posons des questions)"
+    r"(?:\s+(?:sur|concernant|quant [àa]))?)\s+(?P<tail>[^?:]+?)[\s.?!]*$",
+    re.IGNORECASE,
+)
+_THING = re.compile(r"^(?:(?:sur|concernant|quant a|quant au|quant aux)\s+)?"
+                    r"(?:le|la|les|l|du|des|de la|de l|un|une|vos|votre|leur|leurs|son|sa|ses|ce|cet|cette|ces)\s+\S")
+MAX_SERIES_WORDS = 9  # « sur la composition de l'équipe projet à désigner »
+
+
+def requested_series(sentence: str) -> list[str] | None:
+    """The things asked for by a request without a colon (« …je m'interroge sur A, sur B, sur C »), each
+    beginning with a determiner, at least two with a comma between them; or None (« je voudrais connaître
+    les conditions et les modalités » is one question)."""
+    found = _SERIES.match(sentence.strip())
+    if not found or "," not in found["tail"]:
+        return None
+    items = [i.strip(" .") for i in _LIST_SEPARATOR.split(found["tail"]) if plain(i)]
+    if len(items) < 2 or not all(_THING.match(plain(i)) and len(plain(i).split()) <= MAX_SERIES_WORDS for i in items):
+        return None
+    return items
+
+
+def requested(sentence: str) -> tuple[str, list[str]] | None:
+    """(what asks, the things asked for) of a sentence that asks for several things in a row: a list after a
+    colon (`requested_list`) or a series after a request (`requested_series`); None otherwise."""
+    items = requested_list(sentence)
+    if items:
+        sentence = sentence.strip()
+        return sentence[:sentence.index(":") + 1], items
+    items = requested_series(sentence)
+    if items:
+        return _SERIES.match(sentence.strip())["head"], items
+    return None
 
 
 def _pieces(text: str) -> list[str]:
     out = []
     for line in _LIST_ITEM.split(text):
         for sentence in _AFTER_SENTENCE.split(line):
-            items = requested_list(sentence)
-            if items:
-                out.extend([_head(sentence), *items])
+            found = requested(sentence)
+            if found:
+                out.extend([found[0], *found[1]])
             else:
                 out.extend(_coordinated(sentence))
     return [p.strip() for p in out if p.strip()]
 
 
 # « combien de temps dure le programme, qui sont les partenaires » : a comma before a question word
-_COMMA_ASKS = re.compile(rf"\s*,\s*(?=(?:{_QUESTION_WORDS}|où|"
+_COMMA_ASKS = re.compile(rf"\s*,\s*(?=(?:{_QUESTION_WORDS}|où|(?:jusqu['’]|à partir de |a partir de |depuis |pour )(?:à |a )?quand|"
                          r"ça coûte|ça dure|ça démarre|ça commence|ça se passe|c['’]est (?:quand|combien|où|qui|quoi)|"
                          r"est-ce qu|qu['’]est-ce|y a-t-il|il y a|y a|ya)\b"
                          # « jusqu'à quand on peut l'envoyer, on le dépose où, … »: a clause that asks by its last word
@@ -272,8 +306,9 @@ def split_parts(text: str) -> list[tuple[str, str]]:
     context: list[str] = []
     announced = bool(_ANNOUNCED.search(plain(text)))
     sentences = [sentence for line in _LIST_ITEM.split(text) for sentence in _AFTER_SENTENCE.split(line)]
-    listed = {item for sentence in sentences for item in requested_list(sentence) or []}
-    heads = {_head(sentence) for sentence in sentences if requested_list(sentence)}  # « je voudrais savoir : »
+    found = [f for f in map(requested, sentences) if f]
+    listed = {item for _, items in found for item in items}
+    heads = {head for head, _ in found}  # « je voudrais savoir : », « je m'interroge sur »
     listed |= asked_items(text)
     for n, piece in enumerate(pieces):
         # « Le plan climat et les mobilités, ce sont des exemples ? », « nos données doivent-elles être propres
