@@ -355,6 +355,11 @@ def test_a_claim_is_contradicted_only_by_an_entry_stating_a_value_of_its_kind(an
     ("un peu de temps", "un peu de temps"),  # French words stay: « peu », « ces »
     ("nb de places avek 1 idé ?", "nombre de places avec 1 idée ?"),
     ("NB : on est une CC", "NB : on est une CC"),  # « nb » alone is a nota bene
+    # homophones told by their neighbour, « é » typed for the « er » of an infinitive, « z » for « s »
+    ("ki peu postulé ?", "qui peut postuler ?"),
+    ("kan es ke on doi envoyé le dossier", "quand est-ce que on doit envoyer le dossier"),
+    ("on peut utilizé nos données", "on peut utiliser nos données"),
+    ("il faut être payé pour la santé", "il faut être payé pour la santé"),
 ])
 def test_shorthand_is_spelt_out_as_whole_words(typed, spelt):
     from bot.retrieval.shorthand import expand

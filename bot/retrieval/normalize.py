@@ -120,6 +120,18 @@ def seed_lemmas(table: Mapping[str, Mapping]) -> None:
     """Take `table` (from `lemma_table`, with this release of simplemma) as known answers."""
     _seeded.update(table.get("lemma", {}))
     _seeded_known.update(table.get("known", {}))
+    _seeded_lemmas.clear()
+
+
+_seeded_lemmas: set[str] = set()
+
+
+def is_indexed_lemma(token: str) -> bool:
+    """Whether `token` is the lemma of a word of the index's documents or glossary (seeded tables): a word
+    of the programme (« candidater ») that neither dictionary lists."""
+    if not _seeded_lemmas and _seeded:
+        _seeded_lemmas.update(_seeded.values())
+    return token in _seeded_lemmas
 
 
 class Glossary:
