@@ -87,6 +87,9 @@ class _Result:
     detail: str | None = None
 
 
+_TELLS = re.compile(r"(?<![.?!])[.!]\s*$")  # a sentence ended by a full stop (not « ... », not « ?. »)
+
+
 def decide(
     score: float, coverage: float, threshold: float, min_coverage: float, sure_above: float,
     dense: float = 0.0, dense_sure: float = DENSE_SURE,
@@ -160,6 +163,9 @@ class Answerer:
         for context, piece in pieces:
             parts.append(self._answer_part(piece, previous, context))
             previous = piece
+        parts = self._asked_again(parts, [piece for _, piece in pieces])
+        if len(parts) == 1:
+            return parts[0].answer, parts[0].hits
         parts = self._distinct(parts)
         answered = [p for p in parts if p.entry is not None]
         if answered and len({p.entry for p in answered}) > 1 or len(answered) not in (0, len(parts)):
@@ -169,6 +175,20 @@ class Answerer:
         if answered and whole.entry != answered[0].entry:
             return answered[0].answer, whole.hits
         return whole.answer, whole.hits
+
+    @staticmethod
+    def _asked_again(parts: list["_Result"], pieces: list[str]) -> list["_Result"]:
+        """A sentence that tells what the applicant wants to know, ended by a full stop, then the question
+        itself, both finding the same entry (« …mon maire veut savoir qui est derrière ce programme. Qui
+        l'organise ? »): one question, asked twice; the sentence is left out (not answered by another entry)."""
+        kept = []
+        for i, part in enumerate(parts):
+            following = parts[i + 1] if i + 1 < len(parts) else None
+            if (following is not None and part.entry is not None and part.entry == following.entry
+                    and _TELLS.search(pieces[i]) and pieces[i + 1].rstrip().endswith("?")):
+                continue
+            kept.append(part)
+        return kept
 
     def _distinct(self, parts: list["_Result"]) -> list["_Result"]:
         """Two questions of one message that found the same entry most often ask two things (« Les projets

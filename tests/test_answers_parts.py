@@ -242,6 +242,16 @@ def test_the_first_part_without_a_question_mark_is_answered_too(answerer):
 
 
 @pytest.mark.slow
+def test_a_question_told_then_asked_is_answered_once(answerer):
+    # the sentence that tells what the applicant wants to know, then the question: one entry, one source
+    answer = answerer.answer("Mon président veut savoir qui est derrière ce programme avant le conseil. Qui l'organise ?")
+    assert answer.parts == [] and [s.id for s in answer.sources] == ["partenaires"]
+    # two things to know stay two questions
+    answer = answerer.answer("Je voudrais savoir si c'est gratuit. Et qui forme ?")
+    assert [p.sources[0].id for p in answer.parts] == ["gratuite", "formateur"]
+
+
+@pytest.mark.slow
 def test_one_question_about_two_subjects_gets_both(answerer):
     answer = answerer.answer("On hésite entre un projet sur les dépôts sauvages et un sur l'attractivité commerciale : "
                              "les deux rentrent dans le programme ?")
