@@ -330,14 +330,16 @@ def sealed_report(retriever: Retriever, answerer: Answerer, before: tuple[Retrie
 # with the settings frozen, then read: they stay in eval/, never indexed. dev15 (three more writers, single
 # questions) was scored once at the start of the fifteenth session, then read; indexing it did not help the
 # other read sets, so it stays in eval/ too. holdout21 (two more writers) was scored once at the fifteenth;
-# holdout22 (three more writers, 4 December 2026) once when it was written, the settings frozen.
+# holdout22 (three more writers, 4 December 2026) once when it was written, the settings frozen; holdout23
+# (three more writers, the nineteenth session) likewise.
 ISSUE15_LABELLED = ("dev11", "holdout11", "dev12", "holdout12", "dev13", "holdout13", "dev14", "holdout14",
                     "holdout15", "holdout16", "holdout17", "holdout18")
 ISSUE15_SEALED = (("holdout19 (mesuré, session 14)", "questions_holdout19.yaml"),
                   ("holdout20 (mesuré, session 14)", "questions_holdout20.yaml"),
                   ("dev15 (mesuré, session 15)", "questions_dev15.yaml"),
                   ("holdout21 (mesuré, session 15)", "questions_holdout21.yaml"),
-                  ("holdout22 (mesuré, 4 décembre)", "questions_holdout22.yaml"))
+                  ("holdout22 (mesuré, 4 décembre)", "questions_holdout22.yaml"),
+                  ("holdout23 (mesuré, session 19)", "questions_holdout23.yaml"))
 KINDS = ("multi", "situation", "premise", "words", "typo", "oos")
 
 
@@ -394,7 +396,7 @@ def kinds_report(retriever: Retriever, answerer: Answerer, folds, plain: tuple[R
     return "\n".join([
         "Jeux de l’issue 15, écrits à l’aveugle depuis la source du programme : " + " ; ".join(sizes) + ". "
         "Les jeux étiquetés (`knowledge/questions/`, lus) sont chacun répondus par l’index construit sans eux ; "
-        "holdout19, holdout20, dev15, holdout21 et holdout22, jamais indexés, par candibot. "
+        "holdout19, holdout20, dev15, holdout21, holdout22 et holdout23, jamais indexés, par candibot. "
         "Une question à plusieurs parties compte juste quand chaque partie l’est (une partie hors sujet : "
         "dite hors sujet) ; « oos » : part des questions hors sujet où l’assistant s’abstient.", "", *lines,
     ])
@@ -493,7 +495,8 @@ IDEA_SETS = (("dev", "ideas_dev.yaml"), ("test", "ideas_test.yaml"),
              ("holdout13 (mesuré, session 10)", "ideas_holdout13.yaml"), ("holdout14 (scellé)", "ideas_holdout14.yaml"),
              ("holdout15 (mesuré, session 13)", "ideas_holdout15.yaml"),
              ("holdout16 (mesuré, session 13)", "ideas_holdout16.yaml"),
-             ("holdout17 (mesuré, session 15)", "ideas_holdout17.yaml"))
+             ("holdout17 (mesuré, session 15)", "ideas_holdout17.yaml"),
+             ("holdout18 (mesuré, session 19)", "ideas_holdout18.yaml"))
 
 
 def eligibility_report(retriever: Retriever, checker) -> str:
@@ -504,12 +507,12 @@ def eligibility_report(retriever: Retriever, checker) -> str:
     sets = [(split, load(path)) for split, path in IDEA_SETS]
     dev_vectors = retriever.embed([i["idea"] for i in dev])
     lines = ["Idées : " + ", ".join(f"{split} {len(items)}" for split, items in sets if items) + " (test et "
-             "holdout13 à holdout17 jamais utilisés pour régler ; holdout11 et holdout12, scellés et mesurés une fois chacun, réglés "
+             "holdout13 à holdout18 jamais utilisés pour régler ; holdout11 et holdout12, scellés et mesurés une fois chacun, réglés "
              "dessus à la dixième session ; dev11 et holdout11 écrits à l’aveugle depuis la source du programme à la "
              "septième session, dev12 et holdout12 de même, par quelqu’un d’autre, à la huitième, holdout13 par un "
              "troisième, à la dixième, holdout14 par un quatrième, à la douzième, "
              "holdout15 et holdout16 par deux autres chacun, à la treizième, holdout17 par un autre encore, à la "
-             "quatorzième, mesuré à la quinzième)", ""]
+             "quatorzième, mesuré à la quinzième, holdout18 par un autre, à la dix-neuvième)", ""]
     lines.append("| method | set | " + " | ".join(VERDICTS) + " | overall | domains right (eligible) | median ms |")
     lines.append("|---|---|" + "---|" * (len(VERDICTS) + 3))
     for split, items in sets:
