@@ -21,7 +21,7 @@ from bot.details import DetailCheck, PremiseCheck
 from bot.knowledge import NOT_IN_SOURCE_GROUP, Entry
 from bot.prompts import say, texts
 from bot.retrieval import Hit, Retriever
-from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts
+from bot.retrieval.parts import adds_a_topic, clean, split_parts, tells
 from bot.retrieval.shorthand import expand
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or two
@@ -347,7 +347,7 @@ class Answerer:
         """
         text = text.strip()
         end = text.rfind("?")
-        if 0 <= end < len(text) - 1 and not is_question(text[end + 1:]):
+        if 0 <= end < len(text) - 1 and tells(text[end + 1:], after_last_mark=True):
             text = text[:end + 1]
         clauses = [c for c in _CLAUSE_END.split(text) if c.strip()]
         for start in range(len(clauses) - 1, -1, -1):

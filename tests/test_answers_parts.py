@@ -104,6 +104,16 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         ("je m'interroge sur le contenu du dossier, sur l'équipe à désigner, sur le calendrier de dépôt.",
          ["je m'interroge sur le contenu du dossier", "sur l'équipe à désigner", "sur le calendrier de dépôt"]),
         ("j'aimerais connaître la durée, le coût et la date limite", ["j'aimerais connaître la durée", "le coût", "la date limite"]),
+        # in a message that marks its questions, a sentence ended by a full stop or a colon that asks by no word, and
+        # what follows the last question about the applicant, tell: context, not questions
+        ("Bonjour, je dois faire un point en bureau communautaire. C'est gratuit ? Et ça dure combien de temps ?",
+         ["Bonjour, je dois faire un point en bureau communautaire. C'est gratuit ?", "Et ça dure combien de temps ?"]),
+        ("Deux questions pour ma note à la DGS : 1) c'est payant ? 2) ça dure combien de temps ?",
+         ["Deux questions pour ma note à la DGS : c'est payant ?", "ça dure combien de temps ?"]),
+        ("Si j'ai bien compris, c'est payant. Et qui forme ?", ["Si j'ai bien compris, c'est payant.", "Et qui forme ?"]),
+        ("c'est gratuit ? et on peut candidater seuls", ["c'est gratuit ?", "et on peut candidater seuls"]),
+        # « y aura »: a yes-no question without its mark
+        ("on a juste une idée ça passe ? et y aura une autre promo", ["on a juste une idée ça passe ?", "et y aura une autre promo"]),
     ],
 )
 def test_a_message_of_several_questions_is_split_in_order(message, parts):
@@ -139,6 +149,7 @@ def test_a_message_of_several_questions_is_split_in_order(message, parts):
         "Je conseille une agglo qui hésite à se lancer ; que faut-il lui dire sur le programme ?",
         "C'est moi qui rédige le dossier. Que faut-il y mettre ?",
         "je dois refaire ma carte grise, c'est ou ?",
+        "c'est gratuit ? je dois en parler au président",  # after the question, why the applicant asks
     ],
 )
 def test_one_question_with_its_context_stays_whole(message):

@@ -109,6 +109,11 @@ def test_maturity_casual(raw, expected):
 def test_domains_canonical_and_open():
     assert p.domains("dechets, mobilite et eau") == ["déchets", "mobilité", "eau"]
     assert p.domains("patrimoine culturel") == ["patrimoine culturel"]
+    # a sentence typed instead of a list: the domains it names, never the sentence cut at 60 characters
+    assert p.domains("Réduire les dépôts sauvages autour des points d'apport volontaire, en croisant les "
+                     "tournées de collecte et les horaires des déchèteries") == ["déchets"]
+    with pytest.raises(FieldError, match="domaine"):
+        p.domains("Nous voulons mieux comprendre ce qui se passe sur notre territoire grâce aux données")
 
 
 def test_details_in_any_order():

@@ -59,7 +59,7 @@ IDEA_FILES = {"eval/ideas_dev.yaml": (80, 15), "eval/ideas_test.yaml": (48, 12),
               "eval/ideas_holdout17.yaml": (40, 6), "eval/ideas_holdout18.yaml": (39, 3)}
 # the sets of issue 15 in five kinds (`kind`), a message of several questions with its `parts`: (file, minimum
 # items); those scored and read are labelled questions since the fourteenth session; holdout19, holdout20,
-# dev15, holdout21, holdout22 and holdout23 are never indexed
+# dev15, holdout21, holdout22, holdout23 and holdout24 are never indexed
 KIND_FILES = {QUESTIONS + "dev11.yaml": 100, QUESTIONS + "holdout11.yaml": 150,
               QUESTIONS + "dev12.yaml": 100, QUESTIONS + "holdout12.yaml": 150,
               QUESTIONS + "dev13.yaml": 80, QUESTIONS + "holdout13.yaml": 150,
@@ -68,7 +68,8 @@ KIND_FILES = {QUESTIONS + "dev11.yaml": 100, QUESTIONS + "holdout11.yaml": 150,
               QUESTIONS + "holdout17.yaml": 95, QUESTIONS + "holdout18.yaml": 95,
               "eval/questions_holdout19.yaml": 95, "eval/questions_holdout20.yaml": 95,
               "eval/questions_dev15.yaml": 440, "eval/questions_holdout21.yaml": 100,
-              "eval/questions_holdout22.yaml": 150, "eval/questions_holdout23.yaml": 150}
+              "eval/questions_holdout22.yaml": 150, "eval/questions_holdout23.yaml": 150,
+              "eval/questions_holdout24.yaml": 149}
 KINDS = {"multi", "situation", "premise", "words", "typo", "oos"}
 
 

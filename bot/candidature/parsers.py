@@ -262,21 +262,31 @@ KNOWN_DOMAINS = {
 }
 
 
+MAX_DOMAIN_WORDS = 4  # « patrimoine culturel », « gestion des milieux aquatiques »: a domain is named in a few words
+
+
 def domains(text: str) -> list[str]:
-    """Comma-separated domains; known ones are named canonically, others kept as written."""
+    """Comma-separated domains; known ones are named canonically, others kept as written. An answer with a
+    piece of more than MAX_DOMAIN_WORDS words is a sentence, not a list (« Réduire les dépôts sauvages en
+    croisant les tournées de collecte »): the known domains it names are kept (« collecte »: déchets), and
+    when it names none, the question is asked again."""
     text = clean(text, max_length=300)
     if sum(ch.isalpha() for ch in text) < 2:
         raise _error("error_domains")
-    out: list[str] = []
-    for part in re.split(r"[,;/\n]|\bet\b|\+", text):
-        part = part.strip(" .")
-        if not part or not any(ch.isalnum() for ch in part):
-            continue
-        key = normalize(part)
-        canonical = next((c for c, aliases in KNOWN_DOMAINS.items() if key == normalize(c) or key in aliases), None)
-        value = canonical or part[:60]
-        if value not in out:
-            out.append(value)
+    parts = [part.strip(" .") for part in re.split(r"[,;/\n]|\bet\b|\+", text)]
+    parts = [part for part in parts if part and any(ch.isalnum() for ch in part)]
+    if any(len(normalize(part).split()) > MAX_DOMAIN_WORDS for part in parts):  # a sentence: the domains it names
+        key = normalize(text)
+        out = [c for c, aliases in KNOWN_DOMAINS.items()
+               if any(re.search(rf"\b{re.escape(a)}\b", key) for a in (normalize(c), *aliases))]
+    else:
+        out = []
+        for part in parts:
+            key = normalize(part)
+            canonical = next((c for c, aliases in KNOWN_DOMAINS.items() if key == normalize(c) or key in aliases), None)
+            value = canonical or part
+            if value not in out:
+                out.append(value)
     if not out:
         raise _error("error_domains")
     return out

@@ -55,7 +55,7 @@ _INTERROGATIVE = re.compile(
 _INVERTED = re.compile(r"\b(?!rendez-vous)[a-z]+-(?:t-)?(?:il|elle|ils|elles|on|nous|vous|je)\b")
 # a yes-no question typed without its question mark begins one of its clauses with one of these
 # (« c'est gratuit pour nous », « bonjour, il y a un suivi », « vous prenez les projets de santé »)
-_YES_NO = re.compile(r"^(?:c est(?! (?:moi|nous|lui|elle|eux|elles|toi) qui\b)|ca|on peut|on doit|on pourrait|faut|il faut|il y a|y a|ya|est ce|peut on|doit on|vous|tu|"
+_YES_NO = re.compile(r"^(?:c est(?! (?:moi|nous|lui|elle|eux|elles|toi) qui\b)|ca|on peut|on doit|on pourrait|faut|il faut|il y aura|y aura|il y aurait|y aurait|il y a|y a|ya|est ce|peut on|doit on|vous|tu|"
                      r"(?:is|are|do|does|can|could|will|should|must) (?:the|it|this|there|we|i|you|they|a|an|our)|"
                      r"existe t il|il existe|je peux|je dois|nous pouvons|nous devons|on a le droit|j ai le droit|cest|on pe|"
                      r"(?:dis|dites|donne|donnez|explique|expliquez|indique|indiquez|envoie|envoyez|traduis|traduisez|"
@@ -152,6 +152,38 @@ def adds_a_topic(piece: str) -> bool:
     """Whether `piece` is « et » and a topic (« et le commerce ? », « ainsi que pour la mobilité ? »), not a new
     question (« et qu'est-ce qui est privilégié ? »): it may only add a topic to the question before it."""
     return bool(_ADDS.match(plain(piece)))
+
+
+def asks_by_words(piece: str) -> bool:
+    """Whether `piece` asks by its mark or its words (an interrogative word, « où », a verb and its subject
+    inverted), not only by beginning as a yes-no question would (« c'est », « je dois », « on peut »)."""
+    text = expand(piece.strip())
+    return (text.endswith("?") or bool(_INTERROGATIVE.search(plain(text))) or bool(_WHERE.search(text.lower()))
+            or bool(_INVERTED.search(strip_accents(text.lower()))))
+
+
+_FULL_STOP = re.compile(r"(?<![.?!])[.:]\s*$")  # a sentence ended by a full stop or a colon (not « ... »)
+
+
+def tells(piece: str, after_last_mark: bool) -> bool:
+    """Whether `piece`, in a message that marks its questions with « ? », tells rather than asks: it asks by
+    no mark nor word and ends with a full stop or a colon (« Bonjour, je dois faire un pitch en bureau. »,
+    « Deux questions pour ma note : »), or comes after the last question and speaks of the applicant
+    (« …? Je dois en parler au président »)."""
+    if asks_by_words(piece) or _gives_to_confirm(piece):
+        return False
+    return bool(_FULL_STOP.search(piece)) or after_last_mark and bool(_ABOUT_ME.match(plain(clean(piece))))
+
+
+# what the applicant says of themselves or of why they ask (« je dois en parler au président », « c'est pour
+# organiser le service »), not « on peut candidater seuls » typed without its mark
+_ABOUT_ME = re.compile(r"^(?:je|j|nous|notre|nos|mon|ma|mes|moi|chez nous|ici|voici|voila|merci|c est pour|c etait pour)\b")
+
+
+def _gives_to_confirm(piece: str) -> bool:
+    """Whether a clause of `piece` gives a claim to confirm (« Si j'ai bien compris, c'est payant. »)."""
+    text = strip_accents(expand(piece.strip()).lower())
+    return any(_CONFIRM.search(_OPENING_PLAIN.sub("", plain(clause))) for clause in _CLAUSE.split(text))
 
 
 def is_question(piece: str) -> bool:
@@ -310,6 +342,7 @@ def split_parts(text: str) -> list[tuple[str, str]]:
     listed = {item for _, items in found for item in items}
     heads = {head for head, _ in found}  # « je voudrais savoir : », « je m'interroge sur »
     listed |= asked_items(text)
+    marked = [n for n, piece in enumerate(pieces) if "?" in piece]
     for n, piece in enumerate(pieces):
         # « Le plan climat et les mobilités, ce sont des exemples ? », « nos données doivent-elles être propres
         # et structurées ? »: the « et » joined two words of one question, not two clauses
@@ -319,7 +352,8 @@ def split_parts(text: str) -> list[tuple[str, str]]:
                 context.pop()
                 piece = joined
         cleaned, said = clean(piece), plain(piece)
-        asks = piece not in heads and (is_question(piece) or piece in listed or _NEXT_QUESTION.match(said)
+        told = bool(marked) and piece not in listed and tells(piece, n > marked[-1])
+        asks = piece not in heads and not told and (is_question(piece) or piece in listed or _NEXT_QUESTION.match(said)
                                        or announced and not _SELF.search(plain(cleaned))
                                        or bool(parts) and bool(_COUNTERPART.search(said) or _ONE_MORE.match(said)
                                                                or _ADDS.match(said) and _REQUEST.search(plain(parts[-1][1]))))
