@@ -176,16 +176,18 @@ class Answerer:
             return answered[0].answer, whole.hits
         return whole.answer, whole.hits
 
-    @staticmethod
-    def _asked_again(parts: list["_Result"], pieces: list[str]) -> list["_Result"]:
-        """A sentence that tells what the applicant wants to know, ended by a full stop, then the question
-        itself, both finding the same entry (« …mon maire veut savoir qui est derrière ce programme. Qui
-        l'organise ? »): one question, asked twice; the sentence is left out (not answered by another entry)."""
+    def _asked_again(self, parts: list["_Result"], pieces: list[str]) -> list["_Result"]:
+        """One question asked twice, by two parts that found the same entry: a sentence that tells what the
+        applicant wants to know, ended by a full stop, then the question itself (« …mon maire veut savoir qui
+        est derrière ce programme. Qui l'organise ? »), or a question then the answer it expects, to confirm
+        (« c'est qui les partenaires ? la Banque des Territoires c'est ça ? »). The first is left out, not
+        answered by another entry."""
         kept = []
         for i, part in enumerate(parts):
             following = parts[i + 1] if i + 1 < len(parts) else None
             if (following is not None and part.entry is not None and part.entry == following.entry
-                    and _TELLS.search(pieces[i]) and pieces[i + 1].rstrip().endswith("?")):
+                    and (_TELLS.search(pieces[i]) and pieces[i + 1].rstrip().endswith("?")
+                         or self.premises.asks_to_confirm(expand(pieces[i + 1])))):
                 continue
             kept.append(part)
         return kept

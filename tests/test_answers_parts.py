@@ -112,6 +112,8 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
          ["Deux questions pour ma note à la DGS : c'est payant ?", "ça dure combien de temps ?"]),
         ("Si j'ai bien compris, c'est payant. Et qui forme ?", ["Si j'ai bien compris, c'est payant.", "Et qui forme ?"]),
         ("c'est gratuit ? et on peut candidater seuls", ["c'est gratuit ?", "et on peut candidater seuls"]),
+        # a message with no mark at all: after a question, « et » and what may be done asks by its tone
+        ("vous en prenez cb, et une commune seule peut postuler", ["vous en prenez cb", "et une commune seule peut postuler"]),
         # « y aura »: a yes-no question without its mark
         ("on a juste une idée ça passe ? et y aura une autre promo", ["on a juste une idée ça passe ?", "et y aura une autre promo"]),
     ],
@@ -257,6 +259,9 @@ def test_a_question_told_then_asked_is_answered_once(answerer):
     # the sentence that tells what the applicant wants to know, then the question: one entry, one source
     answer = answerer.answer("Mon président veut savoir qui est derrière ce programme avant le conseil. Qui l'organise ?")
     assert answer.parts == [] and [s.id for s in answer.sources] == ["partenaires"]
+    # a question, then the answer it expects, to confirm
+    answer = answerer.answer("c'est qui les partenaires ? la Banque des Territoires c sa ?")
+    assert answer.parts == [] and [s.id for s in answer.sources] == ["partenaires"]
     # two things to know stay two questions
     answer = answerer.answer("Je voudrais savoir si c'est gratuit. Et qui forme ?")
     assert [p.sources[0].id for p in answer.parts] == ["gratuite", "formateur"]
@@ -380,6 +385,7 @@ def test_a_claim_is_contradicted_only_by_an_entry_stating_a_value_of_its_kind(an
     ("ki peu postulé ?", "qui peut postuler ?"),
     ("kan es ke on doi envoyé le dossier", "quand est-ce que on doit envoyer le dossier"),
     ("on peut utilizé nos données", "on peut utiliser nos données"),
+    ("la Banque des Territoires c sa ?", "la Banque des Territoires c'est ça ?"),
     ("il faut être payé pour la santé", "il faut être payé pour la santé"),
 ])
 def test_shorthand_is_spelt_out_as_whole_words(typed, spelt):

@@ -133,6 +133,8 @@ _ONE_MORE = re.compile(rf"^(?:{_AND_WORDS})\s+(?:de\s+|d\s+)?(?:un|une|celui|cel
                        r"(?:sur|de|du|des|pour|concernant|en|autour|a propos|cote|dans)\b"
                        # « je voulais savoir quels thèmes… et aussi si un portail ça pourrait être retenu »
                        rf"|^(?:{_AND_WORDS})\s+(?:puis\s+|aussi\s+|egalement\s+|surtout\s+)?(?:si|s il|s ils)\b")
+_AND_MAY = re.compile(rf"^(?:{_AND_WORDS}|puis|sinon)\b.*\b(?:peut|peuvent|pourrait|pourraient|doit|doivent|faut|faudrait)"
+                      r"\s+(?:\w+\s+)?\w+(?:er|ir|re)\b")
 _SELF = re.compile(r"^(?:je|j|nous|notre|nos|mon|ma|mes|moi|on|chez nous|ici|voici|voila|merci)\b")
 
 
@@ -353,7 +355,10 @@ def split_parts(text: str) -> list[tuple[str, str]]:
                 piece = joined
         cleaned, said = clean(piece), plain(piece)
         told = bool(marked) and piece not in listed and tells(piece, n > marked[-1])
-        asks = piece not in heads and not told and (is_question(piece) or piece in listed or _NEXT_QUESTION.match(said)
+        # a message typed with no mark at all asks by its tone: after a question, « et » and a clause that says
+        # what may or must be done (« ils en prennent cb, et une commune toute seule peut candidater »)
+        intoned = not marked and bool(parts) and bool(_AND_MAY.match(said))
+        asks = piece not in heads and not told and (is_question(piece) or intoned or piece in listed or _NEXT_QUESTION.match(said)
                                        or announced and not _SELF.search(plain(cleaned))
                                        or bool(parts) and bool(_COUNTERPART.search(said) or _ONE_MORE.match(said)
                                                                or _ADDS.match(said) and _REQUEST.search(plain(parts[-1][1]))))

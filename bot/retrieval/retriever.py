@@ -33,7 +33,7 @@ from bot.knowledge import Entry, load_entries, load_glossary
 from bot.retrieval.embedder import Embedder, load_embedder
 from bot.retrieval.hit import Hit
 from bot.retrieval.index import LoadedIndex, build_index, is_stale, load_index
-from bot.retrieval.normalize import Glossary, is_french, lemma, lemmas, stopwords, words
+from bot.retrieval.normalize import Glossary, in_dictionary, is_french, lemma, lemmas, stopwords, words
 from bot.retrieval.rarity import idf
 from bot.retrieval.wordvectors import WordVectors
 
@@ -180,7 +180,7 @@ class Retriever:
         The sense of the whole question chooses between close spellings: a candidate found in an
         entry with the question's other words gains up to `typo_context` points, and a candidate
         below `typo_cutoff` (down to `typo_floor`) is taken only with that support."""
-        if token in self._known or len(token) < 5 or token.isdigit() or is_french(word):
+        if token in self._known or len(token) < 5 or token.isdigit() or in_dictionary(word):
             return token
         from rapidfuzz import fuzz, process  # imported at the first possible typo: most questions have none
 
@@ -199,6 +199,8 @@ class Retriever:
             score = ratio + fusion.typo_context * support
             if score > best_score:
                 best, best_score = spelling, score
+        if best != token and is_french(word):  # a French word simplemma does not list (« vraiment »): no typo
+            return token
         return best
 
     def _support(self, spelling: str, context: frozenset[str]) -> float:
