@@ -358,10 +358,12 @@ def split_parts(text: str) -> list[tuple[str, str]]:
         # a message typed with no mark at all asks by its tone: after a question, « et » and a clause that says
         # what may or must be done (« ils en prennent cb, et une commune toute seule peut candidater »)
         intoned = not marked and bool(parts) and bool(_AND_MAY.match(said))
-        asks = piece not in heads and not told and (is_question(piece) or intoned or piece in listed or _NEXT_QUESTION.match(said)
-                                       or announced and not _SELF.search(plain(cleaned))
-                                       or bool(parts) and bool(_COUNTERPART.search(said) or _ONE_MORE.match(said)
-                                                               or _ADDS.match(said) and _REQUEST.search(plain(parts[-1][1]))))
+        asks = piece not in heads and not told and (is_question(piece) or intoned or piece in listed
+                                                    or _NEXT_QUESTION.match(said)
+                                                    or announced and not _SELF.search(plain(cleaned))
+                                                    or bool(parts) and bool(_COUNTERPART.search(said) or _ONE_MORE.match(said)
+                                                                            or _ADDS.match(said)
+                                                                            and _REQUEST.search(plain(parts[-1][1]))))
         only_opens = not plain(_OPENING_TEXT.sub("", piece.strip()))  # « 2 questions : », « Bonjour ! »
         long_enough = len(plain(cleaned).split()) >= MIN_WORDS or _ONE_WORD.match(cleaned) or piece in listed
         if parts and (_PRECISION.match(said) or _AND_A_WORD.match(said) and not context):
