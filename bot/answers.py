@@ -156,7 +156,7 @@ class Answerer:
             return Answer(question=question, answer=say("answers", "empty_question"), abstained=True), []
         pieces = split_parts(text) if self.split else [("", text)]
         if len(pieces) < 2:
-            whole = self._answer_one(question, text)
+            whole = self._answer_one(question, self._without_what_follows(text))
             both = self._both(question, text, whole) if _BOTH.search(text) else None
             return (self._combine(question, both, topics=True), whole.hits) if both else (whole.answer, whole.hits)
         parts, previous = [], ""
@@ -338,6 +338,15 @@ class Answerer:
         margin = self.off_topic_margin if margin is None else margin
         beaten = off_topic is not None and (best is None or off_topic.score >= preference(best) - margin)
         return (best if best is not None and self.confident(best) else None), (off_topic if beaten else None)
+
+    @staticmethod
+    def _without_what_follows(text: str) -> str:
+        """`text` without what follows its last question when that only tells why the applicant asks
+        (« What's the goal of the programme ? Je dois le résumer pour mon boss »): not searched at all."""
+        end = text.rfind("?")
+        if 0 <= end < len(text.rstrip()) - 1 and tells(text[end + 1:], after_last_mark=True):
+            return text[:end + 1]
+        return text
 
     def focus(self, text: str) -> str:
         """The question at the end of a long message: its last clauses holding a few content words.

@@ -262,6 +262,9 @@ def test_a_question_told_then_asked_is_answered_once(answerer):
     # a question, then the answer it expects, to confirm
     answer = answerer.answer("c'est qui les partenaires ? la Banque des Territoires c sa ?")
     assert answer.parts == [] and [s.id for s in answer.sources] == ["partenaires"]
+    # what follows the question only tells why the applicant asks: not searched
+    answer = answerer.answer("C'est quoi le but du programme ? Je dois le présenter à ma présidente")
+    assert not answer.abstained and answer.parts == [] and [s.id for s in answer.sources] == ["objectif"]
     # two things to know stay two questions
     answer = answerer.answer("Je voudrais savoir si c'est gratuit. Et qui forme ?")
     assert [p.sources[0].id for p in answer.parts] == ["gratuite", "formateur"]
