@@ -356,10 +356,7 @@ class Answerer:
         the last question mark and asks nothing is left out (« Quels thèmes sont couverts ? Chez nous ce
         serait plutôt l'habitat. »).
         """
-        text = text.strip()
-        end = text.rfind("?")
-        if 0 <= end < len(text) - 1 and tells(text[end + 1:], after_last_mark=True):
-            text = text[:end + 1]
+        text = self._without_what_follows(text.strip())
         clauses = [c for c in _CLAUSE_END.split(text) if c.strip()]
         for start in range(len(clauses) - 1, -1, -1):
             tail = " ".join(clauses[start:])

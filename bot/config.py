@@ -85,9 +85,7 @@ class Setting:
             if self.type == "secret":
                 return value if isinstance(value, SecretStr) else SecretStr(str(value))
             if self.type == "date":
-                if isinstance(value, dt.datetime):
-                    raise ValueError(value)
-                return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
+                return iso_date(value if isinstance(value, dt.date) else str(value).strip())
             number = value if isinstance(value, int) and not isinstance(value, bool) else int(str(value).strip())
         except (TypeError, ValueError):
             raise SettingsError(self.variable, value, self.type, self.minimum) from None
@@ -96,6 +94,12 @@ class Setting:
         return number
 
 
+def iso_date(value: object) -> dt.date:
+    """`value` when it is a date (not a date and time), or the date a text writes AAAA-MM-JJ; anything else
+    raises `ValueError` or `TypeError` (a setting, an entry's deadline)."""
+    if isinstance(value, dt.datetime):
+        raise ValueError(value)
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def _variables() -> dict[str, str]:

@@ -48,6 +48,8 @@ from typing import Literal, get_args
 
 import yaml
 
+from bot.config import iso_date
+
 # The YAML files are read with `yaml.safe_load`, not libyaml's parser (`CSafeLoader`): 5 times faster,
 # but more lenient, it accepts a broken flow sequence (`[Est-ce ? gratuit ?", "c payant ?"]`) that the
 # Python parser refuses. The starts that matter read the entries and the glossary from the index
@@ -82,10 +84,10 @@ def _texts(value: object, what: str, min_items: int = 0, max_items: int | None =
 
 
 def _date(value: object, what: str) -> dt.date | None:
-    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
-        return value
+    if value is None:
+        return None
     try:
-        return dt.date.fromisoformat(value)
+        return iso_date(value)
     except (TypeError, ValueError):
         raise ValueError(f"{what}: a date YYYY-MM-DD is expected, not {value!r}") from None
 

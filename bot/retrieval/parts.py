@@ -159,9 +159,20 @@ def adds_a_topic(piece: str) -> bool:
 def asks_by_words(piece: str) -> bool:
     """Whether `piece` asks by its mark or its words (an interrogative word, « où », a verb and its subject
     inverted), not only by beginning as a yes-no question would (« c'est », « je dois », « on peut »)."""
-    text = expand(piece.strip())
+    return _asks_by_words(expand(piece.strip()))
+
+
+def _asks_by_words(text: str) -> bool:
+    """`asks_by_words` of a text whose shorthand is already spelt out."""
     return (text.endswith("?") or bool(_INTERROGATIVE.search(plain(text))) or bool(_WHERE.search(text.lower()))
             or bool(_INVERTED.search(strip_accents(text.lower()))))
+
+
+def _clauses(text: str) -> list[str]:
+    """The clauses of `text` (cut at commas, colons, brackets), plain and without the words that only open
+    them (« bonjour », « et », « 2 questions »): what the yes-no and confirmation tests read."""
+    return [clause for clause in (_OPENING_PLAIN.sub("", plain(c)) for c in _CLAUSE.split(strip_accents(text.lower())))
+            if clause]
 
 
 _FULL_STOP = re.compile(r"(?<![.?!])[.:]\s*$")  # a sentence ended by a full stop or a colon (not « ... »)
@@ -184,8 +195,7 @@ _ABOUT_ME = re.compile(r"^(?:je|j|nous|notre|nos|mon|ma|mes|moi|chez nous|ici|vo
 
 def _gives_to_confirm(piece: str) -> bool:
     """Whether a clause of `piece` gives a claim to confirm (« Si j'ai bien compris, c'est payant. »)."""
-    text = strip_accents(expand(piece.strip()).lower())
-    return any(_CONFIRM.search(_OPENING_PLAIN.sub("", plain(clause))) for clause in _CLAUSE.split(text))
+    return any(_CONFIRM.search(clause) for clause in _clauses(expand(piece.strip())))
 
 
 def is_question(piece: str) -> bool:
@@ -193,17 +203,9 @@ def is_question(piece: str) -> bool:
     begins as a yes-no question (« c'est », « on peut », « il y a », « vous… »), or a claim given to confirm;
     read with its shorthand spelt out (« c gratuit » is « c'est gratuit »)."""
     text = expand(piece.strip())
-    if text.endswith("?"):
-        return True
-    plain_text = plain(text)
-    if _INTERROGATIVE.search(plain_text) or _WHERE.search(text.lower()) or _INVERTED.search(strip_accents(text.lower())):
-        return True
-    for clause in _CLAUSE.split(strip_accents(text.lower())):
-        clause = _OPENING_PLAIN.sub("", plain(clause))
-        if clause and (_YES_NO.search(clause) or _TOPIC_THEN_ASKS.search(clause) or _CONFIRM.search(clause)
-                       or _WHO_FIRST.match(clause)):
-            return True
-    return False
+    return _asks_by_words(text) or any(
+        _YES_NO.search(clause) or _TOPIC_THEN_ASKS.search(clause) or _CONFIRM.search(clause) or _WHO_FIRST.match(clause)
+        for clause in _clauses(text))
 
 
 # « j'ai besoin de : nom du formateur, nombre de places, durée », « infos svp : date limite, où déposer » :

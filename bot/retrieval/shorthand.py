@@ -16,6 +16,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from bot.retrieval.normalize import is_french, is_indexed_lemma, strip_accents
+
 SHORTHAND_FILE = Path(__file__).with_name("shorthand_fr.txt")
 
 
@@ -43,8 +45,6 @@ def _infinitive(match: re.Match[str]) -> str:
     """« peut candidater » for « peut candidaté » when « candidater » is a French word or a lemma of the index
     (« candidater », which neither dictionary lists); a « z » typed for the « s » said so is spelt « s »
     (« doit depozé » -> « doit deposer »)."""
-    from bot.retrieval.normalize import is_french, is_indexed_lemma, strip_accents  # seeded tables, or dictionaries
-
     for stem in dict.fromkeys((match["word"], match["word"].replace("z", "s"))):
         infinitive = f"{stem}er"
         if is_french(infinitive.lower()) or is_indexed_lemma(strip_accents(infinitive.lower())):
