@@ -257,7 +257,9 @@ class Answerer:
             if alone.reason != "abstain":
                 return alone
             piece = f"{context} {piece}"
-        searched = clean(piece)  # without « Bonjour ! », « et », « autre question : »…, and asked as a question
+        # without « Bonjour ! », « et », « autre question : »…, nor what only tells why after its question mark, and
+        # asked as a question
+        searched = clean(self._without_what_follows(piece))
         searched = searched if searched.endswith("?") else f"{searched.rstrip(' .!,;:')} ?"
         alone = self._answer_one(piece, searched)
         if alone.reason != "abstain" or not previous or not self._few_words(searched):

@@ -116,6 +116,19 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         ("vous en prenez cb, et une commune seule peut postuler", ["vous en prenez cb", "et une commune seule peut postuler"]),
         # « y aura »: a yes-no question without its mark
         ("on a juste une idée ça passe ? et y aura une autre promo", ["on a juste une idée ça passe ?", "et y aura une autre promo"]),
+        # a letter's request goes on with « de même que… », « ainsi que… » (a comma, an adverb before « si »)
+        ("pourriez-vous me rappeler la date limite, de même que l'adresse où déposer le dossier ?",
+         ["pourriez-vous me rappeler la date limite", "de même que l'adresse où déposer le dossier ?"]),
+        ("je vous saurais gré de m'indiquer la durée du parcours, ainsi que le nom du formateur.",
+         ["je vous saurais gré de m'indiquer la durée du parcours", "ainsi que le nom du formateur."]),
+        ("je vous saurais gré de m'indiquer les domaines couverts, ainsi que, plus précisément, si un projet sur l'eau serait retenu.",
+         ["je vous saurais gré de m'indiquer les domaines couverts",
+          "ainsi que, plus précisément, si un projet sur l'eau serait retenu."]),
+        # what another asks (« mon DGS demande si… »); « …, aussi ? » ends a question, it does not begin one
+        ("mon DGS demande si c'est payant et du coup ça commence quand ?",
+         ["mon DGS demande si c'est payant", "et du coup ça commence quand ?"]),
+        ("un observatoire de l'habitat ça rentre ? et un outil sur la mobilité, aussi ?",
+         ["un observatoire de l'habitat ça rentre ?", "et un outil sur la mobilité, aussi ?"]),
     ],
 )
 def test_a_message_of_several_questions_is_split_in_order(message, parts):
@@ -152,6 +165,9 @@ def test_a_message_of_several_questions_is_split_in_order(message, parts):
         "C'est moi qui rédige le dossier. Que faut-il y mettre ?",
         "je dois refaire ma carte grise, c'est ou ?",
         "c'est gratuit ? je dois en parler au président",  # after the question, why the applicant asks
+        # what one wonders (« je me demande si… », « nos élus se demandent si… ») is the context of the question
+        "Je me demande si ça vaut le coup de candidater, vous prenez combien de territoires ?",
+        "Nos élus se demandent si c'est payant ?",
     ],
 )
 def test_one_question_with_its_context_stays_whole(message):
@@ -289,6 +305,11 @@ def test_the_focus_leaves_out_what_follows_the_last_question_and_asks_nothing(an
     assert answerer.focus("Quels champs thématiques sont couverts ? Chez nous ce serait plutôt GEMAPI ou habitat.") \
         == "Quels champs thématiques sont couverts ?"
     assert answerer.focus("Quels champs thématiques sont couverts ? Et le programme dure combien de mois ?").endswith("mois ?")
+
+
+def test_the_last_part_is_searched_without_what_follows_its_question_and_asks_nothing(answerer):
+    answer = answerer.answer("Qui forme, et y a-t-il un coût pour nous ? Je dois rendre une note à ma directrice avant vendredi midi.")
+    assert [part.sources[0].id for part in answer.parts] == ["formateur", "gratuite"]
 
 
 @pytest.mark.slow

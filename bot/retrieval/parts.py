@@ -28,8 +28,8 @@ _LIST_ITEM = re.compile(r"\n+\s*(?:[-•*–]\s*|\d{1,2}\s*[).°/-]\s*)?|(?:^|\s
 # an item of a list begins with one of these marks (« - », « • », « 2) », « 3/ »)
 _MARKED = re.compile(r"(?:^|\n)\s*(?:[-•*–]|\d{1,2}\s*[).°/-])\s*(?=\S)|(?:^|\s)(?:[-•*–]|\d{1,2}\)|\d[./])\s+(?=[^\W\d])")
 _COORDINATOR = re.compile(
-    r"(?<!\bet)(?<!\band)\s*,?\s+(?=(?:et|and|puis|mais aussi|ainsi que|d['’]autre part|sinon|ou bien)\s+\S)"
-    r"|\s*,\s*(?=(?:par ailleurs|au passage|de plus|ensuite|enfin|également|egalement|aussi|au fait)\b)"
+    r"(?<!\bet)(?<!\band)\s*,?\s+(?=(?:et|and|puis|mais aussi|d['’]autre part|sinon|ou bien)\s+\S|(?:ainsi|de m[êe]me) que[\s,]+\S)"
+    r"|\s*,\s*(?=(?:par ailleurs|au passage|de plus|en outre|ensuite|enfin|également|egalement|aussi|au fait)\b(?![\s?!.]*$))"
     r"|\s*[,:]?\s+(?=(?:autres? questions?|(?:deuxi[eè]me|seconde|troisi[eè]me|derni[eè]re|autre) (?:question|chose|point)|"
     r"question suivante)\b)",
     re.IGNORECASE,
@@ -47,6 +47,8 @@ _INTERROGATIVE = re.compile(
     r"peut on|peux je|puis je|faut il|doit on|doit il|y a t il|a t on|sont ils|sont elles|est il|est elle|"
     r"savoir|dire si|me dire|preciser|confirmer|confirmez|pouvez vous|pourriez vous|pouvons nous|"
     r"vous demander|m indiquer|nous indiquer|me communiquer|nous communiquer|"
+    # what another asks (« ma N+1 demande si… », « le président me demande si… »), not what one wonders (« je me demande si »)
+    r"(?<!\bje me )(?<!\bse )(?<!\bnous nous )(?:demande|demandent|demandait|demandais|demandez) si|"
     r"(?:je voudrais|j aimerais|je souhaiterais|je cherche) (?:des|un|une|le|la|les|l|avoir|connaitre|obtenir|recevoir)|"
     r"que veut dire|que veulent dire|que signifie|que signifient|veut dire quoi|qu entendez vous|"
     r"what|who|when|where|how|is it|is there|can we|do we)\b"
@@ -72,7 +74,7 @@ _CONFIRM = re.compile(r"\b(?:c est (?:bien )?(?:ca|cela|exact|correct|vrai)|vous
 # words that only open or close a message or a part (greetings, coordinators, « 2 questions : », thanks):
 # not a clause's beginning for the tests above, and left out of what is searched (`clean`)
 _OPENING = (r"(?:bonjour|bonsoir|salut|slt|bjr|coucou|hello|hi|hey|madame|monsieur|messieurs|mesdames|"
-            r"et|and|puis|mais aussi|ainsi que|sinon|ou bien|d une part|d autre part|par ailleurs|au passage|de plus|"
+            r"et|and|puis|mais aussi|ainsi que|de meme que|sinon|ou bien|d une part|d autre part|par ailleurs|au passage|de plus|en outre|"
             r"ensuite|enfin|egalement|aussi|au fait|alors|donc|autre question|autres questions|derniere question|"
             r"premierement|deuxiemement|troisiemement|secundo|primo|tout d abord|d abord|"
             r"(?:petite|une|ma|autre|deuxieme|seconde|troisieme|premiere|\d+|deux|trois|quatre|plusieurs|quelques)\s+"
@@ -80,7 +82,7 @@ _OPENING = (r"(?:bonjour|bonsoir|salut|slt|bjr|coucou|hello|hi|hey|madame|monsie
 _OPENING_PLAIN = re.compile(rf"^(?:{_OPENING}\s+)+")
 _OPENING_TEXT = re.compile(
     r"^(?:[\s,;:!.\-–—•*)]*(?:bonjour|bonsoir|salut|slt|bjr|coucou|hello|hi|hey|madame|monsieur|messieurs|mesdames|"
-    r"et|and|puis|mais aussi|ainsi que|sinon|ou bien|d['’]une part|d['’]autre part|par ailleurs|au passage|de plus|"
+    r"et|and|puis|mais aussi|ainsi que|de m[êe]me que|sinon|ou bien|d['’]une part|d['’]autre part|par ailleurs|au passage|de plus|en outre|"
     r"ensuite|enfin|[ée]galement|aussi|au fait|alors|donc|autres? questions?|derni[èe]re question|"
     r"premi[èe]rement|deuxi[èe]mement|troisi[èe]mement|secundo|primo|tout d['’]abord|d['’]abord|"
     r"(?:petite|une|ma|autre|deuxi[èe]me|seconde|troisi[èe]me|premi[èe]re|\d+|deux|trois|quatre|plusieurs|quelques)\s+"
@@ -113,7 +115,7 @@ _CLAUSE = re.compile(r"\s*[,;:()]\s*")
 # asks one, unless it says who the applicant is (« nous sommes… », « notre projet… »)
 _ANNOUNCED = re.compile(r"\b(?:\d|deux|trois|quatre|plusieurs|quelques)\s+(?:questions?|choses?|points?)\b")
 # a part that only adds a topic to the question before it (« …le développement économique et le commerce ? »)
-_AND_WORDS = "et|and|ainsi que"
+_AND_WORDS = "et|and|ainsi que|de meme que"
 _ADDS = re.compile(rf"^(?:{_AND_WORDS}|mais aussi)\s+(?:(?:pour|sur|dans|avec|en|a)\s+)?"
                    r"(?:le|la|les|l|du|des|de la|de l|de|d|un|une|nos|notre|leur|leurs|ce|cet|cette|ces)\s")
 # the second half of a question asked in two (« je souhaiterais connaître d'une part le coût, d'autre part les
@@ -132,7 +134,8 @@ _AND_A_WORD = re.compile(rf"^(?:{_AND_WORDS})\s+(?!(?:ca|c|{_QUESTION_WORDS}|ou|
 _ONE_MORE = re.compile(rf"^(?:{_AND_WORDS})\s+(?:de\s+|d\s+)?(?:un|une|celui|celle|ceux|celles)(?:\s+autres?)?\s+"
                        r"(?:sur|de|du|des|pour|concernant|en|autour|a propos|cote|dans)\b"
                        # « je voulais savoir quels thèmes… et aussi si un portail ça pourrait être retenu »
-                       rf"|^(?:{_AND_WORDS})\s+(?:puis\s+|aussi\s+|egalement\s+|surtout\s+)?(?:si|s il|s ils)\b")
+                       rf"|^(?:{_AND_WORDS})\s+(?:puis\s+|aussi\s+|egalement\s+|surtout\s+|notamment\s+|en particulier\s+|plus precisement\s+)?"
+                       r"(?:si|s il|s ils)\b")
 _AND_MAY = re.compile(rf"^(?:{_AND_WORDS}|puis|sinon)\b.*\b(?:peut|peuvent|pourrait|pourraient|doit|doivent|faut|faudrait)"
                       r"\s+(?:\w+\s+)?\w+(?:er|ir|re)\b")
 _SELF = re.compile(r"^(?:je|j|nous|notre|nos|mon|ma|mes|moi|on|chez nous|ici|voici|voila|merci)\b")
@@ -214,7 +217,9 @@ _LISTED = re.compile(r"^(?P<head>[^:]*):\s*(?P<tail>[^:]+)$")
 _REQUEST = re.compile(r"\b(?:besoin|savoir|connaitre|info|infos|information|informations|renseignement|renseignements|"
                       r"precision|precisions|question|questions|detail|details|dites moi|dis moi|donnez moi|donne moi|"
                       r"je cherche|il me faut|il me faudrait|il nous faut|il nous faudrait|j aimerais|je voudrais|"
-                      r"je souhaiterais|je souhaite|nous aimerions|nous voudrions|nous souhaiterions|quels sont|quelles sont)\b")
+                      r"je souhaiterais|je souhaite|nous aimerions|nous voudrions|nous souhaiterions|quels sont|quelles sont|"
+                      # the formal requests of a letter (« je vous saurais gré de m'indiquer… », « pourriez-vous me préciser… »)
+                      r"saurais gre|saurions gre|(?:m|me|nous) (?:indiquer|preciser|rappeler|confirmer|expliquer|communiquer))\b")
 _LIST_SEPARATOR = re.compile(r"\s*[,;]\s*(?:et\s+)?|\s+et\s+")
 MAX_ITEM_WORDS = 6
 

@@ -180,8 +180,8 @@ class Retriever:
         The sense of the whole question chooses between close spellings: a candidate found in an
         entry with the question's other words gains up to `typo_context` points, and a candidate
         below `typo_cutoff` (down to `typo_floor`) is taken only with that support."""
-        if token in self._known or len(token) < 5 or token.isdigit() or in_dictionary(word):
-            return token
+        if token in self._known or len(token) < 5 or token.isdigit() or in_dictionary(word) or token in stopwords():
+            return token  # « concretement » typed without its accent is a function word, not « consentement »
         from rapidfuzz import fuzz, process  # imported at the first possible typo: most questions have none
 
         fusion = self.fusion
