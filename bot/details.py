@@ -26,12 +26,20 @@ class Detail:
     label: str
     asks: tuple[str, ...]
     holds: tuple[str, ...]
+    # (phrases, patterns): a question that also says one of the phrases is answered by a text that holds one of
+    # the patterns (« le montant à inscrire à notre budget » is answered by « gratuitement »)
+    unless: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+
+
+def _phrases(phrases) -> list[str]:
+    return [f" {normalize(a)} " for a in phrases if normalize(a)]
 
 
 class DetailCheck:
     def __init__(self, details: list[Detail]):
         self._details = [
-            (d.label, [f" {normalize(a)} " for a in d.asks if normalize(a)], [re.compile(h) for h in d.holds])
+            (d.label, _phrases(d.asks), [re.compile(h) for h in d.holds],
+             [(_phrases(asks), [re.compile(h) for h in holds]) for asks, holds in d.unless])
             for d in details
         ]
 
@@ -41,14 +49,17 @@ class DetailCheck:
         path = knowledge_dir / DETAILS_FILE
         data = read_yaml(path, cache_dir) if path.exists() else None
         items = (data or {}).get("details", [])
-        return cls([Detail(i["label"], tuple(i["asks"]), tuple(i["holds"])) for i in items])
+        return cls([Detail(i["label"], tuple(i["asks"]), tuple(i["holds"]),
+                           tuple((tuple(u["asks"]), tuple(u["holds"])) for u in i.get("unless", ())))
+                    for i in items])
 
     def missing(self, question: str, answer_text: str) -> str | None:
         """The label of a detail `question` asks for and `answer_text` does not hold, else None."""
         asked = f" {normalize(question)} "
         text = strip_accents(answer_text.lower())
-        for label, asks, holds in self._details:
-            if any(a in asked for a in asks) and not any(h.search(text) for h in holds):
+        for label, asks, holds, unless in self._details:
+            if any(a in asked for a in asks) and not any(h.search(text) for h in holds) and not any(
+                    any(a in asked for a in also) and any(h.search(text) for h in given) for also, given in unless):
                 return label
         return None
 

@@ -37,6 +37,9 @@ def check():
         ("Et qui rémunère le formateur ?", "Simon Chignard, expert data.", True),
         ("Faut-il être adhérent pour participer ?", "Le programme est gratuit.", True),
         ("Il faut payer une cotisation ?", "Le programme est gratuit.", False),  # the price, not a membership
+        # an amount the applicant would pay is answered by a free programme; a grant's amount is not
+        ("Quel montant faut-il inscrire à notre budget pour y participer ?", "Le programme est gratuit.", False),
+        ("Quel est le montant de la subvention versée ?", "Le programme est gratuit.", True),
         ("Nos données doivent-elles être déjà propres ?", "Une idée suffit.", True),
         ("Combien de dossiers ont été reçus cette année ?", "Une dizaine d'intercommunalités seront retenues.", True),
         ("Combien de participants par interco au maximum ?", "Une dizaine d'intercommunalités seront retenues.", True),
@@ -61,9 +64,10 @@ def test_every_detail_of_the_knowledge_base_is_well_formed():
 
     data = yaml.safe_load((ROOT / "knowledge" / "details.yaml").read_text(encoding="utf-8"))
     for item in data["details"]:
-        assert set(item) == {"label", "asks", "holds"} and item["asks"] and item["holds"]
-        for pattern in item["holds"]:
+        assert set(item) - {"unless"} == {"label", "asks", "holds"} and item["asks"] and item["holds"]
+        for pattern in item["holds"] + [h for unless in item.get("unless", []) for h in unless["holds"]]:
             re.compile(pattern)
+        assert all(set(unless) == {"asks", "holds"} and unless["asks"] and unless["holds"] for unless in item.get("unless", []))
 
 
 @pytest.mark.parametrize("question, claim", [
