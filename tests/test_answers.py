@@ -164,6 +164,17 @@ def test_a_precise_detail_the_source_does_not_give_is_said_missing_with_the_clos
     assert f"« {closest.title} »" in answer.answer  # what the source says that comes closest, named
 
 
+def test_an_amount_the_applicant_would_pay_is_answered_by_the_free_programme(answerer):
+    answer = answerer.answer("On m'a dit que c'était facturé 2 000 € par interco, quel montant prévoir à notre budget ?")
+    assert not answer.abstained and answer.sources[0].id == "gratuite"
+    assert "ne précise pas" not in answer.answer
+
+
+def test_who_gives_the_training_is_the_trainer(answerer):
+    for question in ("Qui assure la formation ?", "c'est qui qui va faire la formation ?"):
+        assert answerer.answer(question).sources[0].id == "formateur"
+
+
 def test_a_detail_the_entry_holds_is_answered(answerer):
     answer = answerer.answer("Quelle est la date limite pour candidater ?")
     assert not answer.abstained and answer.sources[0].id == "date-limite"
