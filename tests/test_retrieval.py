@@ -12,7 +12,8 @@ from bot.config import Settings
 from bot.retrieval import Retriever
 from bot.retrieval.index import is_stale, read_manifest
 from bot.knowledge import load_glossary
-from bot.retrieval.normalize import Glossary, lemma, lemmas, normalize, stopwords, words
+from bot.retrieval.normalize import Glossary, lemma, lemmas, normalize, stopwords, strip_accents, words
+from bot.retrieval.sound import sound
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,6 +72,18 @@ def test_search_finds_the_right_entry_first(retriever, question, expected):
 def test_typos_are_corrected_against_the_index_vocabulary(retriever):
     assert "formateur" in retriever.query_tokens("le formatteur c qui")
     assert "gratuit" in retriever.query_tokens("ca coute combien")  # to a glossary word, then its group
+
+
+@pytest.mark.parametrize("typed, known", [("domènes", "domaine"), ("projé", "projet"), ("programe", "programme"),
+                                           ("cyclabl", "cyclable"), ("formassion", "formation")])
+def test_a_word_typed_by_ear_is_read_as_the_known_word_it_sounds_like(retriever, typed, known):
+    assert sound(strip_accents(typed)) == sound(known)
+    assert retriever.glossary.map([known])[0] in retriever.query_tokens(f"les {typed} du dossier")
+
+
+@pytest.mark.parametrize("word", ["quick", "quelqu", "dan"])
+def test_a_short_sound_or_a_function_word_corrects_nothing(retriever, word):
+    assert word in retriever.query_tokens(f"{word} questions sur le dossier")
 
 
 @pytest.mark.parametrize("question, kept", [("on voudrait tester un outil", "tester"), ("qui est derrière ?", "partenaire"),

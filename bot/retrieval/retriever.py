@@ -35,6 +35,7 @@ from bot.retrieval.hit import Hit
 from bot.retrieval.index import LoadedIndex, build_index, is_stale, load_index
 from bot.retrieval.normalize import Glossary, in_dictionary, is_french, lemma, lemmas, stopwords, words
 from bot.retrieval.rarity import idf
+from bot.retrieval.sound import MIN_KEY, sound
 from bot.retrieval.wordvectors import WordVectors
 
 Mode = Literal["lexical", "dense", "fused"]
@@ -113,6 +114,7 @@ class Retriever:
             document_frequency.update(set(doc.tokens))
         self._idf, self._unknown_idf = idf(document_frequency, len(index.documents))
         self._postings: dict[str, list[int]] | None = None  # see _entries_with
+        self._sounds: dict[str, list[str]] | None = None  # see _heard
         self._own_words: dict[str, set[str]] | None = None  # see mentions
         self._query_tokens = functools.lru_cache(maxsize=1024)(self._lemmas)
         self._corrections: dict[str, str] = {}  # query -> its text with its typos corrected (when it has some)
@@ -175,13 +177,18 @@ class Retriever:
 
     def _correct(self, word: str, token: str, context: frozenset[str] = frozenset()) -> str:
         """`token` (the lemma of `word`), or the known word it is a typo of when `word` looks like one:
-        long enough, unknown to the index and the glossary, and not a French word either.
+        unknown to the index and the glossary, and not a French word either. A known word said alike
+        (`sound`: « domène », « projé ») is taken first; otherwise, for a word long enough, the closest
+        spelling.
 
         The sense of the whole question chooses between close spellings: a candidate found in an
         entry with the question's other words gains up to `typo_context` points, and a candidate
         below `typo_cutoff` (down to `typo_floor`) is taken only with that support."""
-        if token in self._known or len(token) < 5 or token.isdigit() or in_dictionary(word) or token in stopwords():
+        if token in self._known or token.isdigit() or in_dictionary(word) or token in stopwords():
             return token  # « concretement » typed without its accent is a function word, not « consentement »
+        heard = self._heard(token, context)  # a word typed by ear (« domène », « projé », « travo »)
+        if heard is not None or len(token) < 5:
+            return token if heard is None or is_french(word) else heard
         from rapidfuzz import fuzz, process  # imported at the first possible typo: most questions have none
 
         fusion = self.fusion
@@ -202,6 +209,24 @@ class Retriever:
         if best != token and is_french(word):  # a French word simplemma does not list (« vraiment »): no typo
             return token
         return best
+
+    def _heard(self, token: str, context: frozenset[str]) -> str | None:
+        """The known word that sounds like `token`, the one the question's other words support most, then
+        the closest in letters; None when none does or the sound is too short. Not a function word: « quelqu »
+        (of « quelqu'un ») is no typo of « quelque »."""
+        key = sound(token)
+        if len(key) < MIN_KEY:
+            return None
+        if self._sounds is None:
+            self._sounds = {}
+            for spelling in sorted(self._known - stopwords()):
+                self._sounds.setdefault(sound(spelling), []).append(spelling)
+        alike = self._sounds.get(key)
+        if not alike or len(alike) == 1:
+            return alike[0] if alike else None
+        from rapidfuzz import fuzz
+
+        return max(alike, key=lambda spelling: (self._support(spelling, context), fuzz.ratio(token, spelling)))
 
     def _support(self, spelling: str, context: frozenset[str]) -> float:
         """Share of `context` (the question's other known words) found in an entry that holds `spelling`."""
