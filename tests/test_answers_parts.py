@@ -129,6 +129,13 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
          ["mon DGS demande si c'est payant", "et du coup ça commence quand ?"]),
         ("un observatoire de l'habitat ça rentre ? et un outil sur la mobilité, aussi ?",
          ["un observatoire de l'habitat ça rentre ?", "et un outil sur la mobilité, aussi ?"]),
+        # short things asked in a row: between slashes, or between commas after two that ask by their words;
+        # « ca dure » typed without its cedilla; « et places ? » after a question's mark asks again
+        ("tarif / durée / date limite ?", ["tarif", "durée", "date limite ?"]),
+        ("ça coûte combien / c'est qui le formateur", ["ça coûte combien", "c'est qui le formateur"]),
+        ("en 2 mots : cb ça coûte, c'est qui le formateur, deadline", ["en 2 mots : cb ça coûte", "c'est qui le formateur", "deadline"]),
+        ("c pour qui, ca dure combien, ca commence quand", ["c pour qui", "ca dure combien", "ca commence quand"]),
+        ("le starter c quand ? et durée ?", ["le starter c quand ?", "et durée ?"]),
     ],
 )
 def test_a_message_of_several_questions_is_split_in_order(message, parts):
@@ -168,6 +175,10 @@ def test_a_message_of_several_questions_is_split_in_order(message, parts):
         # what one wonders (« je me demande si… », « nos élus se demandent si… ») is the context of the question
         "Je me demande si ça vaut le coup de candidater, vous prenez combien de territoires ?",
         "Nos élus se demandent si c'est payant ?",
+        # a slash or a comma inside one question
+        "un tandem data / métier est-il obligatoire ?",
+        "Qui finance, c'est la Banque des Territoires ?",
+        "Il faut constituer un trio élu / DGS / référent data ?",
     ],
 )
 def test_one_question_with_its_context_stays_whole(message):

@@ -264,9 +264,35 @@ def requested_series(sentence: str) -> list[str] | None:
     return items
 
 
+_SLASH = re.compile(r"\s+/\s+")
+
+
+def asked_run(sentence: str) -> tuple[str, list[str]] | None:
+    """(what precedes, the items) of short things asked in a row (after a colon, if any), between slashes or
+    three or more between commas: two of them at least ask by their words and none asks to confirm, or (slashes)
+    three or more of a word or two end with a question mark (« prix / durée / deadline ? »); the others, a
+    word or two after the first that asks (« cb ça coûte, cb de places, deadline »). None otherwise:
+    « un duo data / métier est-il requis ? », « Nos thèmes : déchets, mobilité, énergie, on peut candidater ? »."""
+    sentence = sentence.strip()
+    head, colon, tail = sentence.rpartition(":")
+    slashed = bool(_SLASH.search(tail))
+    items = [i.strip(" .") for i in (_SLASH if slashed else _CLAUSE).split(tail) if plain(i)]
+    said = [_OPENING_PLAIN.sub("", plain(expand(i))) for i in items]
+    if len(items) < 2 or any(len(words.split()) > MAX_ITEM_WORDS for words in said):
+        return None
+    asking = [bool(_ASKS_BY_WORD.search(words) or _YES_NO.search(words)) for words in said]
+    short = [len(words.split()) <= 2 for words in said]
+    if slashed and len(items) >= 3 and all(short) and tail.endswith("?"):
+        return f"{head}{colon}", items
+    if slashed and len(items) < 2 or not slashed and len(items) < 3 or sum(asking) < 2 or not asking[0] \
+            or not all(a or s for a, s in zip(asking, short)) or any(_CONFIRM.search(words) for words in said):
+        return None  # two clauses and a comma are most often one question (« Qui organise, c'est l'État ? »)
+    return f"{head}{colon}", items
+
 def requested(sentence: str) -> tuple[str, list[str]] | None:
     """(what asks, the things asked for) of a sentence that asks for several things in a row: a list after a
-    colon (`requested_list`) or a series after a request (`requested_series`); None otherwise."""
+    colon (`requested_list`), a series after a request (`requested_series`), short things asked in a row
+    (`asked_run`); None otherwise."""
     items = requested_list(sentence)
     if items:
         sentence = sentence.strip()
@@ -274,7 +300,7 @@ def requested(sentence: str) -> tuple[str, list[str]] | None:
     items = requested_series(sentence)
     if items:
         return _SERIES.match(sentence.strip())["head"], items
-    return None
+    return asked_run(sentence)
 
 
 def _pieces(text: str) -> list[str]:
@@ -291,7 +317,7 @@ def _pieces(text: str) -> list[str]:
 
 # « combien de temps dure le programme, qui sont les partenaires » : a comma before a question word
 _COMMA_ASKS = re.compile(rf"\s*,\s*(?=(?:{_QUESTION_WORDS}|où|(?:jusqu['’]|à partir de |a partir de |depuis |pour )(?:à |a )?quand|"
-                         r"ça coûte|ça dure|ça démarre|ça commence|ça se passe|c['’]est (?:quand|combien|où|qui|quoi)|"
+                         r"[çc]a (?:co[uû]te|dure|d[ée]marre|commence|se passe)|c['’]est (?:quand|combien|où|qui|quoi)|"
                          r"est-ce qu|qu['’]est-ce|y a-t-il|il y a|y a|ya)\b"
                          # « jusqu'à quand on peut l'envoyer, on le dépose où, … »: a clause that asks by its last word
                          r"|(?:[^\s,;?]+\s+){2,}(?:où|ou|quand|combien|comment|quoi)\s*(?:[,;?]|$)"
@@ -373,7 +399,9 @@ def split_parts(text: str) -> list[tuple[str, str]]:
                                                                             and _REQUEST.search(plain(parts[-1][1]))))
         only_opens = not plain(_OPENING_TEXT.sub("", piece.strip()))  # « 2 questions : », « Bonjour ! »
         long_enough = len(plain(cleaned).split()) >= MIN_WORDS or _ONE_WORD.match(cleaned) or piece in listed
-        if parts and (_PRECISION.match(said) or _AND_A_WORD.match(said) and not context):
+        # (« …propres et structurées ? »; after a question's mark, « et places ? » asks again)
+        if parts and (_PRECISION.match(said) or _AND_A_WORD.match(said) and not context
+                      and not parts[-1][1].rstrip().endswith("?")):
             parts[-1] = (parts[-1][0], f"{parts[-1][1]} {piece}")
         elif asks and not only_opens and long_enough:
             parts.append((" ".join(context), piece))
