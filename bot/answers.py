@@ -21,7 +21,7 @@ from bot.details import DetailCheck, PremiseCheck
 from bot.knowledge import NOT_IN_SOURCE_GROUP, Entry
 from bot.prompts import say, texts
 from bot.retrieval import Hit, Retriever
-from bot.retrieval.parts import adds_a_topic, clean, split_parts, tells
+from bot.retrieval.parts import adds_a_topic, clean, split_parts, tells, unframed
 from bot.retrieval.shorthand import expand
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or two
@@ -156,7 +156,7 @@ class Answerer:
             return Answer(question=question, answer=say("answers", "empty_question"), abstained=True), []
         pieces = split_parts(text) if self.split else [("", text)]
         if len(pieces) < 2:
-            whole = self._answer_one(question, self._without_what_follows(text))
+            whole = self._answer_one(question, unframed(self._without_what_follows(text)))
             both = self._both(question, text, whole) if _BOTH.search(text) else None
             return (self._combine(question, both, topics=True), whole.hits) if both else (whole.answer, whole.hits)
         parts, previous = [], ""

@@ -193,6 +193,10 @@ def test_one_question_with_its_context_stays_whole(message):
      "les modalités de dépôt"),
     ("coût ?", "coût ?"),
     ("Bonjour !", "Bonjour !"),  # nothing else would remain
+    # nor what only says why the applicant asks, unless it asks itself
+    ("Bonjour, dans le cadre de notre feuille de route, qui organise le programme ?", "qui organise le programme ?"),
+    ("Afin d'informer nos élus, en vue du prochain bureau, c'est gratuit ?", "c'est gratuit ?"),
+    ("afin de savoir si c'est gratuit, pouvez-vous confirmer ?", "afin de savoir si c'est gratuit, pouvez-vous confirmer ?"),
 ])
 def test_a_part_is_searched_without_its_greeting_coordinator_and_sign_off(piece, searched):
     assert clean(piece) == searched

@@ -148,9 +148,28 @@ def plain(text: str) -> str:
 
 def clean(piece: str) -> str:
     """`piece` without the words that only open or close it (« Bonjour ! », « et », « Autre question : »,
-    « merci d'avance »): what is searched. The piece itself when nothing else would remain."""
-    text = _CLOSING_TEXT.sub("", _SIGN_OFF.sub("?", _OPENING_TEXT.sub("", piece.strip()))).strip()
+    « merci d'avance ») nor what only frames it (`unframed`): what is searched. The piece itself when
+    nothing else would remain."""
+    text = _CLOSING_TEXT.sub("", _SIGN_OFF.sub("?", unframed(_OPENING_TEXT.sub("", piece.strip())))).strip()
     return text if len(plain(text).split()) >= MIN_WORDS or _ONE_WORD.match(text) else piece.strip()
+
+
+# a clause that says why the applicant asks (« Dans le cadre de notre schéma directeur, », « afin d'éclairer
+# l'arbitrage de notre direction, », « Pour la bonne information de nos élus, »), not what
+_FRAMING = re.compile(r"^(?:dans le cadre d|afin d|en vue d|pour la bonne information d|au titre d|en pr[ée]vision d|"
+                      r"dans la perspective d)[^,;:?]*[,;:]\s*", re.IGNORECASE)
+
+
+def unframed(text: str) -> str:
+    """`text` without the clauses at its beginning (after a greeting) that only frame the question, when
+    they ask nothing (« afin de savoir si… » asks) and a question follows."""
+    opening = _OPENING_TEXT.match(text)
+    start = opening.end() if opening else 0
+    rest = text[start:]
+    while (found := _FRAMING.match(rest)) and not asks_by_words(found.group(0).rstrip(" ,;:")) \
+            and is_question(rest[found.end():]):
+        rest = rest[found.end():]
+    return text if rest == text[start:] else rest
 
 
 def adds_a_topic(piece: str) -> bool:
