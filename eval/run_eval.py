@@ -331,7 +331,8 @@ def sealed_report(retriever: Retriever, answerer: Answerer, before: tuple[Retrie
 # questions) was scored once at the start of the fifteenth session, then read; indexing it did not help the
 # other read sets, so it stays in eval/ too. holdout21 (two more writers) was scored once at the fifteenth;
 # holdout22 (three more writers, 4 December 2026) once when it was written, the settings frozen; holdout23
-# and holdout24 (three more writers each, the nineteenth session) likewise, each after its own freeze.
+# and holdout24 (three more writers each, the nineteenth session) likewise, each after its own freeze; holdout25
+# (three more writers, the twentieth session) likewise.
 ISSUE15_LABELLED = ("dev11", "holdout11", "dev12", "holdout12", "dev13", "holdout13", "dev14", "holdout14",
                     "holdout15", "holdout16", "holdout17", "holdout18")
 ISSUE15_SEALED = (("holdout19 (mesuré, session 14)", "questions_holdout19.yaml"),
@@ -340,7 +341,8 @@ ISSUE15_SEALED = (("holdout19 (mesuré, session 14)", "questions_holdout19.yaml"
                   ("holdout21 (mesuré, session 15)", "questions_holdout21.yaml"),
                   ("holdout22 (mesuré, 4 décembre)", "questions_holdout22.yaml"),
                   ("holdout23 (mesuré, session 19)", "questions_holdout23.yaml"),
-                  ("holdout24 (mesuré, session 19)", "questions_holdout24.yaml"))
+                  ("holdout24 (mesuré, session 19)", "questions_holdout24.yaml"),
+                  ("holdout25 (mesuré, session 20)", "questions_holdout25.yaml"))
 KINDS = ("multi", "situation", "premise", "words", "typo", "oos")
 
 
@@ -397,7 +399,7 @@ def kinds_report(retriever: Retriever, answerer: Answerer, folds, plain: tuple[R
     return "\n".join([
         "Jeux de l’issue 15, écrits à l’aveugle depuis la source du programme : " + " ; ".join(sizes) + ". "
         "Les jeux étiquetés (`knowledge/questions/`, lus) sont chacun répondus par l’index construit sans eux ; "
-        "holdout19, holdout20, dev15, holdout21, holdout22, holdout23 et holdout24, jamais indexés, par candibot. "
+        "holdout19, holdout20, dev15, holdout21, holdout22, holdout23, holdout24 et holdout25, jamais indexés, par candibot. "
         "Une question à plusieurs parties compte juste quand chaque partie l’est (une partie hors sujet : "
         "dite hors sujet) ; « oos » : part des questions hors sujet où l’assistant s’abstient.", "", *lines,
     ])
@@ -497,7 +499,8 @@ IDEA_SETS = (("dev", "ideas_dev.yaml"), ("test", "ideas_test.yaml"),
              ("holdout15 (mesuré, session 13)", "ideas_holdout15.yaml"),
              ("holdout16 (mesuré, session 13)", "ideas_holdout16.yaml"),
              ("holdout17 (mesuré, session 15)", "ideas_holdout17.yaml"),
-             ("holdout18 (mesuré, session 19)", "ideas_holdout18.yaml"))
+             ("holdout18 (mesuré, session 19)", "ideas_holdout18.yaml"),
+             ("holdout19 (mesuré, session 20)", "ideas_holdout19.yaml"))
 
 
 def eligibility_report(retriever: Retriever, checker) -> str:
