@@ -136,6 +136,11 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         ("en 2 mots : cb ça coûte, c'est qui le formateur, deadline", ["en 2 mots : cb ça coûte", "c'est qui le formateur", "deadline"]),
         ("c pour qui, ca dure combien, ca commence quand", ["c pour qui", "ca dure combien", "ca commence quand"]),
         ("le starter c quand ? et durée ?", ["le starter c quand ?", "et durée ?"]),
+        # « + » between two questions; a longer item between slashes when it asks; « où stp »
+        ("c quoi le binome + y a un suivi apres la formation ?", ["c quoi le binome", "y a un suivi apres la formation ?"]),
+        ("c pour qui / cb de jours de formation faut prevoir pr nos agents",
+         ["c pour qui", "cb de jours de formation faut prevoir pr nos agents"]),
+        ("c gratuit ? et on s inscrit ou stp", ["c gratuit ?", "et on s inscrit ou stp"]),
     ],
 )
 def test_a_message_of_several_questions_is_split_in_order(message, parts):
@@ -179,6 +184,7 @@ def test_a_message_of_several_questions_is_split_in_order(message, parts):
         "un tandem data / métier est-il obligatoire ?",
         "Qui finance, c'est la Banque des Territoires ?",
         "Il faut constituer un trio élu / DGS / référent data ?",
+        "pcaet + data pour le piloter, ca rentre ?",
     ],
 )
 def test_one_question_with_its_context_stays_whole(message):

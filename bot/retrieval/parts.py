@@ -103,7 +103,8 @@ _WHO_FIRST = re.compile(r"^(?:qui|ki)\b")
 _NEXT_QUESTION = re.compile(r"^(?:et\s+)?(?:autres? questions?|(?:deuxieme|seconde|troisieme|derniere|autre) (?:question|chose|point)|"
                             r"question suivante)\b")
 # a piece beginning with one of these words asks where (« où ») even without its accent
-_WHERE = re.compile(r"(?:^|\s)où\b|\bou\s+(?:on|est ce|faut il|se|trouver|deposer|candidater|postuler)\b|\bou\s*\??$",
+_WHERE = re.compile(r"(?:^|\s)où\b|\bou\s+(?:on|est ce|faut il|se|trouver|deposer|candidater|postuler)\b|"
+                    r"\bou\s*(?:stp|svp|svpl|s['’]il (?:te|vous) pla[iî]t|please)?\s*\??$",
                     re.IGNORECASE)
 # « la différence entre X et Y », « on hésite entre X et Y »: one question, when « entre » comes a few words before the
 # « et » (not « j'ai 5 min entre deux réunions : ça coûte combien, et c'est pour quand ? »)
@@ -283,7 +284,8 @@ def requested_series(sentence: str) -> list[str] | None:
     return items
 
 
-_SLASH = re.compile(r"\s+/\s+")
+_SLASH = re.compile(r"\s+[/+]\s+")  # « prix / durée », « le contenu + des exemples »
+MAX_SLASHED_WORDS = 12  # an item between slashes that asks by its words may be longer (« cb d'heures par semaine… »)
 
 
 def asked_run(sentence: str) -> tuple[str, list[str]] | None:
@@ -297,9 +299,10 @@ def asked_run(sentence: str) -> tuple[str, list[str]] | None:
     slashed = bool(_SLASH.search(tail))
     items = [i.strip(" .") for i in (_SLASH if slashed else _CLAUSE).split(tail) if plain(i)]
     said = [_OPENING_PLAIN.sub("", plain(expand(i))) for i in items]
-    if len(items) < 2 or any(len(words.split()) > MAX_ITEM_WORDS for words in said):
-        return None
     asking = [bool(_ASKS_BY_WORD.search(words) or _YES_NO.search(words)) for words in said]
+    if len(items) < 2 or any(len(words.split()) > (MAX_SLASHED_WORDS if slashed and asks else MAX_ITEM_WORDS)
+                             for words, asks in zip(said, asking)):
+        return None
     short = [len(words.split()) <= 2 for words in said]
     if slashed and len(items) >= 3 and all(short) and tail.endswith("?"):
         return f"{head}{colon}", items
