@@ -289,10 +289,10 @@ MAX_SLASHED_WORDS = 12  # an item between slashes that asks by its words may be 
 
 
 def asked_run(sentence: str) -> tuple[str, list[str]] | None:
-    """(what precedes, the items) of short things asked in a row (after a colon, if any), between slashes or
-    three or more between commas: two of them at least ask by their words and none asks to confirm, or (slashes)
-    three or more of a word or two end with a question mark (« prix / durée / deadline ? »); the others, a
-    word or two after the first that asks (« cb ça coûte, cb de places, deadline »). None otherwise:
+    """(what precedes, the items) of short things asked in a row (after a colon, if any): between slashes,
+    three or more of a word or two ending with a question mark (« prix / durée / deadline ? »); or, between
+    slashes or (three or more) between commas, the first and another asking by their words, none asking to
+    confirm, the others a word or two (« cb ça coûte, cb de places, deadline »). None otherwise:
     « un duo data / métier est-il requis ? », « Nos thèmes : déchets, mobilité, énergie, on peut candidater ? »."""
     sentence = sentence.strip()
     head, colon, tail = sentence.rpartition(":")
@@ -306,10 +306,11 @@ def asked_run(sentence: str) -> tuple[str, list[str]] | None:
     short = [len(words.split()) <= 2 for words in said]
     if slashed and len(items) >= 3 and all(short) and tail.endswith("?"):
         return f"{head}{colon}", items
-    if slashed and len(items) < 2 or not slashed and len(items) < 3 or sum(asking) < 2 or not asking[0] \
+    if not slashed and len(items) < 3 or sum(asking) < 2 or not asking[0] \
             or not all(a or s for a, s in zip(asking, short)) or any(_CONFIRM.search(words) for words in said):
         return None  # two clauses and a comma are most often one question (« Qui organise, c'est l'État ? »)
     return f"{head}{colon}", items
+
 
 def requested(sentence: str) -> tuple[str, list[str]] | None:
     """(what asks, the things asked for) of a sentence that asks for several things in a row: a list after a
