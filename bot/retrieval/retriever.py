@@ -184,8 +184,10 @@ class Retriever:
         The sense of the whole question chooses between close spellings: a candidate found in an
         entry with the question's other words gains up to `typo_context` points, and a candidate
         below `typo_cutoff` (down to `typo_floor`) is taken only with that support."""
-        if token in self._known or token.isdigit() or in_dictionary(word) or token in stopwords():
+        if token in self._known or token.isdigit() or token in stopwords():
             return token  # « concretement » typed without its accent is a function word, not « consentement »
+        if len(token) < 5 and len(sound(token)) < MIN_KEY or in_dictionary(word):
+            return token  # too short to sound like a word (most short words: simplemma's dictionary stays unread)
         heard = self._heard(token, context)  # a word typed by ear (« domène », « projé », « travo »)
         if heard is not None or len(token) < 5:
             return token if heard is None or is_french(word) else heard
