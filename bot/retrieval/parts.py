@@ -326,16 +326,19 @@ def requested(sentence: str) -> tuple[str, list[str]] | None:
     return asked_run(sentence)
 
 
-def _pieces(text: str) -> list[str]:
-    out = []
+def _pieces(text: str) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """The pieces of `text` (its sentences, cut at their coordinators, or what asks and the things asked
+    for), and the `requested` of each sentence that asks for several things in a row."""
+    out, found = [], []
     for line in _LIST_ITEM.split(text):
         for sentence in _AFTER_SENTENCE.split(line):
-            found = requested(sentence)
-            if found:
-                out.extend([found[0], *found[1]])
+            asked = requested(sentence)
+            if asked:
+                found.append(asked)
+                out.extend([asked[0], *asked[1]])
             else:
                 out.extend(_coordinated(sentence))
-    return [p.strip() for p in out if p.strip()]
+    return [p.strip() for p in out if p.strip()], found
 
 
 # « combien de temps dure le programme, qui sont les partenaires » : a comma before a question word
@@ -389,14 +392,12 @@ def asked_items(text: str) -> set[str]:
 def split_parts(text: str) -> list[tuple[str, str]]:
     """The questions of `text`, in order, each as (the context that precedes it, the question); one
     (« », `text`) when it holds one question."""
-    pieces = _pieces(text)
+    pieces, found = _pieces(text)
     if len(pieces) <= 1:
         return [("", text.strip())]
     parts: list[tuple[str, str]] = []
     context: list[str] = []
     announced = bool(_ANNOUNCED.search(plain(text)))
-    sentences = [sentence for line in _LIST_ITEM.split(text) for sentence in _AFTER_SENTENCE.split(line)]
-    found = [f for f in map(requested, sentences) if f]
     listed = {item for _, items in found for item in items}
     heads = {head for head, _ in found}  # « je voudrais savoir : », « je m'interroge sur »
     listed |= asked_items(text)

@@ -186,9 +186,10 @@ class Retriever:
         below `typo_cutoff` (down to `typo_floor`) is taken only with that support."""
         if token in self._known or token.isdigit() or token in stopwords():
             return token  # « concretement » typed without its accent is a function word, not « consentement »
-        if len(token) < 5 and len(sound(token)) < MIN_KEY or in_dictionary(word):
+        key = sound(token)
+        if len(token) < 5 and len(key) < MIN_KEY or in_dictionary(word):
             return token  # too short to sound like a word (most short words: simplemma's dictionary stays unread)
-        heard = self._heard(token, context)  # a word typed by ear (« domène », « projé », « travo »)
+        heard = self._heard(token, key, context)  # a word typed by ear (« domène », « projé », « travo »)
         if heard is not None or len(token) < 5:
             return token if heard is None or is_french(word) else heard
         from rapidfuzz import fuzz, process  # imported at the first possible typo: most questions have none
@@ -212,11 +213,10 @@ class Retriever:
             return token
         return best
 
-    def _heard(self, token: str, context: frozenset[str]) -> str | None:
-        """The known word that sounds like `token`, the one the question's other words support most, then
-        the closest in letters; None when none does or the sound is too short. Not a function word: « quelqu »
-        (of « quelqu'un ») is no typo of « quelque »."""
-        key = sound(token)
+    def _heard(self, token: str, key: str, context: frozenset[str]) -> str | None:
+        """The known word that sounds like `token` (whose `sound` is `key`), the one the question's other words
+        support most, then the closest in letters; None when none does or the sound is too short. Not a function
+        word: « quelqu » (of « quelqu'un ») is no typo of « quelque »."""
         if len(key) < MIN_KEY:
             return None
         if self._sounds is None:
