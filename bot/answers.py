@@ -16,6 +16,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from bot.config import Settings
 from bot.details import DetailCheck, PremiseCheck
 from bot.knowledge import NOT_IN_SOURCE_GROUP, Entry
@@ -137,6 +139,7 @@ class Answerer:
         self.split = split  # answer each question of a message that holds several
         self.details = DetailCheck.load(Path(settings.knowledge_dir), Path(settings.index_dir))
         self.premises = PremiseCheck.load(Path(settings.knowledge_dir), Path(settings.index_dir))
+        self._asking_detail: np.ndarray | None = None  # see _detail_questions
 
     def confident(self, hit: Hit) -> bool:
         """Whether `hit` is a good enough match to be given as the answer."""
@@ -152,16 +155,19 @@ class Answerer:
         are about different entries or some of them cannot be answered (`Answer.parts`)."""
         question = question or ""
         text = question.strip()[:MAX_QUESTION_CHARS]
+        # a message that asks for no precise detail is not matched against the not-in-source group's questions
+        # that ask for one (« à quoi ressemble la formation de démarrage » is not « la formation démarre quand ? »)
+        ignored = self._detail_questions(expand(text))
         if not text:
             return Answer(question=question, answer=say("answers", "empty_question"), abstained=True), []
         pieces = split_parts(text) if self.split else [("", text)]
         if len(pieces) < 2:
-            whole = self._answer_one(question, unframed(self._without_what_follows(text)))
+            whole = self._answer_one(question, unframed(self._without_what_follows(text)), ignored=ignored)
             both = self._both(question, text, whole) if _BOTH.search(text) else None
             return (self._combine(question, both, topics=True), whole.hits) if both else (whole.answer, whole.hits)
         parts, previous = [], ""
         for context, piece in pieces:
-            parts.append(self._answer_part(piece, previous, context))
+            parts.append(self._answer_part(piece, previous, context, ignored))
             previous = piece
         parts = self._asked_again(parts, [piece for _, piece in pieces])
         if len(parts) == 1:
@@ -171,7 +177,7 @@ class Answerer:
         if answered and len({p.entry for p in answered}) > 1 or len(answered) not in (0, len(parts)):
             return self._combine(question, parts), [h for p in parts for h in p.hits]
         # nothing answered part by part, or every part by one entry: the message as one question
-        whole = self._answer_one(question, text)
+        whole = self._answer_one(question, text, ignored=ignored)
         if answered and whole.entry != answered[0].entry:
             return answered[0].answer, whole.hits
         return whole.answer, whole.hits
@@ -243,17 +249,18 @@ class Answerer:
                 both.reverse()
         return both
 
-    def _answer_part(self, piece: str, previous: str, context: str = "") -> "_Result":
+    def _answer_part(self, piece: str, previous: str, context: str = "", ignored: np.ndarray | None = None) -> "_Result":
         """One question of a message, searched alone; one that finds no answer alone is searched again
         with the context before it (« Nous sommes une CC. »), and a short one (« et le social ? ») after
         the question before it, its own words weighing most."""
         if context:
             asked = clean(piece)
             if self._few_words(asked):  # « Peut-on quand même candidater ? »
-                with_context = self._answer_one(piece, f"{clean(context)} {asked}", focus=asked, focus_weight=PART_WEIGHT)
+                with_context = self._answer_one(piece, f"{clean(context)} {asked}", focus=asked, focus_weight=PART_WEIGHT,
+                                                ignored=ignored)
                 if with_context.reason != "abstain":
                     return with_context
-            alone = self._answer_part(piece, previous)
+            alone = self._answer_part(piece, previous, ignored=ignored)
             if alone.reason != "abstain":
                 return alone
             piece = f"{context} {piece}"
@@ -261,21 +268,24 @@ class Answerer:
         # asked as a question
         searched = clean(self._without_what_follows(piece))
         searched = searched if searched.endswith("?") else f"{searched.rstrip(' .!,;:')} ?"
-        alone = self._answer_one(piece, searched)
+        alone = self._answer_one(piece, searched, ignored=ignored)
         if alone.reason != "abstain" or not previous or not self._few_words(searched):
             return alone
-        return self._answer_one(piece, f"{clean(previous)} {searched}", focus=searched, focus_weight=PART_WEIGHT)
+        return self._answer_one(piece, f"{clean(previous)} {searched}", focus=searched, focus_weight=PART_WEIGHT,
+                                ignored=ignored)
 
     def _answer_one(self, question: str, text: str, focus: str | None = None,
-                    focus_weight: float | None = None) -> "_Result":
-        """One question's answer (`text`: the question as searched, its shorthand spelt out: « cb de tps »)."""
+                    focus_weight: float | None = None, ignored: np.ndarray | None = None) -> "_Result":
+        """One question's answer (`text`: the question as searched, its shorthand spelt out: « cb de tps »);
+        the index's documents at positions `ignored` count for nothing."""
         text = expand(text)
         focus = self.focus(text) if focus is None else expand(focus)
         # a claim given to confirm (« c'est un prêt, j'imagine ? ») is searched without the words that ask to
         # confirm it, and it is about the programme: an off-topic group must match it clearly better to
         # make the assistant abstain
         claim = self.premises.without_confirmation
-        hits = self.retriever.search(claim(text), k=5, focus=claim(focus), focus_weight=focus_weight)
+        hits = self.retriever.search(claim(text), k=5, focus=claim(focus), focus_weight=focus_weight,
+                                     ignored=ignored)
         margin = self.off_topic_margin - (PREMISE_MARGIN if self.premises.asks_to_confirm(text) else 0.0)
         best, off_topic = self._best_hit(hits, margin)
         not_in_source = off_topic is not None and off_topic.entry.id == NOT_IN_SOURCE_GROUP
@@ -329,6 +339,19 @@ class Answerer:
     def candidates(self, text: str, k: int = 5, focus: str | None = None) -> list[Hit]:
         """The `k` best entries for a message, its focus (last question) weighing more than the rest."""
         return self.retriever.search(text, k=k, focus=self.focus(text) if focus is None else focus)
+
+    def _detail_questions(self, message: str) -> np.ndarray | None:
+        """When `message` asks for no precise detail (`knowledge/details.yaml`): the positions in the index of
+        the not-in-source group's questions that ask for one (a date, a number of hours, a place…), else None.
+        Those questions share the topic words of every question on the same thing (« la formation starter
+        démarre quand ? »); a message asking what the training is like matches them on the topic alone."""
+        if self.details.asked(message):
+            return None
+        if self._asking_detail is None:
+            self._asking_detail = np.array(
+                [n for n, doc in enumerate(self.retriever.index.documents)
+                 if doc.entry_id == NOT_IN_SOURCE_GROUP and self.details.asked(doc.text)], dtype=int)
+        return self._asking_detail
 
     def _best_hit(self, hits: list[Hit], margin: float | None = None) -> tuple[Hit | None, Hit | None]:
         """The best programme entry if it is confident enough (programme entries come before

@@ -31,8 +31,16 @@ class Detail:
     unless: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
 
 
+_UNELIDED = frozenset("l c d j m n s t qu".split())  # « combien d heures », typed without its apostrophe
+
+
+def _asked(question: str) -> str:
+    """`question` normalised as the phrases are, its elisions cut even without their apostrophe."""
+    return " " + " ".join(w for w in normalize(question).split() if w not in _UNELIDED) + " "
+
+
 def _phrases(phrases) -> list[str]:
-    return [f" {normalize(a)} " for a in phrases if normalize(a)]
+    return [_asked(a) for a in phrases if normalize(a)]
 
 
 class DetailCheck:
@@ -53,9 +61,14 @@ class DetailCheck:
                            tuple((tuple(u["asks"]), tuple(u["holds"])) for u in i.get("unless", ())))
                     for i in items])
 
+    def asked(self, question: str) -> set[str]:
+        """The labels of the details `question` asks for."""
+        asked = _asked(question)
+        return {label for label, asks, _, _ in self._details if any(a in asked for a in asks)}
+
     def missing(self, question: str, answer_text: str) -> str | None:
         """The label of a detail `question` asks for and `answer_text` does not hold, else None."""
-        asked = f" {normalize(question)} "
+        asked = _asked(question)
         text = strip_accents(answer_text.lower())
         for label, asks, holds, unless in self._details:
             if any(a in asked for a in asks) and not any(h.search(text) for h in holds) and not any(

@@ -164,6 +164,19 @@ def test_a_precise_detail_the_source_does_not_give_is_said_missing_with_the_clos
     assert f"« {closest.title} »" in answer.answer  # what the source says that comes closest, named
 
 
+@pytest.mark.parametrize("question", ["à quoi ressemble la formation de démarrage ?",
+                                      "ça se passe comment concrètement le début de la formation ?"])
+def test_what_the_training_is_like_is_not_taken_for_a_detail_the_source_lacks(answerer, question):
+    # the not-in-source group holds « la formation démarre quand exactement ? », close in topic, asking for a date
+    answer = answerer.answer(question)
+    assert not answer.abstained and answer.sources[0].id == "formation-starter"
+
+
+@pytest.mark.parametrize("question", ["la formation starter demarre qd exactement", "le starter il dure cb d heures"])
+def test_a_detail_asked_in_shorthand_is_still_said_missing(answerer, question):
+    assert answerer.answer(question).abstained
+
+
 def test_an_amount_the_applicant_would_pay_is_answered_by_the_free_programme(answerer):
     answer = answerer.answer("On m'a dit que c'était facturé 2 000 € par interco, quel montant prévoir à notre budget ?")
     assert not answer.abstained and answer.sources[0].id == "gratuite"

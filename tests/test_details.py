@@ -57,6 +57,18 @@ def test_phrases_match_whatever_the_accents_elisions_and_case():
     assert check.missing("combien d heures ca dure", "10 h") is None
 
 
+def test_the_details_a_question_asks_for_are_all_named(check):
+    asked = check.asked("Où a lieu la formation et elle démarre quand ?")
+    assert {label.split()[1] for label in asked} == {"lieu", "date"}
+    assert check.asked("À quoi ressemble la formation de démarrage ?") == set()
+    assert check.asked("un tel projet est-il recevable ?") == set()  # « un tel » is not a phone
+
+
+def test_an_elision_typed_without_its_apostrophe_is_still_read():
+    check = DetailCheck([Detail("d'heures", ("combien d'heures",), (r"\d+ ?h",))])
+    assert check.asked("le starter il dure combien d heures") == {"d'heures"}
+
+
 def test_every_detail_of_the_knowledge_base_is_well_formed():
     import re
 

@@ -363,3 +363,12 @@ def test_seeded_lemmas_are_simplemma_s(tmp_path):
     normalize.seed_lemmas(table)
     assert normalize._seeded["programmes"] == table["lemma"]["programmes"]
     normalize._seeded.clear(), normalize._seeded.update(before)
+
+
+def test_ignored_documents_count_for_nothing(retriever):
+    question = "Le programme est-il gratuit ?"
+    best = retriever.search(question, k=1)[0]
+    own = np.array([n for n, doc in enumerate(retriever.index.documents) if doc.entry_id == best.entry.id])
+    hits = retriever.search(question, k=len(retriever.entries), ignored=own)
+    without = next(h for h in hits if h.entry.id == best.entry.id)
+    assert without.score == 0.0 and hits[0].entry.id != best.entry.id

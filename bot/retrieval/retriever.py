@@ -260,37 +260,43 @@ class Retriever:
         found = sum(w for t, w in zip(tokens, weights) if t in self._entry_vocab[position])
         return found / sum(weights)
 
-    def _per_entry(self, doc_scores: np.ndarray) -> np.ndarray:
+    def _per_entry(self, doc_scores: np.ndarray, ignored: np.ndarray | None = None) -> np.ndarray:
+        """Each entry's best document score; the documents at positions `ignored` count for nothing."""
+        if ignored is not None and len(ignored):
+            doc_scores = np.array(doc_scores, dtype="float32")
+            doc_scores[ignored] = 0.0
         best = np.zeros(len(self.entries), dtype="float32")
         np.maximum.at(best, self._doc_entry, doc_scores.astype("float32"))
         return best
 
-    def lexical_scores(self, query: str, tokens: list[str] | None = None) -> np.ndarray:
+    def lexical_scores(self, query: str, tokens: list[str] | None = None, ignored: np.ndarray | None = None) -> np.ndarray:
         tokens = [t for t in (self.query_tokens(query) if tokens is None else tokens) if t in self._vocab_set]
         if not tokens:
             return np.zeros(len(self.entries), dtype="float32")
-        return self._per_entry(np.asarray(self.index.lexical.get_scores(tokens)))
+        return self._per_entry(np.asarray(self.index.lexical.get_scores(tokens)), ignored)
 
-    def dense_scores(self, query: str) -> np.ndarray:
+    def dense_scores(self, query: str, ignored: np.ndarray | None = None) -> np.ndarray:
         vector = self.embedder.encode([self.corrected(query)])[0]
         with self._blas.limit(limits=1, user_api="blas"):
             doc_scores = self.index.dense @ vector  # cosines: the rows and the vector have unit length
         floor = self.embedder.floor  # the model's cosine for unrelated sentences: signal 0 from there down
-        return self._per_entry(np.clip((doc_scores - floor) / (1.0 - floor), 0.0, 1.0))
+        return self._per_entry(np.clip((doc_scores - floor) / (1.0 - floor), 0.0, 1.0), ignored)
 
-    def word_scores(self, query: str) -> np.ndarray:
+    def word_scores(self, query: str, ignored: np.ndarray | None = None) -> np.ndarray:
         """Best cosine of the query's word vector with each entry's documents (zeros when off)."""
         if self._word_matrix is None:
             return np.zeros(len(self.entries), dtype="float32")
         with self._blas.limit(limits=1, user_api="blas"):
             cosines = self._word_matrix @ self.word_vectors.embed([self.corrected(query)])[0]
-        return self._per_entry(np.clip(cosines, 0.0, 1.0))
+        return self._per_entry(np.clip(cosines, 0.0, 1.0), ignored)
 
-    def scores(self, query: str, mode: Mode = "fused", tokens: list[str] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(score, lexical signal, dense cosine) per entry, in `self.entries` order."""
+    def scores(self, query: str, mode: Mode = "fused", tokens: list[str] | None = None,
+               ignored: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(score, lexical signal, dense cosine) per entry, in `self.entries` order; the documents at
+        positions `ignored` count for nothing."""
         zeros = np.zeros(len(self.entries), dtype="float32")
-        lexical = self.fusion.lexical(self.lexical_scores(query, tokens)) if mode != "dense" else zeros
-        dense = self.dense_scores(query) if mode != "lexical" else zeros
+        lexical = self.fusion.lexical(self.lexical_scores(query, tokens, ignored)) if mode != "dense" else zeros
+        dense = self.dense_scores(query, ignored) if mode != "lexical" else zeros
         if mode == "lexical":
             return lexical, lexical, dense
         if mode == "dense":
@@ -299,27 +305,28 @@ class Retriever:
         fused = w * lexical + (1 - w) * dense
         if self._word_matrix is not None and self.fusion.word_weight:
             v = self.fusion.word_weight
-            fused = (fused + v * self.word_scores(query)) / (1 + v)
+            fused = (fused + v * self.word_scores(query, ignored)) / (1 + v)
         return fused, lexical, dense
 
     # -- search ---------------------------------------------------------------------------------
     def search(
         self, query: str, k: int = 5, kinds: Iterable[str] | None = None, mode: Mode = "fused", focus: str | None = None,
-        focus_weight: float | None = None,
+        focus_weight: float | None = None, ignored: np.ndarray | None = None,
     ) -> list[Hit]:
-        """The `k` best entries for `query`, best first (optionally only entries of `kinds`).
+        """The `k` best entries for `query`, best first (optionally only entries of `kinds`); the documents
+        at positions `ignored` (of `self.index.documents`) count for nothing.
 
         `focus`, a part of `query` (its last question), is searched too: each score is then
         `focus_weight * focus score + (1 - focus_weight) * query score`, so the context of a long
         message still counts; the coverage is the better of the two. `focus_weight` replaces that share.
         """
         tokens = self.query_tokens(query)
-        score, lexical, dense = self.scores(query, mode, tokens)
+        score, lexical, dense = self.scores(query, mode, tokens, ignored)
         token_lists = [tokens]
         if focus and focus.strip() != query.strip():
             focus_tokens = self.query_tokens(focus)
             share = self.fusion.focus_weight if focus_weight is None else focus_weight
-            focused = self.scores(focus, mode, focus_tokens)
+            focused = self.scores(focus, mode, focus_tokens, ignored)
             score, lexical, dense = (share * f + (1 - share) * q for f, q in zip(focused, (score, lexical, dense)))
             token_lists.append(focus_tokens)
         allowed = set(kinds) if kinds else None
