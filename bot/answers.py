@@ -23,6 +23,7 @@ from bot.details import DetailCheck, PremiseCheck
 from bot.knowledge import NOT_IN_SOURCE_GROUP, Entry
 from bot.prompts import say, texts
 from bot.retrieval import Hit, Retriever
+from bot.retrieval.dictation import punctuated
 from bot.retrieval.parts import adds_a_topic, clean, split_parts, tells, unframed
 from bot.retrieval.shorthand import expand
 
@@ -154,7 +155,7 @@ class Answerer:
         A message holding several questions (`split_parts`) gets each answered in order, when they
         are about different entries or some of them cannot be answered (`Answer.parts`)."""
         question = question or ""
-        text = question.strip()[:MAX_QUESTION_CHARS]
+        text = punctuated(question.strip()[:MAX_QUESTION_CHARS])  # « payant virgule et ça dure combien »
         # a message that asks for no precise detail is not matched against the not-in-source group's questions
         # that ask for one (« à quoi ressemble la formation de démarrage » is not « la formation démarre quand ? »)
         ignored = self._detail_questions(expand(text))
@@ -341,11 +342,12 @@ class Answerer:
         return self.retriever.search(text, k=k, focus=self.focus(text) if focus is None else focus)
 
     def _detail_questions(self, message: str) -> np.ndarray | None:
-        """When `message` asks for no precise detail (`knowledge/details.yaml`): the positions in the index of
-        the not-in-source group's questions that ask for one (a date, a number of hours, a place…), else None.
+        """When `message` asks for no precise detail, not even by a cue word (`knowledge/details.yaml`): the
+        positions in the index of the not-in-source group's questions that ask for one (a date, a number of
+        hours, a place…), else None.
         Those questions share the topic words of every question on the same thing (« la formation starter
         démarre quand ? »); a message asking what the training is like matches them on the topic alone."""
-        if self.details.asked(message):
+        if self.details.may_ask(message):
             return None
         if self._asking_detail is None:
             self._asking_detail = np.array(

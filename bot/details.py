@@ -44,7 +44,8 @@ def _phrases(phrases) -> list[str]:
 
 
 class DetailCheck:
-    def __init__(self, details: list[Detail]):
+    def __init__(self, details: list[Detail], cues: tuple[str, ...] = ()):
+        self._cues = frozenset(normalize(c) for c in cues if normalize(c))
         self._details = [
             (d.label, _phrases(d.asks), [re.compile(h) for h in d.holds],
              [(_phrases(asks), [re.compile(h) for h in holds]) for asks, holds in d.unless])
@@ -59,12 +60,17 @@ class DetailCheck:
         items = (data or {}).get("details", [])
         return cls([Detail(i["label"], tuple(i["asks"]), tuple(i["holds"]),
                            tuple((tuple(u["asks"]), tuple(u["holds"])) for u in i.get("unless", ())))
-                    for i in items])
+                    for i in items], tuple((data or {}).get("cues", ())))
 
     def asked(self, question: str) -> set[str]:
         """The labels of the details `question` asks for."""
         asked = _asked(question)
         return {label for label, asks, _, _ in self._details if any(a in asked for a in asks)}
+
+    def may_ask(self, question: str) -> bool:
+        """Whether `question` asks for a detail, or holds a word that may ask for one (`cues`: « quand »,
+        « horaire »…) in words the phrases do not list."""
+        return bool(self._cues.intersection(_asked(question).split())) or bool(self.asked(question))
 
     def missing(self, question: str, answer_text: str) -> str | None:
         """The label of a detail `question` asks for and `answer_text` does not hold, else None."""

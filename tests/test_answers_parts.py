@@ -141,6 +141,9 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         ("c pour qui / cb de jours de formation faut prevoir pr nos agents",
          ["c pour qui", "cb de jours de formation faut prevoir pr nos agents"]),
         ("c gratuit ? et on s inscrit ou stp", ["c gratuit ?", "et on s inscrit ou stp"]),
+        # a clause that ends by asking whether it will do (« …ça marche »), dictated without its mark
+        ("un projet sur les déplacements des habitants ça marche et c'est quoi l'exemple sur le plan climat",
+         ["un projet sur les déplacements des habitants ça marche", "et c'est quoi l'exemple sur le plan climat"]),
     ],
 )
 def test_a_message_of_several_questions_is_split_in_order(message, parts):
@@ -185,6 +188,9 @@ def test_a_message_of_several_questions_is_split_in_order(message, parts):
         "Qui finance, c'est la Banque des Territoires ?",
         "Il faut constituer un trio élu / DGS / référent data ?",
         "pcaet + data pour le piloter, ca rentre ?",
+        # courtesy after a greeting asks nothing of the programme
+        "bonjour ça va, c'est quoi le binôme ?",
+        "Bonjour, j'espère que vous allez bien. Qui peut candidater ?",
     ],
 )
 def test_one_question_with_its_context_stays_whole(message):
@@ -289,6 +295,12 @@ def test_an_out_of_scope_part_is_said_so_and_the_others_are_answered(answerer):
 def test_the_first_part_without_a_question_mark_is_answered_too(answerer):
     answer = answerer.answer("bonjour, c'est gratuit et ça dure combien de temps ?")
     assert [p.sources[0].id for p in answer.parts] == ["gratuite", "duree-et-parcours"]
+
+
+@pytest.mark.slow
+def test_a_dictated_message_splits_at_the_punctuation_said_aloud(answerer):
+    answer = answerer.answer("bonjour c'est payant virgule qui fait la formation merci")
+    assert [p.sources[0].id for p in answer.parts] == ["gratuite", "formateur"]
 
 
 @pytest.mark.slow

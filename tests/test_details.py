@@ -44,6 +44,9 @@ def check():
         ("Combien de dossiers ont été reçus cette année ?", "Une dizaine d'intercommunalités seront retenues.", True),
         ("Combien de participants par interco au maximum ?", "Une dizaine d'intercommunalités seront retenues.", True),
         ("Combien de personnes par interco ?", "Un binôme référent data / référent métier.", False),
+        # a « soutenance » before the other territories at the end is the restitution, not a candidate's audition
+        ("À la fin, une soutenance devant les autres collectivités ?", "Une restitution collective.", False),
+        ("Il y a une soutenance pour être retenus ?", "Une restitution collective.", True),
         ("", "", False),
     ],
 )
@@ -62,6 +65,17 @@ def test_the_details_a_question_asks_for_are_all_named(check):
     assert {label.split()[1] for label in asked} == {"lieu", "date"}
     assert check.asked("À quoi ressemble la formation de démarrage ?") == set()
     assert check.asked("un tel projet est-il recevable ?") == set()  # « un tel » is not a phone
+
+
+@pytest.mark.parametrize("question, may_ask", [
+    ("Les agglos retenues seront prévenues quand ?", True),  # no phrase lists « prévenues quand »: a cue word
+    ("Quelle charge horaire hebdo prévoir ?", True),
+    ("On saura quand si on est retenus ?", True),  # a phrase
+    ("À quoi ressemble la formation de démarrage ?", False),
+    ("Qui est derrière ce programme ?", False),
+])
+def test_a_cue_word_may_ask_for_a_detail_in_words_no_phrase_lists(check, question, may_ask):
+    assert check.may_ask(question) == may_ask
 
 
 def test_an_elision_typed_without_its_apostrophe_is_still_read():

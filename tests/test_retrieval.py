@@ -75,7 +75,8 @@ def test_typos_are_corrected_against_the_index_vocabulary(retriever):
 
 
 @pytest.mark.parametrize("typed, known", [("domènes", "domaine"), ("projé", "projet"), ("programe", "programme"),
-                                           ("cyclabl", "cyclable"), ("formassion", "formation")])
+                                           ("cyclabl", "cyclable"), ("formassion", "formation"),
+                                           ("benefisses", "benefice")])
 def test_a_word_typed_by_ear_is_read_as_the_known_word_it_sounds_like(retriever, typed, known):
     assert sound(strip_accents(typed)) == sound(known)
     assert retriever.glossary.map([known])[0] in retriever.query_tokens(f"les {typed} du dossier")

@@ -66,6 +66,10 @@ _YES_NO = re.compile(r"^(?:c est(?! (?:moi|nous|lui|elle|eux|elles|toi) qui\b)|c
 # « la santé ça passe », « la restitution c'est collective »: a topic (a word or two), then the question
 _TOPIC_THEN_ASKS = re.compile(r"^(?!(?:notre|nos|mon|ma|mes|leur|leurs|je|j|nous|on|il|elle|ils|elles)\b)"
                               r"(?:(?:le|la|les|l|un|une|ce|cette|des|du)\s+)?\w+(?:\s+\w+){0,2}\s+(?:c est|ca)\b")
+# « un projet sur les déplacements ça marche », « notre portail open data ça passe »: a clause that ends by asking
+# whether it will do, typed or dictated without a question mark
+_ENDS_ASKING = re.compile(r"\S+\s+\S+\s+(?:ca|c est|cela)\s+(?:marche|passe|rentre|colle|compte|le fait|ok|jouable|faisable|"
+                          r"eligible|autorise|permis|accepte|possible)$")
 # asking to confirm a claim (« …, c'est ça », « …, je crois », « …, right ») makes a statement a question
 _CONFIRM = re.compile(r"\b(?:c est (?:bien )?(?:ca|cela|exact|correct|vrai)|vous confirmez|confirmez vous|je crois|"
                       r"j imagine|je suppose|il me semble|n est ce pas|si j ai bien (?:lu|compris)|right|isn t it|"
@@ -89,6 +93,9 @@ _OPENING_TEXT = re.compile(
     r"(?:questions?|choses?|points?)(?:\s+(?:rapides?|courtes?|simples?|pratiques?))?|question)\b(?![-'’]))+[\s,;:!.\-–—]*",
     re.IGNORECASE,
 )
+# « ça va ? », « j'espère que vous allez bien » after a greeting: courtesy, not a question on the programme
+_COURTESY = re.compile(r"^(?:(?:comment )?(?:ca|cela) va(?: bien)?(?: vous| toi)?|vous allez bien|tu vas bien|"
+                       r"j espere que (?:vous allez|tu vas) bien|tout va bien)$")
 # after a question's mark, the words that close a letter (« Je vous remercie par avance. Cordialement, Sylvie »)
 _SIGN_OFF = re.compile(r"\?[\s.!]*(?:je vous remercie|merci|cordialement|bien (?:à|a) vous|salutations|bonne journ[ée]e)\b.*$",
                        re.IGNORECASE | re.DOTALL)
@@ -228,7 +235,7 @@ def is_question(piece: str) -> bool:
     text = expand(piece.strip())
     return _asks_by_words(text) or any(
         _YES_NO.search(clause) or _TOPIC_THEN_ASKS.search(clause) or _CONFIRM.search(clause) or _WHO_FIRST.match(clause)
-        for clause in _clauses(text))
+        or _ENDS_ASKING.search(clause) for clause in _clauses(text))
 
 
 # « j'ai besoin de : nom du formateur, nombre de places, durée », « infos svp : date limite, où déposer » :
@@ -421,7 +428,8 @@ def split_parts(text: str) -> list[tuple[str, str]]:
                                                     or bool(parts) and bool(_COUNTERPART.search(said) or _ONE_MORE.match(said)
                                                                             or _ADDS.match(said)
                                                                             and _REQUEST.search(plain(parts[-1][1]))))
-        only_opens = not plain(_OPENING_TEXT.sub("", piece.strip()))  # « 2 questions : », « Bonjour ! »
+        rest = plain(_OPENING_TEXT.sub("", piece.strip()))
+        only_opens = not rest or bool(_COURTESY.match(rest))  # « 2 questions : », « Bonjour ! », « bonjour ça va »
         long_enough = len(plain(cleaned).split()) >= MIN_WORDS or _ONE_WORD.match(cleaned) or piece in listed
         # (« …propres et structurées ? »; after a question's mark, « et places ? » asks again)
         if parts and (_PRECISION.match(said) or _AND_A_WORD.match(said) and not context

@@ -21,13 +21,19 @@ from bot.retrieval.normalize import is_french, is_indexed_lemma, strip_accents
 SHORTHAND_FILE = Path(__file__).with_name("shorthand_fr.txt")
 
 
-@lru_cache(maxsize=1)
-def _table() -> tuple[dict[str, str], re.Pattern[str]]:
+def read_table(path: Path) -> dict[str, str]:
+    """{what is typed or said, lower case: what it stands for} from a file of `a = b` lines (`#`: a comment)."""
     table = {}
-    for line in SHORTHAND_FILE.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             short, _, full = line.partition("=")
             table[short.strip().lower()] = full.strip()
+    return table
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[dict[str, str], re.Pattern[str]]:
+    table = read_table(SHORTHAND_FILE)
     alternatives = "|".join(re.escape(s) for s in sorted(table, key=len, reverse=True))
     # a whole word: not inside another, nor glued to an apostrophe (« c'est », « qu'un » stay as they are)
     return table, re.compile(rf"(?<![\w'’])(?:{alternatives})(?![\w'’])", re.IGNORECASE)

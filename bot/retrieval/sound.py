@@ -9,6 +9,8 @@ say at the end of a word (« -e », « -s », « -t », « -d », « -x ») are 
 
 >>> sound("domenes") == sound("domaine"), sound("travo") == sound("travaux"), sound("projet") == sound("proje")
 (True, True, True)
+>>> sound("benefisses") == sound("bénéfices".replace("é", "e"))
+True
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import re
 _RULES = (
     (re.compile(r"ph"), "f"),
     (re.compile(r"t(?=ion)"), "s"),  # « formassion », « formation »
+    (re.compile(r"c(?=[eiy])|ç"), "s"),  # before the end of the word is cut: « bénéfice », « benefisse »
     (re.compile(r"(.)\1+"), r"\1"),  # doubled letters
     # the end of a word: « -er », « -ez », « -et », « -ai » are one « é »; « -e », « -es », then one of
     # « -d », « -s », « -t », « -x », then « -e » again are not said (« projet », « proje » ; « piste », « pist »)
@@ -27,7 +30,6 @@ _RULES = (
     (re.compile(r"(?<=..)[dstx]$"), ""),
     (re.compile(r"(?<=..)e$"), ""),
     (re.compile(r"qu|q|c(?=[aouklrt]|$)|ck|k"), "k"),
-    (re.compile(r"c(?=[eiy])|ç"), "s"),
     (re.compile(r"gu(?=[eiy])"), "g"),
     (re.compile(r"g(?=[eiy])"), "j"),
     (re.compile(r"(?<![cs])h"), ""),
