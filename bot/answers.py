@@ -24,7 +24,7 @@ from bot.knowledge import NOT_IN_SOURCE_GROUP, Entry
 from bot.prompts import say, texts
 from bot.retrieval import Hit, Retriever
 from bot.retrieval.dictation import punctuated
-from bot.retrieval.parts import adds_a_topic, clean, split_parts, tells, unframed
+from bot.retrieval.parts import adds_a_topic, clean, split_parts, tells, unframed, unsigned
 from bot.retrieval.shorthand import expand
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or two
@@ -321,7 +321,7 @@ class Answerer:
         intro = say("answers", "topics_intro" if topics else "parts_intro", count=len(parts))
         blocks, sources, shown = [intro], [], set()
         for number, part in enumerate(parts, 1):
-            heading = say("answers", "part_heading", number=number, question=part.answer.question.strip()) if not topics \
+            heading = say("answers", "part_heading", number=number, question=unsigned(part.answer.question)) if not topics \
                 else say("answers", "topic_heading", number=number, title=self.retriever.by_id[part.entry].title)
             if part.reason == "answered" and part.entry in shown:
                 body = say("answers", "part_given_above")

@@ -141,6 +141,9 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         ("c pour qui / cb de jours de formation faut prevoir pr nos agents",
          ["c pour qui", "cb de jours de formation faut prevoir pr nos agents"]),
         ("c gratuit ? et on s inscrit ou stp", ["c gratuit ?", "et on s inscrit ou stp"]),
+        # after a colon, longer things between slashes ended by a question mark
+        ("Pour caler la roadmap : durée totale du programme / deadline de dépôt ?",
+         ["Pour caler la roadmap : durée totale du programme", "deadline de dépôt ?"]),
         # a clause that ends by asking whether it will do (« …ça marche »), dictated without its mark
         ("un projet sur les déplacements des habitants ça marche et c'est quoi l'exemple sur le plan climat",
          ["un projet sur les déplacements des habitants ça marche", "et c'est quoi l'exemple sur le plan climat"]),
@@ -188,6 +191,8 @@ def test_a_message_of_several_questions_is_split_in_order(message, parts):
         "Qui finance, c'est la Banque des Territoires ?",
         "Il faut constituer un trio élu / DGS / référent data ?",
         "pcaet + data pour le piloter, ca rentre ?",
+        "Notre binôme : référent data / référent métier, c'est bien ça ?",
+        "Je voudrais savoir combien de temps ça dure, c'est bien 8 mois ?",
         # courtesy after a greeting asks nothing of the programme
         "bonjour ça va, c'est quoi le binôme ?",
         "Bonjour, j'espère que vous allez bien. Qui peut candidater ?",
@@ -301,6 +306,7 @@ def test_the_first_part_without_a_question_mark_is_answered_too(answerer):
 def test_a_dictated_message_splits_at_the_punctuation_said_aloud(answerer):
     answer = answerer.answer("bonjour c'est payant virgule qui fait la formation merci")
     assert [p.sources[0].id for p in answer.parts] == ["gratuite", "formateur"]
+    assert "« qui fait la formation »" in answer.answer  # quoted back without the thanks
 
 
 @pytest.mark.slow

@@ -168,6 +168,12 @@ _FRAMING = re.compile(r"^(?:dans le cadre d|afin d|en vue d|pour la bonne inform
                       r"dans la perspective d)[^,;:?]*[,;:]\s*", re.IGNORECASE)
 
 
+def unsigned(piece: str) -> str:
+    """`piece` without the thanks or the sign-off that close it (« …qui fait la formation merci »): how it is quoted
+    back to the applicant."""
+    return _CLOSING_TEXT.sub("", piece.strip()).strip() or piece.strip()
+
+
 def unframed(text: str) -> str:
     """`text` without the clauses at its beginning (after a greeting) that only frame the question, when
     they ask nothing (« afin de savoir si… » asks) and a question follows."""
@@ -312,6 +318,11 @@ def asked_run(sentence: str) -> tuple[str, list[str]] | None:
         return None
     short = [len(words.split()) <= 2 for words in said]
     if slashed and len(items) >= 3 and all(short) and tail.endswith("?"):
+        return f"{head}{colon}", items
+    # after a colon, things of two words or more between slashes, ended by a question mark (« pour caler la
+    # roadmap : durée totale du programme / deadline de dépôt ? »)
+    if slashed and colon and head.strip() and tail.endswith("?") and all(len(w.split()) >= 2 for w in said) \
+            and not any(_CONFIRM.search(words) for words in said):
         return f"{head}{colon}", items
     if not slashed and len(items) < 3 or sum(asking) < 2 or not asking[0] \
             or not all(a or s for a, s in zip(asking, short)) or any(_CONFIRM.search(words) for words in said):
