@@ -64,13 +64,17 @@ class DetailCheck:
 
     def asked(self, question: str) -> set[str]:
         """The labels of the details `question` asks for."""
-        asked = _asked(question)
-        return {label for label, asks, _, _ in self._details if any(a in asked for a in asks)}
+        return self._labels(_asked(question))
 
     def may_ask(self, question: str) -> bool:
         """Whether `question` asks for a detail, or holds a word that may ask for one (`cues`: « quand »,
         « horaire »…) in words the phrases do not list."""
-        return bool(self._cues.intersection(_asked(question).split())) or bool(self.asked(question))
+        asked = _asked(question)
+        return bool(self._cues.intersection(asked.split())) or bool(self._labels(asked))
+
+    def _labels(self, asked: str) -> set[str]:
+        """The labels of the details whose phrases `asked` (a question as `_asked` gives it) holds."""
+        return {label for label, asks, _, _ in self._details if any(a in asked for a in asks)}
 
     def missing(self, question: str, answer_text: str) -> str | None:
         """The label of a detail `question` asks for and `answer_text` does not hold, else None."""

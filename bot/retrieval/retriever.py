@@ -262,11 +262,11 @@ class Retriever:
 
     def _per_entry(self, doc_scores: np.ndarray, ignored: np.ndarray | None = None) -> np.ndarray:
         """Each entry's best document score; the documents at positions `ignored` count for nothing."""
-        if ignored is not None and len(ignored):
-            doc_scores = np.array(doc_scores, dtype="float32")
+        doc_scores = np.array(doc_scores, dtype="float32")  # a copy: the caller's scores stay as they are
+        if ignored is not None:
             doc_scores[ignored] = 0.0
         best = np.zeros(len(self.entries), dtype="float32")
-        np.maximum.at(best, self._doc_entry, doc_scores.astype("float32"))
+        np.maximum.at(best, self._doc_entry, doc_scores)
         return best
 
     def lexical_scores(self, query: str, tokens: list[str] | None = None, ignored: np.ndarray | None = None) -> np.ndarray:
