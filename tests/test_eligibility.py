@@ -381,6 +381,14 @@ def test_a_reported_topic_comes_before_the_reports_channel(checker):
     ("Nous sommes la ville-centre de l'agglomération et notre ville voudrait analyser le stationnement", "commune"),
     ("La SPL qui exploite le réseau de l'agglo voudrait analyser la fréquentation ligne par ligne", "entreprise"),
     ("Le groupement hospitalier de territoire veut suivre les maladies chroniques sur le territoire de la métropole", "organisme"),
+    # an intercommunalité named as a partner, a founder or a member does not bear the project
+    ("Le département veut suivre les bénéficiaires du RSA, en lien avec les intercommunalités du territoire", "département"),
+    ("Notre commune, en partenariat avec la communauté d'agglomération, veut cartographier les îlots de chaleur", "commune"),
+    ("Le syndicat mixte, qu'on a créé avec trois comcom voisines, voudrait optimiser ses tournées de collecte", "syndicat"),
+    ("Un syndicat regroupant deux communautés de communes veut mieux suivre le remplissage des colonnes de tri", "syndicat"),
+    ("Le PETR, constitué de trois communautés de communes, veut un observatoire de l'habitat", "syndicat"),
+    # the bearer said in so many words, whatever intercommunalité the text names
+    ("Avec les comcom du coin on pense aux déchets verts, mais c'est le syndicat qui porterait le projet", "syndicat"),
 ])
 def test_self_declared_applicants_and_intercos_named_as_clients(checker, idea, kind):
     verdict = checker.check(idea)
@@ -399,6 +407,10 @@ def test_self_declared_applicants_and_intercos_named_as_clients(checker, idea, k
     # the bearer said in so many words; a person writes for whom they name
     "Je suis maire d'une commune membre, mais c'est le service habitat de l'agglo qui portera le projet : repérer les logements vacants",
     "Stagiaire à la communauté de communes : on veut suivre la fréquentation des déchèteries",
+    # its partners, its communes and its founding year do not make it another applicant
+    "Notre communauté de communes, qui regroupe 25 communes, veut suivre les fuites du réseau d'eau",
+    "La CC, en partenariat avec le département, veut analyser la mobilité pour adapter le transport à la demande",
+    "Notre agglo veut un tableau de bord des déchets ; c'est l'agglo qui porte le projet",
 ])
 def test_an_interco_in_the_applicant_role_wins(checker, idea):
     verdict = checker.check(idea)

@@ -61,13 +61,20 @@ class EligibilityChecker:
         An intercommunalité named as the applicant wins; one named in another role (a client, the
         scope of the project: « mandaté par une communauté d'agglomération ») does not count. An applicant
         who says first what they are (« Cabinet de conseil : nous accompagnons une métropole », « Nous
-        sommes la ville-centre de l'agglomération ») is that, whatever intercommunalité comes after;
-        a person (« stagiaire à la CC ») writes for whom they name."""
+        sommes la ville-centre de l'agglomération ») is that, whatever intercommunalité comes after,
+        unless it bears the project with them (« avec la CC », not « en lien avec les intercommunalités »);
+        the bearer named (« c'est le syndicat qui porterait le projet ») is the applicant; a person
+        (« stagiaire à la CC ») writes for whom they name."""
         declared = self.rules.self_declared.find(text)
         bearer = self.rules.bearer.search(text)  # « … mais c'est la communauté d'agglomération qui porte le projet »
-        if bearer and self.rules.interco.find(bearer.group(1)):
-            return None
-        together = self.rules.co_bearer.search(text)  # « notre commune, avec la communauté de communes, veut… »: borne together
+        if bearer:
+            if self.rules.interco.find(bearer.group(1)):
+                return None
+            named = self.rules.self_declared.find(bearer.group(1).strip())  # « c'est le syndicat qui porterait »
+            if named and named != PERSON:
+                return named
+        in_other_role = self.rules.interco_other_role.sub(" ", text)  # « en lien avec les intercommunalités »
+        together = self.rules.co_bearer.search(in_other_role)  # « notre commune, avec la communauté de communes, veut… »
         if declared and declared != PERSON and not (together and self.rules.interco.find(together.group(1))):
             return declared
         as_applicant = self.rules.interco_other_role.sub(" ", self.rules.interco_negated.remove(text))
