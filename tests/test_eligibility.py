@@ -389,6 +389,12 @@ def test_a_reported_topic_comes_before_the_reports_channel(checker):
     ("Le PETR, constitué de trois communautés de communes, veut un observatoire de l'habitat", "syndicat"),
     # the bearer said in so many words, whatever intercommunalité the text names
     ("Avec les comcom du coin on pense aux déchets verts, mais c'est le syndicat qui porterait le projet", "syndicat"),
+    # the bearer is the nearest « c'est … qui porte », not a member's intercommunalité before it
+    ("Mairie de Saint-Aubin : on veut suivre la fréquentation de la cantine. On est membre de la CC mais c'est nous qui portons le projet", "commune"),
+    # a person who says where they work, and an opener at the very start
+    ("je suis dans une asso de randonneurs, on veut donner nos relevés de sentiers à la communauté de communes", "association"),
+    ("Je travaille au département : on voudrait croiser les données de l'aide sociale avec celles des agglos", "département"),
+    ("À la Région on voudrait un tableau de bord des cars interurbains, avec plusieurs agglos qui nous fournissent leurs données", "région"),
 ])
 def test_self_declared_applicants_and_intercos_named_as_clients(checker, idea, kind):
     verdict = checker.check(idea)
@@ -411,6 +417,10 @@ def test_self_declared_applicants_and_intercos_named_as_clients(checker, idea, k
     "Notre communauté de communes, qui regroupe 25 communes, veut suivre les fuites du réseau d'eau",
     "La CC, en partenariat avec le département, veut analyser la mobilité pour adapter le transport à la demande",
     "Notre agglo veut un tableau de bord des déchets ; c'est l'agglo qui porte le projet",
+    # « à la région », « au département » further in is where the data goes, not who applies
+    "Notre communauté de communes veut suivre ses bornes de recharge et transmettre les chiffres à la région",
+    "À la communauté de communes on voudrait suivre les fuites du réseau d'eau, avec l'appui du département",
+    "Communauté d'agglomération : on est membre du PETR mais c'est nous qui portons le projet de suivi des déchets",
 ])
 def test_an_interco_in_the_applicant_role_wins(checker, idea):
     verdict = checker.check(idea)

@@ -52,15 +52,19 @@ class Phrases:
 
 
 class SelfDeclared:
-    """Finds an applicant who says what they are: a noun at the start of the text or after an
-    introduction (« en tant que », « je suis »), determiners skipped. Returns the noun's kind."""
+    """Finds an applicant who says what they are: a noun at the start of the text, after an opener
+    that starts it (« À la Région, on voudrait… »), or after an introduction (« en tant que », « je
+    suis »), determiners skipped. Returns the noun's kind."""
 
-    def __init__(self, intros: list[str], determiners: list[str], nouns: dict[str, list[str]]):
+    def __init__(self, intros: list[str], determiners: list[str], nouns: dict[str, list[str]],
+                 openers: list[str] = ()):
         intro = "|".join(_pattern(i)[2:] for i in intros if normalize(i))
+        opener = "|".join(_pattern(o)[2:] for o in openers if normalize(o))
+        start = rf"^(?:(?:{opener})\s+)?" if opener else "^"
         skip = "|".join(re.escape(normalize(d)) for d in determiners if normalize(d))
         self._regexes = {
             kind: re.compile(
-                rf"(?:^|\b(?:{intro})\s+)(?:(?:{skip})\s+)*(?:{'|'.join(_pattern(n)[2:] for n in words)})"
+                rf"(?:{start}|\b(?:{intro})\s+)(?:(?:{skip})\s+)*(?:{'|'.join(_pattern(n)[2:] for n in words)})"
             )
             for kind, words in nouns.items()
             if words
@@ -127,9 +131,10 @@ def _data_management(verbs: list[str], objects: list[str], around: list[str]) ->
 
 
 def _bearer(verbs: list[str]) -> re.Pattern:
-    """« est <one to eight words> qui <verb>… » (« c'est la communauté d'agglomération qui porte »)."""
+    """« est <one to eight words> qui <verb>… » (« c'est la communauté d'agglomération qui porte »), from
+    the last « est » before « qui » (« on est membre de la CC mais c'est nous qui portons »: « nous »)."""
     verb = "|".join(re.escape(normalize(v)) for v in verbs if normalize(v))
-    return re.compile(rf"\best ((?:\w+ ){{1,8}}?)qui (?:{verb})\w*")
+    return re.compile(rf"\best ((?:(?!est )\w+ ){{1,8}}?)qui (?:{verb})\w*")
 
 
 def _co_bearer(cues: list[str], not_after: list[str]) -> re.Pattern:
@@ -160,7 +165,8 @@ def load_rules(knowledge_dir: Path) -> Rules:
         interco_negated=Phrases(rules["interco_negated"]),
         interco_other_role=_in_other_role(rules["interco_other_role"], rules["interco_other_role_determiners"], rules["interco"]),
         not_interco={kind: Phrases(phrases) for kind, phrases in rules["not_interco"].items()},
-        self_declared=SelfDeclared(rules["self_intro"], rules["self_determiners"], rules["self_nouns"]),
+        self_declared=SelfDeclared(rules["self_intro"], rules["self_determiners"], rules["self_nouns"],
+                                   rules.get("self_openers", [])),
         data_centric=Phrases(rules["data_centric"]),
         data_management=_data_management(rules["data_management"], rules["data_management_object"],
                                          rules["data_management_around"]),
