@@ -132,6 +132,10 @@ _COUNTERPART = re.compile(r"^(?:et\s+)?(?:d autre part|deuxiemement|troisiememen
 # a few words that only make the question before them precise (« …elle se passe où ? à Paris ? », « ça démarre
 # quand ? en janvier ? »): one question with it
 _PRECISION = re.compile(rf"^(?:a|au|aux|en|dans|sur|par|vers|avant|apres|des|chez)\s+(?!(?:{_QUESTION_WORDS})\b)\S+(?:\s+\S+)?$")
+# « …les champs d'application ? genre climat, déplacements ? », « …une subvention ? genre combien d'euros »: what
+# illustrates or spells out the question before it, one question with it
+_ILLUSTRATES = re.compile(r"^(?:genre|du genre|du style|par exemple|par ex|p ex|notamment|en particulier|typiquement|"
+                          r"c est a dire|cad|autrement dit|en clair)\b")
 _AND = re.compile(rf"^(?:{_AND_WORDS})\b")
 # « …propres et structurées ? »: « et » and one word, not a determiner, a pronoun or a question word, only adds
 # to the question before it (not « et la durée ? », « et vous ? », « et quand ? »)
@@ -198,10 +202,15 @@ def asks_by_words(piece: str) -> bool:
     return _asks_by_words(expand(piece.strip()))
 
 
+# a request closed by « s'il vous plaît » (« Le but du prog en une phrase svp. ») asks, even ended by a full stop
+_PLEASE = re.compile(r"\b(?:svp|svpl|stp|s il vous plait|s il te plait|please)$")
+
+
 def _asks_by_words(text: str) -> bool:
     """`asks_by_words` of a text whose shorthand is already spelt out."""
-    return (text.endswith("?") or bool(_INTERROGATIVE.search(plain(text))) or bool(_WHERE.search(text.lower()))
-            or bool(_INVERTED.search(strip_accents(text.lower()))))
+    said = plain(text)
+    return (text.endswith("?") or bool(_INTERROGATIVE.search(said)) or bool(_WHERE.search(text.lower()))
+            or bool(_INVERTED.search(strip_accents(text.lower()))) or bool(_PLEASE.search(said)))
 
 
 def _clauses(text: str) -> list[str]:
@@ -298,6 +307,8 @@ def requested_series(sentence: str) -> list[str] | None:
 
 
 _SLASH = re.compile(r"\s+[/+]\s+")  # « prix / durée », « le contenu + des exemples »
+_PLUS = re.compile(r"\s\+\s")
+MAX_PLUS_HEAD_WORDS = 3  # « deadline dépôt + on dépose où ? »
 MAX_SLASHED_WORDS = 12  # an item between slashes that asks by its words may be longer (« cb d'heures par semaine… »)
 
 
@@ -317,6 +328,11 @@ def asked_run(sentence: str) -> tuple[str, list[str]] | None:
                              for words, asks in zip(said, asking)):
         return None
     short = [len(words.split()) <= 2 for words in said]
+    # a thing of a few words, « + », then a question asked by its words (« deadline dépôt + on dépose où ? »); not
+    # « un duo data + métier est-il requis ? », « un geek + quelqu'un du terrain ? »
+    if _PLUS.search(tail) and not _SLASH.sub("", tail).count("/") and tail.endswith("?") \
+            and (asking[-1] or _WHERE.search(items[-1])) and len(said[0].split()) <= MAX_PLUS_HEAD_WORDS and not any(_CONFIRM.search(words) for words in said):
+        return f"{head}{colon}", items
     if slashed and len(items) >= 3 and all(short) and tail.endswith("?"):
         return f"{head}{colon}", items
     # after a colon, things of two words or more between slashes, ended by a question mark (« pour caler la
@@ -443,7 +459,7 @@ def split_parts(text: str) -> list[tuple[str, str]]:
         only_opens = not rest or bool(_COURTESY.match(rest))  # « 2 questions : », « Bonjour ! », « bonjour ça va »
         long_enough = len(plain(cleaned).split()) >= MIN_WORDS or _ONE_WORD.match(cleaned) or piece in listed
         # (« …propres et structurées ? »; after a question's mark, « et places ? » asks again)
-        if parts and (_PRECISION.match(said) or _AND_A_WORD.match(said) and not context
+        if parts and (_PRECISION.match(said) or _ILLUSTRATES.match(said) or _AND_A_WORD.match(said) and not context
                       and not parts[-1][1].rstrip().endswith("?")):
             parts[-1] = (parts[-1][0], f"{parts[-1][1]} {piece}")
         elif asks and not only_opens and long_enough:
