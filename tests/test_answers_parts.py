@@ -147,6 +147,15 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         # a clause that ends by asking whether it will do (« …ça marche »), dictated without its mark
         ("un projet sur les déplacements des habitants ça marche et c'est quoi l'exemple sur le plan climat",
          ["un projet sur les déplacements des habitants ça marche", "et c'est quoi l'exemple sur le plan climat"]),
+        # a thing of a few words, « + », then a question asked by its words
+        ("deadline dépôt + on dépose où ?", ["deadline dépôt", "on dépose où ?"]),
+        ("date limite + c'est gratuit ?", ["date limite", "c'est gratuit ?"]),
+        # a request closed by « svp » asks, even ended by a full stop
+        ("Le but du prog en une phrase svp. Et sinon tu connais un bon resto près de la gare ?",
+         ["Le but du prog en une phrase svp.", "Et sinon tu connais un bon resto près de la gare ?"]),
+        # « genre … » that asks by its own words asks another thing
+        ("ça s'étale sur combien de temps ? genre en heures par semaine ça prend combien",
+         ["ça s'étale sur combien de temps ?", "genre en heures par semaine ça prend combien"]),
     ],
 )
 def test_a_message_of_several_questions_is_split_in_order(message, parts):
@@ -196,6 +205,12 @@ def test_a_message_of_several_questions_is_split_in_order(message, parts):
         # courtesy after a greeting asks nothing of the programme
         "bonjour ça va, c'est quoi le binôme ?",
         "Bonjour, j'espère que vous allez bien. Qui peut candidater ?",
+        # « + » inside one thing asked
+        "un duo data + métier est-il requis ?",
+        "la team projet doit ressembler à un geek + quelqu'un du terrain ?",
+        # « genre … », « par exemple … » illustrate the question before them
+        "c'est quoi les champs d'application possibles ? genre climat, déplacements, accès aux soins ?",
+        "Vous couvrez quels thèmes ? par exemple l'eau, la forêt ?",
     ],
 )
 def test_one_question_with_its_context_stays_whole(message):
@@ -294,6 +309,13 @@ def test_an_out_of_scope_part_is_said_so_and_the_others_are_answered(answerer):
     assert [p.abstained for p in answer.parts] == [False, True]
     assert answer.sources[0].id == "gratuite"
     assert "gratuitement" in answer.answer and "sort du programme" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_request_closed_by_svp_then_an_unrelated_question_gets_both_said(answerer):
+    answer = answerer.answer("Le but du prog en une phrase svp. Et sinon tu connais un bon resto près de la gare ?")
+    assert [p.abstained for p in answer.parts] == [False, True]
+    assert answer.parts[0].sources[0].id == "objectif"
 
 
 @pytest.mark.slow
@@ -450,6 +472,7 @@ def test_a_claim_is_contradicted_only_by_an_entry_stating_a_value_of_its_kind(an
     ("on peut utilizé nos données", "on peut utiliser nos données"),
     ("la Banque des Territoires c sa ?", "la Banque des Territoires c'est ça ?"),
     ("il faut être payé pour la santé", "il faut être payé pour la santé"),
+    ("cest ki le formateur dja ? jme rappelle plus", "c'est qui le formateur déjà ? je me rappelle plus"),
 ])
 def test_shorthand_is_spelt_out_as_whole_words(typed, spelt):
     from bot.retrieval.shorthand import expand

@@ -132,8 +132,9 @@ _COUNTERPART = re.compile(r"^(?:et\s+)?(?:d autre part|deuxiemement|troisiememen
 # a few words that only make the question before them precise (« …elle se passe où ? à Paris ? », « ça démarre
 # quand ? en janvier ? »): one question with it
 _PRECISION = re.compile(rf"^(?:a|au|aux|en|dans|sur|par|vers|avant|apres|des|chez)\s+(?!(?:{_QUESTION_WORDS})\b)\S+(?:\s+\S+)?$")
-# « …les champs d'application ? genre climat, déplacements ? », « …une subvention ? genre combien d'euros »: what
-# illustrates or spells out the question before it, one question with it
+# « …les champs d'application ? genre climat, déplacements ? »: what illustrates or spells out the question before
+# it, one question with it, when it asks by no word of its own (« …sur combien de temps ? genre en heures par
+# semaine ça prend combien » asks another thing)
 _ILLUSTRATES = re.compile(r"^(?:genre|du genre|du style|par exemple|par ex|p ex|notamment|en particulier|typiquement|"
                           r"c est a dire|cad|autrement dit|en clair)\b")
 _AND = re.compile(rf"^(?:{_AND_WORDS})\b")
@@ -459,7 +460,8 @@ def split_parts(text: str) -> list[tuple[str, str]]:
         only_opens = not rest or bool(_COURTESY.match(rest))  # « 2 questions : », « Bonjour ! », « bonjour ça va »
         long_enough = len(plain(cleaned).split()) >= MIN_WORDS or _ONE_WORD.match(cleaned) or piece in listed
         # (« …propres et structurées ? »; after a question's mark, « et places ? » asks again)
-        if parts and (_PRECISION.match(said) or _ILLUSTRATES.match(said) or _AND_A_WORD.match(said) and not context
+        if parts and (_PRECISION.match(said) or _ILLUSTRATES.match(said) and not _INTERROGATIVE.search(said)
+                      or _AND_A_WORD.match(said) and not context
                       and not parts[-1][1].rstrip().endswith("?")):
             parts[-1] = (parts[-1][0], f"{parts[-1][1]} {piece}")
         elif asks and not only_opens and long_enough:
