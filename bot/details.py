@@ -34,9 +34,16 @@ class Detail:
 _UNELIDED = frozenset("l c d j m n s t qu".split())  # « combien d heures », typed without its apostrophe
 
 
+# what the applicant says they lack, in a list or before a comma (« rien d'écrit, pas de budget, pas de planning… »):
+# told, not asked (« il n'y a pas de calendrier ? » still asks)
+_LACKS = re.compile(r"\b(?:pas (?:encore )?d(?:e\s+|['’]\s*)|sans\s+|aucune?\s+|ni\s+(?:d(?:e\s+|['’]\s*))?)\w+(?=\s*[,;.…!]|\s+(?:ni|et|pas|rien|mais)\b)",
+                    re.IGNORECASE)
+
+
 def _asked(question: str) -> str:
-    """`question` normalised as the phrases are, its elisions cut even without their apostrophe."""
-    return " " + " ".join(w for w in normalize(question).split() if w not in _UNELIDED) + " "
+    """`question` normalised as the phrases are, its elisions cut even without their apostrophe, without what
+    it says is lacking (`_LACKS`)."""
+    return " " + " ".join(w for w in normalize(_LACKS.sub(" ", question)).split() if w not in _UNELIDED) + " "
 
 
 def _phrases(phrases) -> list[str]:

@@ -205,6 +205,8 @@ def test_a_message_of_several_questions_is_split_in_order(message, parts):
         # courtesy after a greeting asks nothing of the programme
         "bonjour ça va, c'est quoi le binôme ?",
         "Bonjour, j'espère que vous allez bien. Qui peut candidater ?",
+        # a question word that asks nothing: what the data would let one decide
+        "On a les relevés des compteurs. L'idée serait de s'en servir pour décider quelles écoles rénover. ça colle ?",
         # « + » inside one thing asked
         "un duo data + métier est-il requis ?",
         "la team projet doit ressembler à un geek + quelqu'un du terrain ?",

@@ -47,6 +47,10 @@ def check():
         # a « soutenance » before the other territories at the end is the restitution, not a candidate's audition
         ("À la fin, une soutenance devant les autres collectivités ?", "Une restitution collective.", False),
         ("Il y a une soutenance pour être retenus ?", "Une restitution collective.", True),
+        # what the applicant says they lack is told, not asked; a lack asked about is still asked
+        ("Rien d'écrit, pas de budget, pas de planning… c'est mort pour nous ?", "Une idée suffit.", False),
+        ("Pas de budget ni de calendrier, on peut candidater ?", "Une idée suffit.", False),
+        ("Il n'y a pas de calendrier ?", "Une formation en ligne.", True),
         ("", "", False),
     ],
 )

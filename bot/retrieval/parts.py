@@ -224,11 +224,22 @@ def _clauses(text: str) -> list[str]:
 _FULL_STOP = re.compile(r"(?<![.?!])[.:]\s*$")  # a sentence ended by a full stop or a colon (not « ... »)
 
 
+# what a project would let one decide (« …pour décider quelles écoles rénover en premier. »): a question word
+# that asks nothing, after what the data is for
+_INDIRECT = re.compile(r"\b(?:pour|afin de|afin d|de|d|a|permettre de|aider a)\s+(?:mieux\s+)?(?:decider|choisir|determiner|"
+                       r"identifier|cibler|prioriser|reperer|mesurer|evaluer|estimer|visualiser|cartographier|anticiper|"
+                       r"prevoir|suivre|objectiver|arbitrer|localiser)\s+(?:quel|quels|quelle|quelles|combien|comment|ou|"
+                       r"quand|pourquoi|qui)\b")
+
+
 def tells(piece: str, after_last_mark: bool) -> bool:
     """Whether `piece`, in a message that marks its questions with « ? », tells rather than asks: it asks by
     no mark nor word and ends with a full stop or a colon (« Bonjour, je dois faire un pitch en bureau. »,
-    « Deux questions pour ma note : »), or comes after the last question and speaks of the applicant
+    « Deux questions pour ma note : », « L'idée serait de s'en servir pour décider quelles écoles rénover. »:
+    its question word asks nothing, `_INDIRECT`), or comes after the last question and speaks of the applicant
     (« …? Je dois en parler au président »)."""
+    if _FULL_STOP.search(piece) and _INDIRECT.search(plain(expand(piece))):
+        piece = _INDIRECT.sub(" ", plain(expand(piece))) + "."
     if asks_by_words(piece) or _gives_to_confirm(piece):
         return False
     return bool(_FULL_STOP.search(piece)) or after_last_mark and bool(_ABOUT_ME.match(plain(clean(piece))))
