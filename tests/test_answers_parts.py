@@ -162,6 +162,17 @@ def test_a_message_of_several_questions_is_split_in_order(message, parts):
     assert split_questions(message) == parts
 
 
+def test_an_introduction_before_est_ce_que_is_the_context_of_its_question():
+    from bot.retrieval.parts import split_parts
+
+    message = "bonjour je suis sg dans une petite cc, personne ne fait de data, est ce que c'est payant ? et ça dure combien"
+    assert split_parts(message) == [("bonjour je suis sg dans une petite cc, personne ne fait de data", "est ce que c'est payant ?"),
+                                    ("", "et ça dure combien")]
+    # one question stays whole, its introduction with it
+    assert split_parts("Nous sommes une CC, est-ce que nous pouvons candidater ?") == [
+        ("", "Nous sommes une CC, est-ce que nous pouvons candidater ?")]
+
+
 @pytest.mark.parametrize(
     "message",
     [

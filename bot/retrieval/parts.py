@@ -372,6 +372,21 @@ def requested(sentence: str) -> tuple[str, list[str]] | None:
     return asked_run(sentence)
 
 
+# « bonjour je suis sg dans une petite cc rurale, on est 4 agents, est-ce que ce programme est payant ? »: who the
+# applicant is, then the question, in one sentence; the introduction is the question's context
+_INTRODUCES = re.compile(r"^(?:je suis|jsuis|chuis|nous sommes|on est|je travaille|je bosse|je m occupe|je represente|"
+                         r"nous representons|moi c est)\b")
+_THEN_ASKS = re.compile(r"[\s,;:]+(?=est[- ]ce qu)", re.IGNORECASE)
+
+
+def _introduced(piece: str) -> list[str]:
+    """`piece` cut before its « est-ce que » when it begins by saying who the applicant is."""
+    found = _THEN_ASKS.search(piece)
+    if not found or not _INTRODUCES.match(_OPENING_PLAIN.sub("", plain(piece[:found.start()]))):
+        return [piece]
+    return [piece[:found.start()], piece[found.end():]]
+
+
 def _pieces(text: str) -> tuple[list[str], list[tuple[str, list[str]]]]:
     """The pieces of `text` (its sentences, cut at their coordinators, or what asks and the things asked
     for), and the `requested` of each sentence that asks for several things in a row."""
@@ -383,7 +398,7 @@ def _pieces(text: str) -> tuple[list[str], list[tuple[str, list[str]]]]:
                 found.append(asked)
                 out.extend([asked[0], *asked[1]])
             else:
-                out.extend(_coordinated(sentence))
+                out.extend(p for c in _introduced(sentence) for p in _coordinated(c))
     return [p.strip() for p in out if p.strip()], found
 
 
