@@ -41,6 +41,7 @@ ILLUSTRATIVE_WEIGHT = 0.9  # score factor of our own illustrative examples (the 
 # first; on dev + dev2 + dev3, answer accuracy 0.895 at 0.8, 0.908 at 0.9 and 0.95, 0.902 at 1.0)
 DOMAINS_RULE = "domaines"  # the programme entry an illustrative example is read against (it is not a fact)
 FOCUS_TOKENS = 3  # content words the question's focus (its last clauses) must hold
+NOT_NAMED_WEIGHT = 0.9  # an entry about someone the question does not name, against its siblings (`_best_hit`)
 PART_WEIGHT = 0.6  # share of a short question's own words when searched after the one before it
 BOTH_MARGIN = 0.05  # « les deux » : the second entry answered too when it scores within this of the best
 DISTINCT_MARGIN = 0.05  # two questions of a message found the same entry: one takes its next entry within this
@@ -141,6 +142,7 @@ class Answerer:
         self.details = DetailCheck.load(Path(settings.knowledge_dir), Path(settings.index_dir))
         self.premises = PremiseCheck.load(Path(settings.knowledge_dir), Path(settings.index_dir))
         self._asking_detail: np.ndarray | None = None  # see _detail_questions
+        self._about: dict[str, frozenset[str]] = {}  # entry id -> the tokens of its `about` (see _names)
 
     def confident(self, hit: Hit) -> bool:
         """Whether `hit` is a good enough match to be given as the answer."""
@@ -288,7 +290,7 @@ class Answerer:
         hits = self.retriever.search(claim(text), k=5, focus=claim(focus), focus_weight=focus_weight,
                                      ignored=ignored)
         margin = self.off_topic_margin - (PREMISE_MARGIN if self.premises.asks_to_confirm(text) else 0.0)
-        best, off_topic = self._best_hit(hits, margin)
+        best, off_topic = self._best_hit(hits, margin, self.retriever.query_tokens(text))
         not_in_source = off_topic is not None and off_topic.entry.id == NOT_IN_SOURCE_GROUP
         if best is None or (off_topic is not None and not not_in_source):
             return _Result(self.abstention(question, not_in_source), hits, "not_in_source" if not_in_source else "abstain")
@@ -355,16 +357,30 @@ class Answerer:
                  if doc.entry_id == NOT_IN_SOURCE_GROUP and self.details.asked(doc.text)], dtype=int)
         return self._asking_detail
 
-    def _best_hit(self, hits: list[Hit], margin: float | None = None) -> tuple[Hit | None, Hit | None]:
+    def _best_hit(self, hits: list[Hit], margin: float | None = None,
+                  tokens: list[str] | None = None) -> tuple[Hit | None, Hit | None]:
         """The best programme entry if it is confident enough (programme entries come before
         illustrative examples), and the off-topic group (météo, impôts…, or details the source does not
-        give) that matches as well or nearly, if any."""
+        give) that matches as well or nearly, if any. An entry `about` someone the question (its `tokens`)
+        does not name weighs NOT_NAMED_WEIGHT less, unless no other is confident."""
         programme = [h for h in hits if not h.entry.off_topic]
         best = max(programme, key=preference, default=None)
+        if best is not None and tokens is not None and not self._names(best.entry, tokens):
+            other = max(programme, key=lambda h: preference(h) * (1.0 if self._names(h.entry, tokens) else NOT_NAMED_WEIGHT))
+            if other is not best and self.confident(other):
+                best = other
         off_topic = max((h for h in hits if h.entry.off_topic), key=lambda h: h.score, default=None)
         margin = self.off_topic_margin if margin is None else margin
         beaten = off_topic is not None and (best is None or off_topic.score >= preference(best) - margin)
         return (best if best is not None and self.confident(best) else None), (off_topic if beaten else None)
+
+    def _names(self, entry: Entry, tokens: list[str]) -> bool:
+        """Whether a question of `tokens` names one of those `entry` is `about` (always, when it has none)."""
+        if not entry.about:
+            return True
+        if entry.id not in self._about:
+            self._about[entry.id] = frozenset(t for a in entry.about for t in self.retriever.query_tokens(a))
+        return not self._about[entry.id].isdisjoint(tokens)
 
     @staticmethod
     def _without_what_follows(text: str) -> str:

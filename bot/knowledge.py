@@ -21,7 +21,8 @@ An entry file looks like::
 quote of `knowledge/sources/programme.txt` (distant passages joined by « […] »). `questions` and
 `paraphrases` (optional: the applicant's situation, a wrong premise, other words) are indexed as
 more ways of saying what the entry answers. `source: illustratif` entries are our own examples.
-`kind: hors_sujet` entries (`source: aucune`) gather questions unrelated to the programme (weather,
+`about` (optional) lists who or what a question must name for the entry to answer it rather than
+a close sibling (`bot.answers`). `kind: hors_sujet` entries (`source: aucune`) gather questions unrelated to the programme (weather,
 taxes, code…) and `keywords` of their topic, each searched on its own: when one of them is the best
 match, the assistant abstains; their text is never shown.
 
@@ -111,6 +112,10 @@ class Entry:
     # source, indexed like the questions
     paraphrases: list[str] = field(default_factory=list)  # at most 24
     keywords: list[str] = field(default_factory=list)  # off-topic groups only: words of their topic
+    # who or what a question must name for this entry to answer it rather than a close sibling (« une commune
+    # seule… » answers a question that names a commune, a département…, not « qui peut candidater, les EPCI
+    # seulement ? »); empty: any question
+    about: list[str] = field(default_factory=list)
     domains: list[str] = field(default_factory=list)
     deadline: dt.date | None = None
     path: str = ""
@@ -128,7 +133,7 @@ class Entry:
         if self.excerpt is not None:
             _text(self.excerpt, "excerpt")
         for name, at_least, at_most in (("questions", 3, 8), ("paraphrases", 0, 24), ("keywords", 0, None),
-                                        ("domains", 0, None)):
+                                        ("domains", 0, None), ("about", 0, None)):
             texts = _texts(getattr(self, name), name, at_least, at_most)
             if name != "domains" and any(not text.strip() for text in texts):
                 raise ValueError(f"{self.id}: a blank item in {name}")

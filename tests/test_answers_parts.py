@@ -424,6 +424,9 @@ def test_one_question_keeps_one_answer_and_one_source(answerer):
     # shorthand typed on a phone, spelt out first (bot/retrieval/shorthand.py)
     ("kel est la date limte", "date-limite"),
     ("cest cmb de tps le programe", "duree-et-parcours"),
+    # « une commune seule » answers a question that names a commune (its `about`), not every « qui peut… seul »
+    ("Je travaille au service tourisme d'une communauté de communes. On a le droit de postuler ?", "public-cible"),
+    ("Notre mairie peut-elle postuler sans la communauté de communes ?", "faq-commune-seule"),
 ])
 def test_a_situation_finds_the_rule_that_answers_it(answerer, question, entry):
     answer = answerer.answer(question)

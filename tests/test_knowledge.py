@@ -109,6 +109,7 @@ Le programme est gratuit.
         (GOOD.replace("kind: rule", "kind: hors_sujet"), "off-topic with a programme source"),
         (GOOD.replace("source: programme", "source: aucune"), "no source for a rule"),
         (GOOD.replace("kind: rule", "kind: rule\nkeywords: [impôts]"), "keywords on a programme entry"),
+        (GOOD.replace("kind: rule", "kind: rule\nabout: [commune, '  ']"), "a blank item in about"),
         (GOOD.replace("id: essai", "id: Essai Libre"), "id"),
         (GOOD.replace("---\nid", "id", 1), "front matter"),
         (GOOD.replace('questions: ["Est-ce', 'questions: [Est-ce ?'), "YAML"),
