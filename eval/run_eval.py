@@ -332,8 +332,8 @@ def sealed_report(retriever: Retriever, answerer: Answerer, before: tuple[Retrie
 # other read sets, so it stays in eval/ too. holdout21 (two more writers) was scored once at the fifteenth;
 # holdout22 (three more writers, 4 December 2026) once when it was written, the settings frozen; holdout23
 # and holdout24 (three more writers each, the nineteenth session) likewise, each after its own freeze; holdout25
-# (three more writers, the twentieth session) likewise, holdout26 (three more, the twenty-second) and holdout27
-# (three more, the twenty-third).
+# (three more writers, the twentieth session) likewise, holdout26 (three more, the twenty-second), holdout27
+# (three more, the twenty-third) and holdout28 (three more, the twenty-fourth).
 ISSUE15_LABELLED = ("dev11", "holdout11", "dev12", "holdout12", "dev13", "holdout13", "dev14", "holdout14",
                     "holdout15", "holdout16", "holdout17", "holdout18")
 ISSUE15_SEALED = (("holdout19 (mesuré, session 14)", "questions_holdout19.yaml"),
@@ -345,7 +345,8 @@ ISSUE15_SEALED = (("holdout19 (mesuré, session 14)", "questions_holdout19.yaml"
                   ("holdout24 (mesuré, session 19)", "questions_holdout24.yaml"),
                   ("holdout25 (mesuré, session 20)", "questions_holdout25.yaml"),
                   ("holdout26 (mesuré, session 22)", "questions_holdout26.yaml"),
-                  ("holdout27 (mesuré, session 23)", "questions_holdout27.yaml"))
+                  ("holdout27 (mesuré, session 23)", "questions_holdout27.yaml"),
+                  ("holdout28 (mesuré, session 24)", "questions_holdout28.yaml"))
 KINDS = ("multi", "situation", "premise", "words", "typo", "oos")
 
 
@@ -402,7 +403,7 @@ def kinds_report(retriever: Retriever, answerer: Answerer, folds, plain: tuple[R
     return "\n".join([
         "Jeux de l’issue 15, écrits à l’aveugle depuis la source du programme : " + " ; ".join(sizes) + ". "
         "Les jeux étiquetés (`knowledge/questions/`, lus) sont chacun répondus par l’index construit sans eux ; "
-        "holdout19, holdout20, dev15, holdout21 à holdout27, jamais indexés, par candibot. "
+        "holdout19, holdout20, dev15, holdout21 à holdout28, jamais indexés, par candibot. "
         "Une question à plusieurs parties compte juste quand chaque partie l’est (une partie hors sujet : "
         "dite hors sujet) ; « oos » : part des questions hors sujet où l’assistant s’abstient.", "", *lines,
     ])
@@ -505,7 +506,8 @@ IDEA_SETS = (("dev", "ideas_dev.yaml"), ("test", "ideas_test.yaml"),
              ("holdout18 (mesuré, session 19)", "ideas_holdout18.yaml"),
              ("holdout19 (mesuré, session 20)", "ideas_holdout19.yaml"),
              ("holdout20 (mesuré, session 22)", "ideas_holdout20.yaml"),
-             ("holdout21 (mesuré, session 23)", "ideas_holdout21.yaml"))
+             ("holdout21 (mesuré, session 23)", "ideas_holdout21.yaml"),
+             ("holdout22 (mesuré, session 24)", "ideas_holdout22.yaml"))
 
 
 def eligibility_report(retriever: Retriever, checker) -> str:
@@ -521,7 +523,7 @@ def eligibility_report(retriever: Retriever, checker) -> str:
              "septième session, dev12 et holdout12 de même, par quelqu’un d’autre, à la huitième, holdout13 par un "
              "troisième, à la dixième, holdout14 par un quatrième, à la douzième, "
              "holdout15 et holdout16 par deux autres chacun, à la treizième, holdout17 par un autre encore, à la "
-             "quatorzième, mesuré à la quinzième, holdout18 par un autre, à la dix-neuvième, holdout19, holdout20 et holdout21 par un autre chacun, à la vingtième, à la vingt-deuxième et à la vingt-troisième)", ""]
+             "quatorzième, mesuré à la quinzième, holdout18 par un autre, à la dix-neuvième, holdout19, holdout20, holdout21 et holdout22 par un autre chacun, à la vingtième, à la vingt-deuxième, à la vingt-troisième et à la vingt-quatrième)", ""]
     lines.append("| method | set | " + " | ".join(VERDICTS) + " | overall | domains right (eligible) | median ms |")
     lines.append("|---|---|" + "---|" * (len(VERDICTS) + 3))
     for split, items in sets:
