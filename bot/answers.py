@@ -41,7 +41,7 @@ ILLUSTRATIVE_WEIGHT = 0.9  # score factor of our own illustrative examples (the 
 # first; on dev + dev2 + dev3, answer accuracy 0.895 at 0.8, 0.908 at 0.9 and 0.95, 0.902 at 1.0)
 DOMAINS_RULE = "domaines"  # the programme entry an illustrative example is read against (it is not a fact)
 FOCUS_TOKENS = 3  # content words the question's focus (its last clauses) must hold
-NOT_NAMED_WEIGHT = 0.9  # an entry about someone the question does not name, against its siblings (`_best_hit`)
+NOT_NAMED_WEIGHT = 0.9  # an entry about someone the question does not name, against its sibling (`_best_hit`)
 PART_WEIGHT = 0.6  # share of a short question's own words when searched after the one before it
 BOTH_MARGIN = 0.05  # « les deux » : the second entry answered too when it scores within this of the best
 DISTINCT_MARGIN = 0.05  # two questions of a message found the same entry: one takes its next entry within this
@@ -362,12 +362,13 @@ class Answerer:
         """The best programme entry if it is confident enough (programme entries come before
         illustrative examples), and the off-topic group (météo, impôts…, or details the source does not
         give) that matches as well or nearly, if any. An entry `about` someone the question (its `tokens`)
-        does not name weighs NOT_NAMED_WEIGHT less, unless no other is confident."""
+        does not name yields to its `sibling` when that one is among the hits, confident, and within
+        NOT_NAMED_WEIGHT of it."""
         programme = [h for h in hits if not h.entry.off_topic]
         best = max(programme, key=preference, default=None)
-        if best is not None and tokens is not None and not self._names(best.entry, tokens):
-            other = max(programme, key=lambda h: preference(h) * (1.0 if self._names(h.entry, tokens) else NOT_NAMED_WEIGHT))
-            if other is not best and self.confident(other):
+        if best is not None and tokens is not None and best.entry.sibling and not self._names(best.entry, tokens):
+            other = next((h for h in programme if h.entry.id == best.entry.sibling), None)
+            if other is not None and self.confident(other) and preference(other) >= NOT_NAMED_WEIGHT * preference(best):
                 best = other
         off_topic = max((h for h in hits if h.entry.off_topic), key=lambda h: h.score, default=None)
         margin = self.off_topic_margin if margin is None else margin

@@ -21,8 +21,8 @@ An entry file looks like::
 quote of `knowledge/sources/programme.txt` (distant passages joined by « […] »). `questions` and
 `paraphrases` (optional: the applicant's situation, a wrong premise, other words) are indexed as
 more ways of saying what the entry answers. `source: illustratif` entries are our own examples.
-`about` (optional) lists who or what a question must name for the entry to answer it rather than
-a close sibling (`bot.answers`). `kind: hors_sujet` entries (`source: aucune`) gather questions unrelated to the programme (weather,
+`about` (optional, with `sibling`) lists who or what a question must name for the entry to answer it
+rather than its `sibling` entry (`bot.answers`). `kind: hors_sujet` entries (`source: aucune`) gather questions unrelated to the programme (weather,
 taxes, code…) and `keywords` of their topic, each searched on its own: when one of them is the best
 match, the assistant abstains; their text is never shown.
 
@@ -112,10 +112,11 @@ class Entry:
     # source, indexed like the questions
     paraphrases: list[str] = field(default_factory=list)  # at most 24
     keywords: list[str] = field(default_factory=list)  # off-topic groups only: words of their topic
-    # who or what a question must name for this entry to answer it rather than a close sibling (« une commune
+    # who or what a question must name for this entry to answer it rather than its `sibling` (« une commune
     # seule… » answers a question that names a commune, a département…, not « qui peut candidater, les EPCI
-    # seulement ? »); empty: any question
+    # seulement ? », which `public-cible` answers); empty: any question
     about: list[str] = field(default_factory=list)
+    sibling: str | None = None
     domains: list[str] = field(default_factory=list)
     deadline: dt.date | None = None
     path: str = ""
@@ -144,6 +145,10 @@ class Entry:
             raise ValueError(f"{self.id}: only example projects may be illustrative")
         if (self.kind == "hors_sujet") != (self.source == "aucune"):
             raise ValueError(f"{self.id}: off-topic entries (kind hors_sujet) and only they have source aucune")
+        if bool(self.about) != bool(self.sibling):
+            raise ValueError(f"{self.id}: `about` and `sibling` go together (who the question must name, or which entry answers)")
+        if self.sibling is not None and not ENTRY_ID.match(_text(self.sibling, "sibling")):
+            raise ValueError(f"{self.id}: sibling {self.sibling!r} is not an entry id")
         if self.keywords and self.kind != "hors_sujet":
             raise ValueError(f"{self.id}: only off-topic entries have keywords (programme entries have questions)")
 
