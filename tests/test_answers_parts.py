@@ -489,7 +489,6 @@ def test_a_claim_is_contradicted_only_by_an_entry_stating_a_value_of_its_kind(an
     ("la Banque des Territoires c sa ?", "la Banque des Territoires c'est ça ?"),
     ("il faut être payé pour la santé", "il faut être payé pour la santé"),
     ("cest ki le formateur dja ? jme rappelle plus", "c'est qui le formateur déjà ? je me rappelle plus"),
-    ("sa dure cb ? on peu candidaté jusqa quand", "ça dure combien ? on peut candidaté jusqu'à quand"),
     ("sa maison", "sa maison"),  # « sa » is « ça » only before a verb the table names
 ])
 def test_shorthand_is_spelt_out_as_whole_words(typed, spelt):
