@@ -22,9 +22,10 @@ quote of `knowledge/sources/programme.txt` (distant passages joined by « […] 
 `paraphrases` (optional: the applicant's situation, a wrong premise, other words) are indexed as
 more ways of saying what the entry answers. `source: illustratif` entries are our own examples.
 `about` (optional, with `sibling`) lists who or what a question must name for the entry to answer it
-rather than its `sibling` entry (`bot.answers`). `kind: hors_sujet` entries (`source: aucune`) gather questions unrelated to the programme (weather,
-taxes, code…) and `keywords` of their topic, each searched on its own: when one of them is the best
-match, the assistant abstains; their text is never shown.
+rather than its `sibling` entry (`bot.answers`). `kind: hors_sujet` entries (`source: aucune`) gather
+questions unrelated to the programme (weather, taxes, code…) and `keywords` of their topic, each
+searched on its own: when one of them is the best match, the assistant abstains; their text is never
+shown.
 
 `knowledge/questions/*.yaml` hold questions people asked in their own words, each labelled with the
 entry that answers it (`expected`, the first one is used), or `oos: unrelated` / `oos: near` when the

@@ -150,6 +150,9 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         # a thing of a few words, « + », then a question asked by its words
         ("deadline dépôt + on dépose où ?", ["deadline dépôt", "on dépose où ?"]),
         ("date limite + c'est gratuit ?", ["date limite", "c'est gratuit ?"]),
+        # … after things between slashes, or a slash inside the thing
+        ("prix / durée + on dépose où ?", ["prix", "durée", "on dépose où ?"]),
+        ("data/métier + on dépose où ?", ["data/métier", "on dépose où ?"]),
         # a request closed by « svp » asks, even ended by a full stop
         ("Le but du prog en une phrase svp. Et sinon tu connais un bon resto près de la gare ?",
          ["Le but du prog en une phrase svp.", "Et sinon tu connais un bon resto près de la gare ?"]),
@@ -495,3 +498,11 @@ def test_shorthand_is_spelt_out_as_whole_words(typed, spelt):
     from bot.retrieval.shorthand import expand
 
     assert expand(typed) == spelt
+
+
+def test_a_word_of_the_programme_typed_with_e_for_er_is_its_infinitive_once_the_index_is_loaded(retriever):
+    # « candidater » is in neither dictionary: the index's lemmas know it (the case failed on a fresh clone, where
+    # no earlier test had loaded the index)
+    from bot.retrieval.shorthand import expand
+
+    assert expand("sa dure cb ? on peu candidaté jusqa quand") == "ça dure combien ? on peut candidater jusqu'à quand"

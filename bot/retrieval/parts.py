@@ -238,9 +238,12 @@ def tells(piece: str, after_last_mark: bool) -> bool:
     « Deux questions pour ma note : », « L'idée serait de s'en servir pour décider quelles écoles rénover. »:
     its question word asks nothing, `_INDIRECT`), or comes after the last question and speaks of the applicant
     (« …? Je dois en parler au président »)."""
-    if _FULL_STOP.search(piece) and _INDIRECT.search(plain(expand(piece))):
-        piece = _INDIRECT.sub(" ", plain(expand(piece))) + "."
-    if asks_by_words(piece) or _gives_to_confirm(piece):
+    asked = piece
+    if _FULL_STOP.search(piece):
+        said = plain(expand(piece))
+        if _INDIRECT.search(said):
+            asked = _INDIRECT.sub(" ", said) + "."
+    if asks_by_words(asked) or _gives_to_confirm(asked):
         return False
     return bool(_FULL_STOP.search(piece)) or after_last_mark and bool(_ABOUT_ME.match(plain(clean(piece))))
 
@@ -340,10 +343,10 @@ def asked_run(sentence: str) -> tuple[str, list[str]] | None:
                              for words, asks in zip(said, asking)):
         return None
     short = [len(words.split()) <= 2 for words in said]
-    # a thing of a few words, « + », then a question asked by its words (« deadline dépôt + on dépose où ? »); not
-    # « un duo data + métier est-il requis ? », « un geek + quelqu'un du terrain ? »
-    if _PLUS.search(tail) and not _SLASH.sub("", tail).count("/") and tail.endswith("?") \
-            and (asking[-1] or _WHERE.search(items[-1])) and len(said[0].split()) <= MAX_PLUS_HEAD_WORDS and not any(_CONFIRM.search(words) for words in said):
+    # a thing of a few words, « + », then a question asked by its words (« deadline dépôt + on dépose où ? », « prix /
+    # durée + on dépose où ? »); not « un duo data + métier est-il requis ? », « un geek + quelqu'un du terrain ? »
+    if _PLUS.search(tail) and tail.endswith("?") and (asking[-1] or _WHERE.search(items[-1])) \
+            and len(said[0].split()) <= MAX_PLUS_HEAD_WORDS and not any(_CONFIRM.search(words) for words in said):
         return f"{head}{colon}", items
     if slashed and len(items) >= 3 and all(short) and tail.endswith("?"):
         return f"{head}{colon}", items
