@@ -395,6 +395,13 @@ def test_a_reported_topic_comes_before_the_reports_channel(checker):
     ("je suis dans une asso de randonneurs, on veut donner nos relevés de sentiers à la communauté de communes", "association"),
     ("Je travaille au département : on voudrait croiser les données de l'aide sociale avec celles des agglos", "département"),
     ("À la Région on voudrait un tableau de bord des cars interurbains, avec plusieurs agglos qui nous fournissent leurs données", "région"),
+    # a person's role before the organisation they write for
+    ("Je suis chargée de mission au PETR qui regroupe trois communautés de communes : un observatoire du foncier économique", "syndicat"),
+    ("Responsable du CCAS de la ville-centre : on voudrait repérer les personnes âgées isolées, l'agglo a des données", "commune"),
+    # the bearer said otherwise: « porté par … », « … serait porteur »
+    ("Le projet serait porté par l'office public de l'habitat, la métropole cofinance : repérer les logements mal isolés", "organisme"),
+    ("Notre association serait porteuse de la candidature, la communauté de communes est partenaire : l'usage des jardins partagés", "association"),
+    ("Nous sommes le conseil de développement de la métropole et voudrions recenser les besoins de transport des habitants", "organisme"),
 ])
 def test_self_declared_applicants_and_intercos_named_as_clients(checker, idea, kind):
     verdict = checker.check(idea)
@@ -421,6 +428,10 @@ def test_self_declared_applicants_and_intercos_named_as_clients(checker, idea, k
     "Notre communauté de communes veut suivre ses bornes de recharge et transmettre les chiffres à la région",
     "À la communauté de communes on voudrait suivre les fuites du réseau d'eau, avec l'appui du département",
     "Communauté d'agglomération : on est membre du PETR mais c'est nous qui portons le projet de suivi des déchets",
+    # a person who says for whom they speak; a body of the intercommunalité's own; a bearer said otherwise
+    "Je suis adjointe au maire et vice-présidente de la CC ; je parle au nom de la communauté de communes : suivre les fuites d'eau",
+    "Office de tourisme intercommunal : compter les visiteurs des sites naturels pour étaler la fréquentation",
+    "Le projet serait porté par la communauté d'agglomération, le CCAS de la ville-centre aide : repérer la précarité énergétique",
 ])
 def test_an_interco_in_the_applicant_role_wins(checker, idea):
     verdict = checker.check(idea)

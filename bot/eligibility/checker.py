@@ -18,6 +18,7 @@ from bot.retrieval.normalize import is_french, lemma, normalize, strip_accents, 
 MAX_IDEA_CHARS = 5000
 EXAMPLE_POOL = 12  # examples retrieved before the domain re-ranking
 DOMAIN_WEIGHT = 0.4  # share of domain overlap in an example's score
+INTERCO = "intercommunalité"  # the bearer named is an intercommunalité
 PERSON = "particulier"  # the kind of applicant who writes as a person, for an organisation they may name
 TYPO_CUTOFF = 85  # rapidfuzz ratio for reading an unknown word as a domain keyword (« mobilitée »)
 
@@ -66,13 +67,11 @@ class EligibilityChecker:
         the bearer named (« c'est le syndicat qui porterait le projet ») is the applicant; a person
         (« stagiaire à la CC ») writes for whom they name."""
         declared = self.rules.self_declared.find(text)
-        bearer = self.rules.bearer.search(text)  # « … mais c'est la communauté d'agglomération qui porte le projet »
+        bearer = self._bearer(text)
+        if bearer == INTERCO:
+            return None
         if bearer:
-            if self.rules.interco.find(bearer.group(1)):
-                return None
-            named = self.rules.self_declared.find(bearer.group(1).strip())  # « c'est le syndicat qui porterait »
-            if named and named != PERSON:
-                return named
+            return bearer
         in_other_role = self.rules.interco_other_role.sub(" ", text)  # « en lien avec les intercommunalités »
         together = self.rules.co_bearer.search(in_other_role)  # « notre commune, avec la communauté de communes, veut… »
         if declared and declared != PERSON and not (together and self.rules.interco.find(together.group(1))):
@@ -85,6 +84,32 @@ class EligibilityChecker:
         for kind, phrases in self.rules.not_interco.items():
             if phrases.find(text):
                 return kind
+        return None
+
+    def _bearer(self, text: str) -> str | None:
+        """INTERCO when the text says in so many words that an intercommunalité bears the project, the kind
+        of another bearer it names so, or None: « … mais c'est la communauté d'agglomération qui porte le
+        projet », « c'est le syndicat qui porterait », « le projet serait porté par le CCAS », « le SDIS
+        serait porteur de la candidature » (a person named so writes for another: None)."""
+        found = self.rules.bearer.search(text)
+        if found:
+            if self.rules.interco.find(found.group(1)):
+                return INTERCO
+            named = self.rules.self_declared.find(found.group(1).strip())
+            if named and named != PERSON:
+                return named
+        found = self.rules.bearer_after.search(text)
+        candidates = [self.rules.determiners.sub("", found.group(1))] if found else []
+        found = self.rules.bearer_before.search(text)
+        if found:  # the bearer ends the words before the verb: the shortest ending that names one
+            before = found.group(1).split()
+            candidates += [" ".join(before[n:]) for n in range(len(before) - 1, -1, -1)]
+        for words in candidates:
+            if self.rules.interco.starts(self.rules.determiners.sub("", words)):
+                return INTERCO
+            named = self.rules.self_declared.find(words)
+            if named and named != PERSON:
+                return named
         return None
 
     def _data_management(self, text: str) -> str | None:

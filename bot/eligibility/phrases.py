@@ -44,6 +44,10 @@ class Phrases:
         match = self._regex.search(normalized_text)
         return match.group(0) if match else None
 
+    def starts(self, normalized_text: str) -> bool:
+        """Whether one of the phrases begins the text."""
+        return bool(self._regex and self._regex.match(normalized_text))
+
     def count(self, normalized_text: str) -> int:
         return len(self._regex.findall(normalized_text)) if self._regex else 0
 
@@ -54,23 +58,31 @@ class Phrases:
 class SelfDeclared:
     """Finds an applicant who says what they are: a noun at the start of the text, after an opener
     that starts it (« À la Région, on voudrait… »), or after an introduction (« en tant que », « je
-    suis »), determiners skipped. Returns the noun's kind."""
+    suis »), determiners skipped, and a person's role with its preposition (« je suis directrice du
+    CCAS », « chargée de mission au PETR »: for whom they write). Returns the noun's kind."""
 
     def __init__(self, intros: list[str], determiners: list[str], nouns: dict[str, list[str]],
-                 openers: list[str] = ()):
+                 openers: list[str] = (), roles: list[str] = (), role_links: list[str] = (), own: list[str] = ()):
         intro = "|".join(_pattern(i)[2:] for i in intros if normalize(i))
         opener = "|".join(_pattern(o)[2:] for o in openers if normalize(o))
         start = rf"^(?:(?:{opener})\s+)?" if opener else "^"
         skip = "|".join(re.escape(normalize(d)) for d in determiners if normalize(d))
+        role = "|".join(_pattern(r)[2:] for r in roles if normalize(r))
+        link = "|".join(re.escape(normalize(w)) for w in role_links if normalize(w))
+        person = rf"(?:(?:{skip})\s+)*(?:{role})\s+(?:{link})\s+" if role and link else ""
+        # an organisation of the intercommunalité's own (« office de tourisme intercommunal ») declares none
+        self._own = re.compile(rf"(?:{start}|\b(?:{intro})\s+)(?:{person})?(?:(?:{skip})\s+)*(?:{'|'.join(_pattern(n)[2:] for n in own)})") if own else None
         self._regexes = {
             kind: re.compile(
-                rf"(?:{start}|\b(?:{intro})\s+)(?:(?:{skip})\s+)*(?:{'|'.join(_pattern(n)[2:] for n in words)})"
+                rf"(?:{start}|\b(?:{intro})\s+)(?:{person})?(?:(?:{skip})\s+)*(?:{'|'.join(_pattern(n)[2:] for n in words)})"
             )
             for kind, words in nouns.items()
             if words
         }
 
     def find(self, normalized_text: str) -> str | None:
+        if self._own and self._own.search(normalized_text):
+            return None
         for kind, regex in self._regexes.items():
             if regex.search(normalized_text):
                 return kind
@@ -103,6 +115,9 @@ class Rules:
     policy_use: Phrases
     doubtful_applicant: Phrases
     bearer: re.Pattern  # « c'est la communauté d'agglomération qui porte le projet »: group 1 the bearer
+    bearer_after: re.Pattern  # « le projet serait porté par le CCAS »: group 1 begins with the bearer
+    bearer_before: re.Pattern  # « le SDIS serait porteur de la candidature »: group 1 ends with the bearer
+    determiners: re.Pattern  # the determiners that begin a text, to remove
     co_bearer: re.Pattern  # « avec la CC »: group 1 the words that may name an intercommunalité
     min_french_share: float
     vocabulary: list[str]
@@ -137,6 +152,24 @@ def _bearer(verbs: list[str]) -> re.Pattern:
     return re.compile(rf"\best ((?:(?!est )\w+ ){{1,8}}?)qui (?:{verb})\w*")
 
 
+_BEING = r"(?:est|sera|serait|etait|sont|seront|seraient|serions|serons|sommes)"
+
+
+def _bearer_after(verbs: list[str]) -> re.Pattern:
+    """« <verb>é par <the bearer> » (« le projet serait porté par le CCAS »), « au nom de <the bearer> »
+    (« je parle au nom de la communauté d'agglomération »; not « pour le compte de l'agglo », a client): group
+    1 the words after, the bearer at their start."""
+    verb = "|".join(re.escape(normalize(v)) for v in verbs if normalize(v))
+    return re.compile(rf"\b(?:{_BEING} (?:{verb})\w*e?s? par|au nom d(?:e|u|es)) ((?:\w+ ?){{1,8}})")
+
+
+def _bearer_before(nouns: list[str]) -> re.Pattern:
+    """« <the bearer> serait porteur… » (« le SDIS serait porteur de la candidature »): group 1 the words
+    before the verb, the bearer at their end."""
+    noun = "|".join(re.escape(normalize(n)) for n in nouns if normalize(n))
+    return re.compile(rf"((?:\w+ ){{1,8}}){_BEING} (?:le |la |les )?(?:{noun})\b")
+
+
 def _co_bearer(cues: list[str], not_after: list[str]) -> re.Pattern:
     """A cue, not followed by an indefinite determiner, then up to four words (group 1)."""
     cue = "|".join(_pattern(c)[2:] for c in cues if normalize(c))
@@ -166,7 +199,8 @@ def load_rules(knowledge_dir: Path) -> Rules:
         interco_other_role=_in_other_role(rules["interco_other_role"], rules["interco_other_role_determiners"], rules["interco"]),
         not_interco={kind: Phrases(phrases) for kind, phrases in rules["not_interco"].items()},
         self_declared=SelfDeclared(rules["self_intro"], rules["self_determiners"], rules["self_nouns"],
-                                   rules.get("self_openers", [])),
+                                   rules.get("self_openers", []), rules.get("self_roles", []),
+                                   rules.get("self_role_links", []), rules.get("self_own", [])),
         data_centric=Phrases(rules["data_centric"]),
         data_management=_data_management(rules["data_management"], rules["data_management_object"],
                                          rules["data_management_around"]),
@@ -176,6 +210,9 @@ def load_rules(knowledge_dir: Path) -> Rules:
         policy_use=Phrases(rules["policy_use"]),
         doubtful_applicant=Phrases(rules["doubtful_applicant"]),
         bearer=_bearer(rules["bearer_verbs"]),
+        bearer_after=_bearer_after(rules["bearer_verbs"]),
+        bearer_before=_bearer_before(rules["bearer_nouns"]),
+        determiners=re.compile(rf"^(?:(?:{'|'.join(re.escape(normalize(d)) for d in rules['self_determiners'] if normalize(d))})\s+)+"),
         co_bearer=_co_bearer(rules["co_bearer_cues"], rules["co_bearer_not_after"]),
         min_french_share=float(rules["min_french_share"]),
         vocabulary=sorted({w for d in domains_data for k in d.get("keywords", []) for w in normalize(k.rstrip("*")).split() if len(w) >= 5}),
