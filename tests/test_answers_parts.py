@@ -150,6 +150,11 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         # a thing of a few words, « + », then a question asked by its words
         ("deadline dépôt + on dépose où ?", ["deadline dépôt", "on dépose où ?"]),
         ("date limite + c'est gratuit ?", ["date limite", "c'est gratuit ?"]),
+        # what one does not know or wonders asks
+        ("je me demande si une idée suffit, et qui fait la formation ?", ["je me demande si une idée suffit", "et qui fait la formation ?"]),
+        # a verb and its subject inverted without the hyphen, as dictated
+        ("notre syndicat peut il candidater et c est jusqu a quand", ["notre syndicat peut il candidater", "et c est jusqu a quand"]),
+        ("la formation est elle en ligne, et qui la donne", ["la formation est elle en ligne", "et qui la donne"]),
         # … after things between slashes, or a slash inside the thing
         ("prix / durée + on dépose où ?", ["prix", "durée", "on dépose où ?"]),
         ("data/métier + on dépose où ?", ["data/métier", "on dépose où ?"]),

@@ -44,11 +44,15 @@ _ASKING_WORDS = "quoi|koi|quel|quels|quelle|quelles|kel|combien|cb|quand|comment
 # words that make a piece a question (normalised: no accents, lower case)
 _INTERROGATIVE = re.compile(
     rf"{_WHO}|\b(?:{_ASKING_WORDS}|est ce|"
-    r"peut on|peux je|puis je|faut il|doit on|doit il|y a t il|a t on|sont ils|sont elles|est il|est elle|"
+    # a verb and its subject inverted, dictated or typed without the hyphen (« une commune peut elle candidater »)
+    r"(?:peut|peuvent|doit|doivent|faut|faudra t|faudrait|est|sont|sera t|seront|serait|seraient|a t|ont|va t|vont|"
+    r"pourra t|pourrait|pourront|devra t|devrait|existe t|y a t|y aura t) (?:il|elle|on|ils|elles)|peux je|puis je|dois je|"
     r"savoir|dire si|me dire|preciser|confirmer|confirmez|pouvez vous|pourriez vous|pouvons nous|"
     r"vous demander|m indiquer|nous indiquer|me communiquer|nous communiquer|"
     # what another asks (« ma N+1 demande si… », « le président me demande si… »), not what one wonders (« je me demande si »)
     r"(?<!\bje me )(?<!\bse )(?<!\bnous nous )(?:demande|demandent|demandait|demandais|demandez) si|"
+    # what one does not know or wonders, in chat (« jsp si on peut y aller avec une idée vague »)
+    r"(?:je|on) (?:ne )?(?:sais|sait) pas (?:trop )?si|(?:je me|on se) demande si|nous nous demandons si|"
     r"(?:je voudrais|j aimerais|je souhaiterais|je cherche) (?:des|un|une|le|la|les|l|avoir|connaitre|obtenir|recevoir)|"
     r"que veut dire|que veulent dire|que signifie|que signifient|veut dire quoi|qu entendez vous|"
     r"what|who|when|where|how|is it|is there|can we|do we)\b"
