@@ -150,6 +150,9 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         # a thing of a few words, « + », then a question asked by its words
         ("deadline dépôt + on dépose où ?", ["deadline dépôt", "on dépose où ?"]),
         ("date limite + c'est gratuit ?", ["date limite", "c'est gratuit ?"]),
+        # « et aussi si … » asked by the request of the question before
+        ("ma DG veut savoir qui finance le programme, et aussi si la formation se fait en ligne.",
+         ["ma DG veut savoir qui finance le programme", "et aussi si la formation se fait en ligne."]),
         # what one does not know or wonders asks
         ("je me demande si une idée suffit, et qui fait la formation ?", ["je me demande si une idée suffit", "et qui fait la formation ?"]),
         # a verb and its subject inverted without the hyphen, as dictated
@@ -226,6 +229,9 @@ def test_an_introduction_before_est_ce_que_is_the_context_of_its_question():
         "Bonjour, j'espère que vous allez bien. Qui peut candidater ?",
         # a question word that asks nothing: what the data would let one decide
         "On a les relevés des compteurs. L'idée serait de s'en servir pour décider quelles écoles rénover. ça colle ?",
+        # the ways offered to answer the question before; a relative clause between brackets
+        "on envoie le dossier où ? par mail ou sur une plateforme ?",
+        "Chez nous il y a une cheffe de projet (qui suit aussi le PCAT) et un technicien SIG. Ce duo irait-il ?",
         # « + » inside one thing asked
         "un duo data + métier est-il requis ?",
         "la team projet doit ressembler à un geek + quelqu'un du terrain ?",

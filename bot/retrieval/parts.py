@@ -136,6 +136,11 @@ _COUNTERPART = re.compile(r"^(?:et\s+)?(?:d autre part|deuxiemement|troisiememen
 # a few words that only make the question before them precise (« …elle se passe où ? à Paris ? », « ça démarre
 # quand ? en janvier ? »): one question with it
 _PRECISION = re.compile(rf"^(?:a|au|aux|en|dans|sur|par|vers|avant|apres|des|chez)\s+(?!(?:{_QUESTION_WORDS})\b)\S+(?:\s+\S+)?$")
+# the ways offered to answer the question before (« on dépose où ? par mail ou sur un site ? »): one question with it
+_OPTIONS = re.compile(rf"^(?:a|au|aux|en|dans|sur|par|via|chez)\s+(?!(?:{_QUESTION_WORDS})\b)(?:\S+\s+){{0,4}}ou\s+"
+                      r"(?:a|au|aux|en|dans|sur|par|via|chez|le|la|les|l|un|une|des)\s+\S+(?:\s+\S+){0,2}$")
+# « …qui organise, et aussi si c'est payant. »: a second thing asked by the request of the first (« veut savoir »)
+_AND_IF = re.compile(r"^(?:et|ou)\s+(?:aussi\s+|surtout\s+|egalement\s+|enfin\s+)?(?:si|s il|s ils)\b")
 # « …les champs d'application ? genre climat, déplacements ? »: what illustrates or spells out the question before
 # it, one question with it, when it asks by no word of its own (« …sur combien de temps ? genre en heures par
 # semaine ça prend combien » asks another thing)
@@ -218,10 +223,16 @@ def _asks_by_words(text: str) -> bool:
             or bool(_INVERTED.search(strip_accents(text.lower()))) or bool(_PLEASE.search(said)))
 
 
+# a relative clause between brackets (« un géomaticien (qui s'occupe aussi du SIG) »): it describes, it asks nothing
+_RELATIVE_ASIDE = re.compile(r"\(\s*(?:qui|que|qu['’]|dont|lequel|laquelle|lesquels|lesquelles|où)\b[^()?]*\)", re.IGNORECASE)
+
+
 def _clauses(text: str) -> list[str]:
-    """The clauses of `text` (cut at commas, colons, brackets), plain and without the words that only open
-    them (« bonjour », « et », « 2 questions »): what the yes-no and confirmation tests read."""
-    return [clause for clause in (_OPENING_PLAIN.sub("", plain(c)) for c in _CLAUSE.split(strip_accents(text.lower())))
+    """The clauses of `text` (cut at commas, colons, brackets; a relative clause between brackets left out),
+    plain and without the words that only open them (« bonjour », « et », « 2 questions »): what the yes-no
+    and confirmation tests read."""
+    return [clause for clause in (_OPENING_PLAIN.sub("", plain(c))
+                                  for c in _CLAUSE.split(strip_accents(_RELATIVE_ASIDE.sub(" ", text).lower())))
             if clause]
 
 
@@ -483,17 +494,19 @@ def split_parts(text: str) -> list[tuple[str, str]]:
         # a message typed with no mark at all asks by its tone: after a question, « et » and a clause that says
         # what may or must be done (« ils en prennent cb, et une commune toute seule peut candidater »)
         intoned = not marked and bool(parts) and bool(_AND_MAY.match(said))
-        asks = piece not in heads and not told and (is_question(piece) or intoned or piece in listed
+        asked_too = bool(parts) and bool(_AND_IF.match(said)) and bool(_REQUEST.search(plain(parts[-1][1])))
+        asks = piece not in heads and (asked_too or not told and (is_question(piece) or intoned or piece in listed
                                                     or _NEXT_QUESTION.match(said)
                                                     or announced and not _SELF.search(plain(cleaned))
                                                     or bool(parts) and bool(_COUNTERPART.search(said) or _ONE_MORE.match(said)
                                                                             or _ADDS.match(said)
-                                                                            and _REQUEST.search(plain(parts[-1][1]))))
+                                                                            and _REQUEST.search(plain(parts[-1][1])))))
         rest = plain(_OPENING_TEXT.sub("", piece.strip()))
         only_opens = not rest or bool(_COURTESY.match(rest))  # « 2 questions : », « Bonjour ! », « bonjour ça va »
         long_enough = len(plain(cleaned).split()) >= MIN_WORDS or _ONE_WORD.match(cleaned) or piece in listed
         # (« …propres et structurées ? »; after a question's mark, « et places ? » asks again)
-        if parts and (_PRECISION.match(said) or _ILLUSTRATES.match(said) and not _INTERROGATIVE.search(said)
+        if parts and (_PRECISION.match(said) or _OPTIONS.match(said) and parts[-1][1].rstrip().endswith("?")
+                      or _ILLUSTRATES.match(said) and not _INTERROGATIVE.search(said)
                       or _AND_A_WORD.match(said) and not context
                       and not parts[-1][1].rstrip().endswith("?")):
             parts[-1] = (parts[-1][0], f"{parts[-1][1]} {piece}")
