@@ -39,11 +39,20 @@ _UNELIDED = frozenset("l c d j m n s t qu".split())  # « combien d heures », t
 _LACKS = re.compile(r"\b(?:pas (?:encore )?d(?:e\s+|['’]\s*)|sans\s+|aucune?\s+|ni\s+(?:d(?:e\s+|['’]\s*))?)\w+(?=\s*[,;.…!]|\s+(?:ni|et|pas|rien|mais)\b)",
                     re.IGNORECASE)
 
+# what a project or a file is said to come with (« un projet ficelé avec budget et planning », « avec un calendrier
+# précis »): told, not asked (« avec quel calendrier ? » still asks)
+_DETERMINER = r"(?:un|une|le|la|les|l['’]|des|du|son|sa|ses|leur|leurs)"
+_COMES_WITH = re.compile(rf"\bavec\s+(?!quel|quelle|quels|quelles|qui|quoi)(?:{_DETERMINER}\s*)?(?!{_DETERMINER}\b)\w+"
+                         rf"(?:\s+(?:et|ou)\s+(?!quel|quelle|quels|quelles)(?:{_DETERMINER}\s*)?(?!{_DETERMINER}\b)\w+)*"
+                         r"\b(?!\s*(?:à|a|de|d['’]|du|des)\b)",  # not « avec un reste à charge », « avec un plan de financement »
+                         re.IGNORECASE)
+
 
 def _asked(question: str) -> str:
     """`question` normalised as the phrases are, its elisions cut even without their apostrophe, without what
-    it says is lacking (`_LACKS`)."""
-    return " " + " ".join(w for w in normalize(_LACKS.sub(" ", question)).split() if w not in _UNELIDED) + " "
+    it says is lacking (`_LACKS`) or what something comes with (`_COMES_WITH`)."""
+    told = _COMES_WITH.sub(" ", _LACKS.sub(" ", question))
+    return " " + " ".join(w for w in normalize(told).split() if w not in _UNELIDED) + " "
 
 
 def _phrases(phrases) -> list[str]:

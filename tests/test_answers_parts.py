@@ -173,6 +173,18 @@ def test_a_message_of_several_questions_is_split_in_order(message, parts):
     assert split_questions(message) == parts
 
 
+@pytest.mark.parametrize(("message", "things"), [
+    ("Deux pistes chez nous : suivre le remplissage des bornes de tri, et repérer les logements vacants. Les deux "
+     "sont-elles possibles ?", ["suivre le remplissage des bornes de tri", "repérer les logements vacants"]),
+    ("On hésite : un outil pour les bus scolaires – ou un tableau de bord de la qualité de l'eau. Lequel vous paraît "
+     "dans l'esprit ?", ["un outil pour les bus scolaires", "un tableau de bord de la qualité de l'eau"]),
+])
+def test_a_question_asked_of_each_thing_listed_before_it_is_a_part_per_thing(message, things):
+    parts = split_parts(message)
+    assert [question for _, question in parts] == things
+    assert all(message.rpartition(". ")[2] in context for context, _ in parts)  # each searched with the question
+
+
 def test_an_introduction_before_est_ce_que_is_the_context_of_its_question():
     from bot.retrieval.parts import split_parts
 
@@ -229,6 +241,8 @@ def test_an_introduction_before_est_ce_que_is_the_context_of_its_question():
         "Bonjour, j'espère que vous allez bien. Qui peut candidater ?",
         # a question word that asks nothing: what the data would let one decide
         "On a les relevés des compteurs. L'idée serait de s'en servir pour décider quelles écoles rénover. ça colle ?",
+        # « les deux » that is not what is asked of each thing
+        "Nos pistes : suivre les déchets verts, et compter les vélos. Les deux référents doivent-ils être des agents ?",
         # the ways offered to answer the question before; a relative clause between brackets
         "on envoie le dossier où ? par mail ou sur une plateforme ?",
         "Chez nous il y a une cheffe de projet (qui suit aussi le PCAT) et un technicien SIG. Ce duo irait-il ?",

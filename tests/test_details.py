@@ -51,6 +51,9 @@ def check():
         ("Rien d'écrit, pas de budget, pas de planning… c'est mort pour nous ?", "Une idée suffit.", False),
         ("Pas de budget ni de calendrier, on peut candidater ?", "Une idée suffit.", False),
         ("Il n'y a pas de calendrier ?", "Une formation en ligne.", True),
+        # what a project comes with is told too; « avec quel calendrier » still asks
+        ("Faut-il arriver avec un budget et un planning bouclés ?", "Une idée suffit.", False),
+        ("La formation se fait avec quel calendrier ?", "Une formation en ligne.", True),
         ("", "", False),
     ],
 )

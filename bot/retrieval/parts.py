@@ -468,9 +468,35 @@ def asked_items(text: str) -> set[str]:
     return set(items)
 
 
+# the last question asks the same of each thing listed before it (« …deux pistes : A, et B. Les deux sont-elles
+# envisageables ? », « …: A – ou B. Lesquelles correspondent aux exemples ? »)
+_EACH = re.compile(r"\b(?:(?:les|ces) (?:deux|trois)(?= (?:sont|seraient|seront|peuvent|pourraient|iraient|vont|conviennent|"
+                   r"passent|marchent|rentrent|entrent|correspondent|collent|ont|auraient|seraient)\b|$)|tous les deux|toutes les deux|"
+                   r"lesquels|lesquelles|lequel|laquelle|chacun|chacune|l une ou l autre|l un ou l autre)\b")
+_THINGS_SEPARATOR = re.compile(r"\s*,\s*(?:et|ou)\s+|\s+[–—-]\s+(?:et\s+|ou\s+)?|\s*;\s*(?:et\s+|ou\s+)?|\s+ou\s+bien\s+")
+MIN_THING_WORDS = 3
+
+
+def asked_of_each(text: str) -> list[tuple[str, str]] | None:
+    """(what precedes the list and the question, a thing) for each of the things listed after a colon when
+    the last sentence asks about them all (`_EACH`); None otherwise."""
+    sentences = [s for s in _AFTER_SENTENCE.split(text.strip()) if s.strip()]
+    if len(sentences) < 2 or "?" not in sentences[-1] or not _EACH.search(plain(sentences[-1])):
+        return None
+    head, colon, tail = " ".join(sentences[:-1]).rpartition(":")
+    things = [t.strip(" .") for t in _THINGS_SEPARATOR.split(tail) if plain(t)]
+    if not colon or not 2 <= len(things) <= 4 or any(len(plain(t).split()) < MIN_THING_WORDS for t in things):
+        return None
+    asked = sentences[-1].strip()
+    return [(f"{head.strip()} {colon} {asked}", thing) for thing in things]
+
+
 def split_parts(text: str) -> list[tuple[str, str]]:
     """The questions of `text`, in order, each as (the context that precedes it, the question); one
     (« », `text`) when it holds one question."""
+    each = asked_of_each(text)
+    if each:
+        return each
     pieces, found = _pieces(text)
     if len(pieces) <= 1:
         return [("", text.strip())]
