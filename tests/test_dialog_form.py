@@ -188,6 +188,36 @@ def test_grouped_answer_is_shown_back_for_confirmation(engine, user, app):
     assert draft.get("contact.email") == "claire.martin@exemple.fr"
 
 
+@pytest.mark.parametrize("typed", ["oui", "Oui !", "c'est bon", "OK"])
+def test_a_confirmation_typed_in_words_is_the_button(engine, user, app, typed):
+    goto_field(engine, user, "contact")
+    engine.handle(user, "Claire Martin, chargée de mission data, claire.martin@exemple.fr")
+    engine.handle(user, typed)
+    draft = app.drafts.get(engine.state(user).form.draft_id).draft
+    assert draft.get("contact.email") == "claire.martin@exemple.fr"
+    assert engine.state(user).form.field == "project.title"
+
+
+def test_a_line_typed_on_past_a_confirmation_is_kept_for_the_next_field(engine, user, app):
+    # a hurried person types the project's title without confirming the contact: the contact is shown again
+    # to confirm, and the title waits at the next field, to keep with one press
+    goto_field(engine, user, "contact")
+    engine.handle(user, "Claire Martin, chargée de mission data, claire.martin@exemple.fr")
+    replies = engine.handle(user, "Mieux organiser la collecte des déchets")
+    shown = texts(replies)
+    assert "je le garde pour l'étape suivante" in shown and "Claire Martin" in shown
+    assert engine.state(user).step == "confirm" and has_button(replies, "form:yes")
+    draft = app.drafts.get(engine.state(user).form.draft_id).draft
+    assert draft.get("contact") is None and draft.get("project.title") is None
+    replies = press(engine, user, replies, "form:yes")
+    assert "« Mieux organiser la collecte des déchets »" in texts(replies) and has_button(replies, "form:keep")
+    press(engine, user, replies, "form:keep")
+    draft = app.drafts.get(engine.state(user).form.draft_id).draft
+    assert draft.get("contact.email") == "claire.martin@exemple.fr"
+    assert draft.get("project.title") == "Mieux organiser la collecte des déchets"
+    assert engine.state(user).form.carried == [] and engine.state(user).form.prefill == {}
+
+
 @pytest.mark.parametrize(("bad", "expected"), [
     ("", "Je n'ai rien reçu"),
     ("x" * 5000, "trop long (5000 caractères)"),

@@ -15,6 +15,7 @@ from bot.dialog import smalltalk
 from bot.dialog.scene import STAY, Handler, Next, Scene, Step
 from bot.dialog.turn import Turn
 from bot.dialog.types import Input
+from bot.prompts import texts
 
 MAX_INPUT_CHARS = 4000
 
@@ -28,6 +29,14 @@ def _merge(scenes: Iterable[Scene], part: str) -> dict:
             table[key] = value
     return table
 
+
+
+def confirmation_word(text: str) -> str | None:
+    """« yes » or « no » when `text` is one of the words typed to say yes or no (prompts/dialog.yaml,
+    `confirm_words`): the active keyboard's button of that answer (« form:yes », « sub:no ») is pressed."""
+    said = " ".join(text.lower().replace("’", "'").strip(" .!,").split())
+    words = texts("dialog")["confirm_words"]
+    return next((key for key in ("yes", "no") if said in words[key]), None)
 
 class Router:
     def __init__(self, scenes: Iterable[Scene]):
@@ -68,6 +77,10 @@ class Router:
         by_label = {label.casefold(): value for value, label in active.items()}
         if text.casefold() in by_label:
             return self.press(turn, by_label[text.casefold()])
+        said = confirmation_word(text)  # « oui », « c'est bon » typed under « Oui, c'est correct / Non »
+        answered = next((value for value in active if said and value.partition(":")[2] == said), None)
+        if answered is not None:
+            return self.press(turn, answered)
         intent = smalltalk.intent(text)
         if intent is not None:  # « merci », « bonjour », « qui es-tu ? »: a word back, then the step again
             if intent == "help":

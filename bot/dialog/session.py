@@ -33,6 +33,7 @@ class FormProgress(_Model):
     pending: Any = None  # a parsed grouped answer waiting for « Oui, c'est correct »
     editing: bool = False  # back to the recap once the field is answered
     prefill: dict[str, str] = Field(default_factory=dict)  # text offered for a field (the idea tested)
+    carried: list[str] = Field(default_factory=list)  # fields whose offered text was typed at a confirmation
     held: str | None = None  # a line that may be the answer or a question: the person is asked which
     blank: str | None = None  # the field asked while it had no answer: one given meanwhile by the
     # team (a co-editor, the owner) is not replaced by the person's next line without asking them

@@ -37,8 +37,9 @@ def progress(draft: Draft) -> tuple[int, int]:
     return len([f for f in form.FIELDS if form.is_filled(draft, f)]), len(form.FIELDS)
 
 
-def field_question(draft: Draft, field: form.Field, prefill: str | None = None) -> Reply:
-    """A field asked: its number, its question, its example; the value it has or is offered."""
+def field_question(draft: Draft, field: form.Field, prefill: str | None = None, carried: bool = False) -> Reply:
+    """A field asked: its number, its question, its example; the value it has or is offered (the idea
+    tested, or, `carried`, a message typed while the answer before waited for its confirmation)."""
     parts = [f"{t('progress', index=form.index(field) + 1, total=len(form.FIELDS))} — {field.question}"]
     if field.optional:
         parts.append(t("optional_mark"))
@@ -46,7 +47,7 @@ def field_question(draft: Draft, field: form.Field, prefill: str | None = None) 
         parts.append(t("example", example=field.example))
     buttons = []
     if prefill:
-        parts.append(t("prefilled", value=prefill))
+        parts.append(t("carried_over" if carried else "prefilled", value=prefill))
         buttons.append(button("form_buttons.keep", "form:keep"))
     elif form.is_filled(draft, field):
         parts.append(t("current_value", value=form.show(draft.get(field.name))))

@@ -40,7 +40,7 @@ def ask_field(turn: Turn) -> Next | None:
         return refused
     field = current_field(turn)
     turn.form.blank = None if form.is_filled(draft, field) else field.name
-    turn.add(views.field_question(draft, field, turn.form.prefill.get(field.name)))
+    turn.add(views.field_question(draft, field, turn.form.prefill.get(field.name), field.name in turn.form.carried))
     return None
 
 
@@ -68,9 +68,12 @@ def on_text(turn: Turn, text: str) -> Next:
     if refused is not None:
         return refused
     field = current_field(turn)
+    waiting = turn.step == "confirm" and turn.form.pending is not None
     reading, known = read_line(text, field.name, turn.parts.answerer)
     if reading == "question":
         return answer_and_resume(turn, text, known)
+    if waiting and not parses(field, text):
+        return typed_on(turn, field, text)
     turn.form.pending = None
     if turn.form.blank == field.name and form.is_filled(turn.draft(), field):
         return answered_meanwhile(turn, field, text)
@@ -80,6 +83,29 @@ def on_text(turn: Turn, text: str) -> Next:
                                      button("reading_buttons.question", "form:asked")])
         return Next("form", prompt=False)
     return accept(turn, field, text)
+
+
+def parses(field: form.Field, text: str) -> bool:
+    try:
+        field.parse(text)
+    except FieldError:
+        return False
+    return True
+
+
+def typed_on(turn: Turn, field: form.Field, text: str) -> Next:
+    """A line typed while an answer waits for « Oui, c'est correct », which does not answer that field (a
+    hurried person going on to the next question): the answer is shown again to confirm, and the line is
+    kept, offered at the next field rather than lost."""
+    following = form.next_field(turn.draft(), after=field.name, skipped=set(turn.form.skipped))
+    if following is None:
+        turn.say("confirm_first_last")
+    else:
+        turn.form.prefill[following.name] = text
+        if following.name not in turn.form.carried:
+            turn.form.carried.append(following.name)
+        turn.say("confirm_first", label=following.label)
+    return Next("confirm")
 
 
 def answered_meanwhile(turn: Turn, field: form.Field, text: str) -> Next:
@@ -125,6 +151,8 @@ def commit(turn: Turn, field: form.Field, value: Any) -> Next:
     form.answer(turn.draft(), field, value)
     turn.touch_draft()
     turn.form.prefill.pop(field.name, None)
+    if field.name in turn.form.carried:
+        turn.form.carried.remove(field.name)
     turn.form.blank = None  # answered by this person: their next line is not « meanwhile »
     if field.name in turn.form.skipped:
         turn.form.skipped.remove(field.name)
