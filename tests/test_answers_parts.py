@@ -185,6 +185,17 @@ def test_a_question_asked_of_each_thing_listed_before_it_is_a_part_per_thing(mes
     assert all(message.rpartition(". ")[2] in context for context, _ in parts)  # each searched with the question
 
 
+@pytest.mark.parametrize(("piece", "quoted"), [
+    ("+ on dépose où ?", "on dépose où ?"),
+    ("et qui fait la formation merci", "et qui fait la formation"),
+    ("C++ c'est utile ?", "C++ c'est utile ?"),
+])
+def test_a_part_is_quoted_back_without_the_mark_that_joined_it_nor_its_thanks(piece, quoted):
+    from bot.retrieval.parts import unsigned
+
+    assert unsigned(piece) == quoted
+
+
 def test_an_introduction_before_est_ce_que_is_the_context_of_its_question():
     from bot.retrieval.parts import split_parts
 

@@ -182,10 +182,14 @@ _FRAMING = re.compile(r"^(?:dans le cadre d|afin d|en vue d|pour la bonne inform
                       r"dans la perspective d)[^,;:?]*[,;:]\s*", re.IGNORECASE)
 
 
+_JOINING_MARK = re.compile(r"^[+&/,;:–—-]+\s*")  # « + on dépose où » after « deadline dépôt »
+
+
 def unsigned(piece: str) -> str:
-    """`piece` without the thanks or the sign-off that close it (« …qui fait la formation merci »): how it is quoted
-    back to the applicant."""
-    return _CLOSING_TEXT.sub("", piece.strip()).strip() or piece.strip()
+    """`piece` without the thanks or the sign-off that close it (« …qui fait la formation merci »), nor the mark
+    that joined it to the one before (« + on dépose où »): how it is quoted back to the applicant."""
+    piece = _JOINING_MARK.sub("", piece.strip()) or piece.strip()
+    return _CLOSING_TEXT.sub("", piece).strip() or piece
 
 
 def unframed(text: str) -> str:
