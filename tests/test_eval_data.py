@@ -63,7 +63,7 @@ IDEA_FILES = {"eval/ideas_dev.yaml": (80, 15), "eval/ideas_test.yaml": (48, 12),
               "eval/ideas_holdout21.yaml": (40, 3), "eval/ideas_holdout22.yaml": (40, 3)}
 # the sets of issue 15 in five kinds (`kind`), a message of several questions with its `parts`: (file, minimum
 # items); those scored and read are labelled questions since the fourteenth session; holdout19, holdout20,
-# dev15 and holdout21 to holdout28 are never indexed
+# dev15 and holdout21 to holdout29 are never indexed
 KIND_FILES = {QUESTIONS + "dev11.yaml": 100, QUESTIONS + "holdout11.yaml": 150,
               QUESTIONS + "dev12.yaml": 100, QUESTIONS + "holdout12.yaml": 150,
               QUESTIONS + "dev13.yaml": 80, QUESTIONS + "holdout13.yaml": 150,
@@ -75,7 +75,7 @@ KIND_FILES = {QUESTIONS + "dev11.yaml": 100, QUESTIONS + "holdout11.yaml": 150,
               "eval/questions_holdout22.yaml": 150, "eval/questions_holdout23.yaml": 150,
               "eval/questions_holdout24.yaml": 149, "eval/questions_holdout25.yaml": 150,
               "eval/questions_holdout26.yaml": 147, "eval/questions_holdout27.yaml": 148,
-              "eval/questions_holdout28.yaml": 150}
+              "eval/questions_holdout28.yaml": 150, "eval/questions_holdout29.yaml": 150}
 KINDS = {"multi", "situation", "premise", "words", "typo", "oos"}
 
 
