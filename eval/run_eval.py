@@ -509,7 +509,8 @@ IDEA_SETS = (("dev", "ideas_dev.yaml"), ("test", "ideas_test.yaml"),
              ("holdout19 (mesuré, session 20)", "ideas_holdout19.yaml"),
              ("holdout20 (mesuré, session 22)", "ideas_holdout20.yaml"),
              ("holdout21 (mesuré, session 23)", "ideas_holdout21.yaml"),
-             ("holdout22 (mesuré, session 24)", "ideas_holdout22.yaml"))
+             ("holdout22 (mesuré, session 24)", "ideas_holdout22.yaml"),
+             ("holdout23 (mesuré, session 25)", "ideas_holdout23.yaml"))
 
 
 def eligibility_report(retriever: Retriever, checker) -> str:

@@ -56,11 +56,12 @@ IDEA_FILES = {"eval/ideas_dev.yaml": (80, 15), "eval/ideas_test.yaml": (48, 12),
               # holdout15 and holdout16 at the thirteenth, by four more writers
               "eval/ideas_holdout15.yaml": (35, 3), "eval/ideas_holdout16.yaml": (25, 2),
               # holdout17 at the fourteenth, by one more; holdout18 at the nineteenth, holdout19 at the twentieth,
-              # holdout20 at the twenty-second, holdout21 at the twenty-third, holdout22 at the twenty-fourth, by one
-              # more each
+              # holdout20 at the twenty-second, holdout21 at the twenty-third, holdout22 at the twenty-fourth, holdout23 at
+              # the twenty-fifth, by one more each
               "eval/ideas_holdout17.yaml": (40, 6), "eval/ideas_holdout18.yaml": (39, 3),
               "eval/ideas_holdout19.yaml": (39, 3), "eval/ideas_holdout20.yaml": (40, 3),
-              "eval/ideas_holdout21.yaml": (40, 3), "eval/ideas_holdout22.yaml": (40, 3)}
+              "eval/ideas_holdout21.yaml": (40, 3), "eval/ideas_holdout22.yaml": (40, 3),
+              "eval/ideas_holdout23.yaml": (40, 3)}
 # the sets of issue 15 in five kinds (`kind`), a message of several questions with its `parts`: (file, minimum
 # items); those scored and read are labelled questions since the fourteenth session; holdout19, holdout20,
 # dev15 and holdout21 to holdout29 are never indexed
