@@ -44,8 +44,8 @@ _LACKS = re.compile(r"\b(?:pas (?:encore )?d(?:e\s+|['’]\s*)|sans\s+|aucune?\s
 _DETERMINER = r"(?:un|une|le|la|les|l['’]|des|du|son|sa|ses|leur|leurs)"
 _COMES_WITH = re.compile(rf"\bavec\s+(?!quel|quelle|quels|quelles|qui|quoi)(?:{_DETERMINER}\s*)?(?!{_DETERMINER}\b)\w+"
                          rf"(?:\s+(?:et|ou)\s+(?!quel|quelle|quels|quelles)(?:{_DETERMINER}\s*)?(?!{_DETERMINER}\b)\w+)*"
-                         r"\b(?!\s*(?:à|a|de|d['’]|du|des)\b)",  # not « avec un reste à charge », « avec un plan de financement »
-                         re.IGNORECASE)
+                         # not « avec un reste à charge », « avec un plan de financement »
+                         r"\b(?!\s*(?:à|a|de|d['’]|du|des)\b)", re.IGNORECASE)
 
 
 def _asked(question: str) -> str:

@@ -70,15 +70,14 @@ class SelfDeclared:
         role = "|".join(_pattern(r)[2:] for r in roles if normalize(r))
         link = "|".join(re.escape(normalize(w)) for w in role_links if normalize(w))
         person = rf"(?:(?:{skip})\s+)*(?:{role})\s+(?:{link})\s+" if role and link else ""
+        lead = rf"(?:{start}|\b(?:{intro})\s+)(?:{person})?(?:(?:{skip})\s+)*"
+
+        def declaring(words: list[str]) -> re.Pattern:
+            return re.compile(lead + "(?:" + "|".join(_pattern(n)[2:] for n in words) + ")")
+
         # an organisation of the intercommunalité's own (« office de tourisme intercommunal ») declares none
-        self._own = re.compile(rf"(?:{start}|\b(?:{intro})\s+)(?:{person})?(?:(?:{skip})\s+)*(?:{'|'.join(_pattern(n)[2:] for n in own)})") if own else None
-        self._regexes = {
-            kind: re.compile(
-                rf"(?:{start}|\b(?:{intro})\s+)(?:{person})?(?:(?:{skip})\s+)*(?:{'|'.join(_pattern(n)[2:] for n in words)})"
-            )
-            for kind, words in nouns.items()
-            if words
-        }
+        self._own = declaring(own) if own else None
+        self._regexes = {kind: declaring(words) for kind, words in nouns.items() if words}
 
     def find(self, normalized_text: str) -> str | None:
         if self._own and self._own.search(normalized_text):
@@ -177,6 +176,11 @@ def _co_bearer(cues: list[str], not_after: list[str]) -> re.Pattern:
     return re.compile(rf"\b(?:{cue}) (?!(?:{indefinite}) )((?:\w+ ){{1,4}})")
 
 
+def _leading(determiners: list[str]) -> re.Pattern:
+    """The determiners that begin a text (« la », « notre petite »…), to remove."""
+    return re.compile(r"^(?:(?:" + "|".join(re.escape(normalize(d)) for d in determiners if normalize(d)) + r")\s+)+")
+
+
 def load_rules(knowledge_dir: Path) -> Rules:
     folder = knowledge_dir / "eligibility"
     domains_data = yaml.safe_load((folder / "domains.yaml").read_text(encoding="utf-8"))["domains"]
@@ -212,7 +216,7 @@ def load_rules(knowledge_dir: Path) -> Rules:
         bearer=_bearer(rules["bearer_verbs"]),
         bearer_after=_bearer_after(rules["bearer_verbs"]),
         bearer_before=_bearer_before(rules["bearer_nouns"]),
-        determiners=re.compile(rf"^(?:(?:{'|'.join(re.escape(normalize(d)) for d in rules['self_determiners'] if normalize(d))})\s+)+"),
+        determiners=_leading(rules["self_determiners"]),
         co_bearer=_co_bearer(rules["co_bearer_cues"], rules["co_bearer_not_after"]),
         min_french_share=float(rules["min_french_share"]),
         vocabulary=sorted({w for d in domains_data for k in d.get("keywords", []) for w in normalize(k.rstrip("*")).split() if len(w) >= 5}),
