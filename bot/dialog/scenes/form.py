@@ -15,6 +15,7 @@ from bot.candidature.form import FieldError
 from bot.dialog import views
 from bot.dialog.scene import STAY, WAIT, Next, Scene, Step
 from bot.dialog.reading import read_line
+from bot.dialog.scenes.form_held import answered_meanwhile, parses, typed_on
 from bot.dialog.scenes.idea import check_eligibility
 from bot.dialog.scenes.question import answer
 from bot.dialog.scenes.recap import frozen, no_draft, show_recap
@@ -83,43 +84,6 @@ def on_text(turn: Turn, text: str) -> Next:
                                      button("reading_buttons.question", "form:asked")])
         return Next("form", prompt=False)
     return accept(turn, field, text)
-
-
-def parses(field: form.Field, text: str) -> bool:
-    try:
-        field.parse(text)
-    except FieldError:
-        return False
-    return True
-
-
-def typed_on(turn: Turn, field: form.Field, text: str) -> Next:
-    """A line typed while an answer waits for « Oui, c'est correct », which does not answer that field (a
-    hurried person going on to the next question): the answer is shown again to confirm, and the line is
-    kept, offered at the next field rather than lost."""
-    following = form.next_field(turn.draft(), after=field.name, skipped=set(turn.form.skipped))
-    if following is None:
-        turn.say("confirm_first_last")
-    else:
-        turn.form.prefill[following.name] = text
-        if following.name not in turn.form.carried:
-            turn.form.carried.append(following.name)
-        turn.say("confirm_first", label=following.label)
-    return Next("confirm")
-
-
-def answered_meanwhile(turn: Turn, field: form.Field, text: str) -> Next:
-    """The field was empty when the person was asked it, and someone of the team has answered it
-    since (each answer is committed with its turn): theirs is shown, and the line is kept until the
-    person says whether it replaces it."""
-    record = turn.record()
-    who = turn.parts.review.last_editor(record, field.name)
-    turn.form.held, turn.form.blank = text, None
-    turn.say("answered_meanwhile", [button("meanwhile_buttons.replace", "form:mine"),
-                                    button("meanwhile_buttons.keep", "form:continue")],
-             who=turn.parts.conversations.name_of(who) if who else t("review.someone"),
-             label=field.label, value=form.show(record.draft.get(field.name)))
-    return Next("form", prompt=False)
 
 
 def answer_and_resume(turn: Turn, text: str, known=None) -> Next:
