@@ -475,7 +475,7 @@ def asked_items(text: str) -> set[str]:
 # the last question asks the same of each thing listed before it (« …deux pistes : A, et B. Les deux sont-elles
 # envisageables ? », « …: A – ou B. Lesquelles correspondent aux exemples ? »)
 _EACH = re.compile(r"\b(?:(?:les|ces) (?:deux|trois)(?= (?:sont|seraient|seront|peuvent|pourraient|iraient|vont|conviennent|"
-                   r"passent|marchent|rentrent|entrent|correspondent|collent|ont|auraient|seraient)\b|$)|tous les deux|toutes les deux|"
+                   r"passent|marchent|rentrent|entrent|correspondent|collent|ont|auraient)\b|$)|tous les deux|toutes les deux|"
                    r"lesquels|lesquelles|lequel|laquelle|chacun|chacune|l une ou l autre|l un ou l autre)\b")
 _THINGS_SEPARATOR = re.compile(r"\s*,\s*(?:et|ou)\s+|\s+[–—-]\s+(?:et\s+|ou\s+)?|\s*;\s*(?:et\s+|ou\s+)?|\s+ou\s+bien\s+")
 MIN_THING_WORDS = 3
