@@ -30,13 +30,13 @@ def _merge(scenes: Iterable[Scene], part: str) -> dict:
     return table
 
 
-
 def confirmation_word(text: str) -> str | None:
     """« yes » or « no » when `text` is one of the words typed to say yes or no (prompts/dialog.yaml,
     `confirm_words`): the active keyboard's button of that answer (« form:yes », « sub:no ») is pressed."""
     said = " ".join(text.lower().replace("’", "'").strip(" .!,").split())
     words = texts("dialog")["confirm_words"]
     return next((key for key in ("yes", "no") if said in words[key]), None)
+
 
 class Router:
     def __init__(self, scenes: Iterable[Scene]):

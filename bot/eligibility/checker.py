@@ -91,26 +91,31 @@ class EligibilityChecker:
         of another bearer it names so, or None: « … mais c'est la communauté d'agglomération qui porte le
         projet », « c'est le syndicat qui porterait », « le projet serait porté par le CCAS », « le SDIS
         serait porteur de la candidature » (a person named so writes for another: None)."""
+        candidates: list[tuple[str, bool]] = []  # (words that may name the bearer, an interco anywhere in them)
         found = self.rules.bearer.search(text)
         if found:
-            if self.rules.interco.find(found.group(1)):
-                return INTERCO
-            named = self.rules.self_declared.find(found.group(1).strip())
-            if named and named != PERSON:
-                return named
+            candidates.append((found.group(1), True))
         found = self.rules.bearer_after.search(text)
-        candidates = [self.rules.determiners.sub("", found.group(1))] if found else []
+        if found:
+            candidates.append((found.group(1), False))
         found = self.rules.bearer_before.search(text)
         if found:  # the bearer ends the words before the verb: the shortest ending that names one
             before = found.group(1).split()
-            candidates += [" ".join(before[n:]) for n in range(len(before) - 1, -1, -1)]
-        for words in candidates:
-            if self.rules.interco.starts(self.rules.determiners.sub("", words)):
-                return INTERCO
-            named = self.rules.self_declared.find(words)
-            if named and named != PERSON:
-                return named
+            candidates += [(" ".join(before[n:]), False) for n in range(len(before) - 1, -1, -1)]
+        for words, anywhere in candidates:
+            kind = self._named(words, anywhere)
+            if kind:
+                return kind
         return None
+
+    def _named(self, words: str, anywhere: bool) -> str | None:
+        """INTERCO when `words` name an intercommunalité (`anywhere` in them, or at their start), else the kind
+        of applicant they begin by naming, if it is not a person."""
+        at_start = self.rules.determiners.sub("", words)
+        if self.rules.interco.find(words) if anywhere else self.rules.interco.starts(at_start):
+            return INTERCO
+        named = self.rules.self_declared.find(words.strip())
+        return named if named and named != PERSON else None
 
     def _data_management(self, text: str) -> str | None:
         match = self.rules.data_management.search(text)
