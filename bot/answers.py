@@ -24,6 +24,7 @@ from bot.knowledge import NOT_IN_SOURCE_GROUP, Entry
 from bot.prompts import say, texts
 from bot.retrieval import Hit, Retriever
 from bot.retrieval.dictation import punctuated
+from bot.retrieval.introduction import without_introduction
 from bot.retrieval.parts import adds_a_topic, clean, split_parts, tells, unframed, unsigned
 from bot.retrieval.shorthand import expand
 
@@ -281,8 +282,8 @@ class Answerer:
                     focus_weight: float | None = None, ignored: np.ndarray | None = None) -> "_Result":
         """One question's answer (`text`: the question as searched, its shorthand spelt out: « cb de tps »);
         the index's documents at positions `ignored` count for nothing."""
-        text = expand(text)
-        focus = self.focus(text) if focus is None else expand(focus)
+        text = without_introduction(expand(text))
+        focus = self.focus(text) if focus is None else without_introduction(expand(focus))
         # a claim given to confirm (« c'est un prêt, j'imagine ? ») is searched without the words that ask to
         # confirm it, and it is about the programme: an off-topic group must match it clearly better to
         # make the assistant abstain
