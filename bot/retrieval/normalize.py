@@ -103,6 +103,13 @@ def _word_list() -> frozenset[str]:
         return frozenset(json.load(handle))
 
 
+def read_dictionaries() -> None:
+    """Read simplemma's French dictionary and pyspellchecker's word list now: a long-running process's first
+    word that may be a typo then does not wait for them (≈ 100 ms)."""
+    _in_dictionary("bonjour")
+    _word_list()
+
+
 def lemmatizer_release() -> str:
     """`simplemma VERSION; pyspellchecker VERSION`: tables computed by other releases are not seeded."""
     import importlib.metadata

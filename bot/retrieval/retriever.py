@@ -33,7 +33,7 @@ from bot.knowledge import Entry, load_entries, load_glossary
 from bot.retrieval.embedder import Embedder, load_embedder
 from bot.retrieval.hit import Hit
 from bot.retrieval.index import LoadedIndex, build_index, is_stale, load_index
-from bot.retrieval.normalize import Glossary, in_dictionary, is_french, lemma, lemmas, stopwords, words
+from bot.retrieval.normalize import Glossary, in_dictionary, is_french, lemma, lemmas, read_dictionaries, stopwords, words
 from bot.retrieval.rarity import idf
 from bot.retrieval.sound import MIN_KEY, sound
 from bot.retrieval.wordvectors import WordVectors
@@ -140,6 +140,7 @@ class Retriever:
         retriever = cls(entries, index, embedder, Glossary(load_glossary(knowledge_dir)), word_vectors=word_vectors)
         if warm:
             retriever.search("bonjour")  # warm caches (lemmatiser, model, the matrices' pages)
+            read_dictionaries()
         return retriever
 
     # -- signals ------------------------------------------------------------------------------
