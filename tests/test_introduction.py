@@ -19,6 +19,8 @@ from bot.retrieval.introduction import without_introduction
          "Nos élus veulent tester un premier projet data"),
         ("Je suis vice-président au numérique d'une petite communauté de communes. Soyons francs : on part de zéro",
          "Soyons francs : on part de zéro"),
+        ("jsuis le seul geek de la com d agglo et mon collegue de l urba est chaud pour bosser avec moi",
+         "mon collegue de l urba est chaud pour bosser avec moi"),
         ("ça me rassure car notre communauté de communes est petite. Est-ce bien le chiffre ?",
          "ça me rassure car. Est-ce bien le chiffre ?"),
     ],

@@ -27,7 +27,7 @@ _A = r"[aàâ]"
 _E = r"[eéèê]"
 # the intercommunalité itself, as applicants name it
 _INTERCO = (
-    rf"(?:communaut{_E}s? (?:de communes|d['’ ]?agglo(?:m{_E}ration)?|urbaine)|com ?com|cdc|cc|ca|cu|epci|"
+    rf"(?:communaut{_E}s? (?:de communes|d['’ ]?agglo(?:m{_E}ration)?|urbaine)|com ?com|com d['’ ]?agglo|cdc|cc|ca|cu|epci|"
     rf"interco(?:mmunalit{_E})?|agglo(?:m{_E}ration)?|m{_E}tropole)s?"
 )
 _DETERMINER = r"(?:une?|l['’]\s*|la|le|notre|1)\s*"
