@@ -13,8 +13,8 @@ What is not an intercommunalité (a commune, a syndicat, a PETR…) decides the 
 
     >>> without_introduction("on est une petite com com rurale, on a pas de data scientist, ça suffit comme équipe ?")
     'on a pas de data scientist, ça suffit comme équipe ?'
-    >>> without_introduction("Nous sommes une commune de 3 000 habitants, peut-on candider ?")
-    'Nous sommes une commune de 3 000 habitants, peut-on candider ?'
+    >>> without_introduction("Nous sommes une commune de 3 000 habitants, peut-on candidater ?")
+    'Nous sommes une commune de 3 000 habitants, peut-on candidater ?'
 """
 
 from __future__ import annotations
@@ -34,19 +34,23 @@ _DETERMINER = r"(?:une?|l['’]\s*|la|le|notre|1)\s*"
 _SIZE_WORD = r"(?:(?:tr[eè]s|toute?s?|assez|plut[oô]t)\s+)?(?:petite?s?|peti|grande?s?|jeune|rurale?s?|moyenne|modeste|nouvelle)"
 _SIZES = rf"(?:{_SIZE_WORD}\s+(?:et\s+)?)*"
 # what follows the name: its size, its place (« de 16 communes », « de 80 000 habitants », « rurale », « de montagne »)
-_COMPLEMENT = (
+_ONE_COMPLEMENT = (
     rf"(?:\s*,?\s*(?:{_SIZE_WORD}|de montagne|littorale|du littoral|(?:de|d['’]\s*environ|d['’]\s*{_A} peu pr{_E}s|"
     rf"avec|qui compte|comptant|regroupant)\s+(?:environ\s+|pr{_E}s de\s+|plus de\s+|moins de\s+)?"
     rf"(?:\d[\d\s .]*|une? |deux |trois |quatre |cinq |six |sept |huit |neuf |dix |\w+\s+)\s*(?:000\s+)?"
-    rf"(?:habitants|hab|communes|agents|villages)))*"
+    rf"(?:habitants|hab|communes|agents|villages)))"
 )
+_COMPLEMENT = rf"{_ONE_COMPLEMENT}*"
 _PLACE = rf"(?:dans|{_A}|au sein d['’]|de|d['’]|du|pour|chez|en)\s*"
+# a person's role before it (« vice-président au numérique », « le seul geek »), which tells nothing of the project
+_ROLE = r"(?:(?!(?:en train|dossier|candidature|projet|programme|formation)\b)[^,;:.?!])"
+_ASKING = r"(?:quel(?:le)?s?|qui|que|quoi|comment|combien|pourquoi|o[uù]|est[- ]ce)\b"
 # « nous sommes / on est / je suis … dans une … », « notre communauté de communes (est petite) »
 _SAYS = re.compile(
     rf"\b(?:(?:nous sommes|nous,? on est|on est|on [eé]|je suis|jsuis|j['’ ]suis|je travaille|je bosse|"
-    rf"j['’ ]?officie)\s+(?:[^,;:.?!]{{0,60}}?\s)??(?:{_PLACE})?{_DETERMINER}{_SIZES}{_INTERCO}\b{_COMPLEMENT}"
-    rf"|notre\s+{_SIZES}{_INTERCO}\b(?:\s+(?:est|reste)\s+{_SIZE_WORD}(?:\s+et\s+{_SIZE_WORD})*|{_COMPLEMENT}(?=\s*[,.;:]))"
-    rf"|(?:^|(?<=[.!?]\s))[^,;:.?!]{{2,50}}?\s(?:d['’]\s*|de la\s+|du\s+|dans\s+){_DETERMINER}?{_SIZES}{_INTERCO}\b"
+    rf"j['’ ]?officie)\s+(?:{_ROLE}{{0,60}}?\s)??(?:{_PLACE})?{_DETERMINER}{_SIZES}{_INTERCO}\b{_COMPLEMENT}"
+    rf"|notre\s+{_SIZES}{_INTERCO}\b(?:\s+(?:est|reste)\s+{_SIZE_WORD}(?:\s+et\s+{_SIZE_WORD})*|{_ONE_COMPLEMENT}+(?=\s*[,.;:]))"
+    rf"|(?:^|(?<=[.!?]\s))(?!{_ASKING}){_ROLE}{{2,50}}?\s(?:d['’ ]\s*|de la\s+|du\s+|dans\s+){_DETERMINER}?{_SIZES}{_INTERCO}\b"
     rf"{_COMPLEMENT}(?=\s*[.:;]))",
     re.IGNORECASE,
 )
