@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -373,3 +375,15 @@ def test_ignored_documents_count_for_nothing(retriever):
     hits = retriever.search(question, k=len(retriever.entries), ignored=own)
     without = next(h for h in hits if h.entry.id == best.entry.id)
     assert without.score == 0.0 and hits[0].entry.id != best.entry.id
+
+
+@pytest.mark.slow
+def test_a_long_running_process_reads_the_typo_dictionaries_while_warming_up(retriever, index_dir):
+    """`candibot chat` and `run` (warm) read them at start; `ask` and `check` (not warm) only at a word that needs them
+    (`retriever`: the session's index is built)."""
+    script = ("import sys; from bot.config import Settings; from bot.retrieval import Retriever, normalize; "
+              "Retriever.load(Settings(CANDIBOT_INDEX_DIR=sys.argv[1]), warm=sys.argv[2] == 'warm'); "
+              "print(normalize._word_list.cache_info().currsize)")
+    read = {warm: subprocess.run([sys.executable, "-c", script, str(index_dir), warm], capture_output=True, text=True,
+                                 check=True, timeout=120, cwd=Path(__file__).resolve().parent.parent).stdout.strip() for warm in ("warm", "cold")}
+    assert read == {"warm": "1", "cold": "0"}
