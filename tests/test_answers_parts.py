@@ -510,6 +510,13 @@ def test_a_claim_is_contradicted_only_by_an_entry_stating_a_value_of_its_kind(an
     assert check.contradicted("Ça dure 8 mois, c'est ça ?", "Le parcours se termine par une restitution.") is None
 
 
+def test_an_approximate_number_is_a_claim_only_an_other_one_contradicts(answerer):
+    check, text = answerer.premises, "Une dizaine d’intercommunalités seront retenues."
+    assert check.contradicted("Il y aura une cinquantaine de lauréats, j'ai cru lire ?", text) == "cinquantaine"
+    assert check.contradicted("Une vingtaine de territoires seront choisis, est-ce bien le cas ?", text) == "vingtaine"
+    assert check.contradicted("Une dizaine d'intercos seront retenues, c'est bien ça ?", text) is None
+
+
 # -- shorthand typed on a phone -------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("typed", "spelt"), [
