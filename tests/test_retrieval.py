@@ -384,6 +384,11 @@ def test_a_long_running_process_reads_the_typo_dictionaries_while_warming_up(ret
     script = ("import sys; from bot.config import Settings; from bot.retrieval import Retriever, normalize; "
               "Retriever.load(Settings(CANDIBOT_INDEX_DIR=sys.argv[1]), warm=sys.argv[2] == 'warm'); "
               "print(normalize._word_list.cache_info().currsize)")
-    read = {warm: subprocess.run([sys.executable, "-c", script, str(index_dir), warm], capture_output=True, text=True,
-                                 check=True, timeout=120, cwd=Path(__file__).resolve().parent.parent).stdout.strip() for warm in ("warm", "cold")}
-    assert read == {"warm": "1", "cold": "0"}
+    root = Path(__file__).resolve().parent.parent
+
+    def read(warm: str) -> str:
+        done = subprocess.run([sys.executable, "-c", script, str(index_dir), warm], capture_output=True, text=True,
+                              check=True, timeout=120, cwd=root)
+        return done.stdout.strip()
+
+    assert {warm: read(warm) for warm in ("warm", "cold")} == {"warm": "1", "cold": "0"}
