@@ -82,4 +82,5 @@ def without_introduction(text: str) -> str:
         return text
     left = "".join(pieces) + text[start:]
     left = " ".join(_LEFT_OVER.sub("", left).split())
-    return left if len(plain(left).split()) >= MIN_WORDS and not _ASKS_TO_APPLY.search(plain(left)) else text
+    said = plain(left)
+    return left if len(said.split()) >= MIN_WORDS and not _ASKS_TO_APPLY.search(said) else text
