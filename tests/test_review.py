@@ -257,6 +257,27 @@ def test_a_co_editors_answer_given_meanwhile_is_kept(engine, app, people):
     assert stored.get("project.results") == "Des résultats écrits par Alice"
 
 
+def test_a_draft_submitted_or_erased_meanwhile_refuses_the_edit(engine, app, people):
+    """Its version did not move, its status did: the edit is refused, not written into a frozen draft;
+    nor into one that is gone."""
+    alice, bob, *_ = people
+    number = fill_draft(alice)
+    bob.says(f"/rejoindre {invite(alice)}")
+    mine = app.review.workable("bob", number)            # Bob's turn has loaded the draft…
+    before = mine.draft.clone()
+    with app.store.atomic():
+        app.review.transition(app.drafts.get(number), "alice", "submit")  # …Alice submits it meanwhile…
+    mine.draft.set("project.results", "Des résultats écrits par Bob")
+    with pytest.raises(workflow.Refused, match="frozen"), app.store.atomic():
+        app.review.save_edit(mine, before, "bob")      # …then Bob's turn commits
+    stored = app.drafts.get(number)
+    assert stored.status == workflow.SUBMITTED and stored.version == mine.version
+    assert stored.draft.get("project.results") != "Des résultats écrits par Bob"
+    mine.id = number + 1000  # a draft that is no longer there
+    with pytest.raises(workflow.Refused, match="not_found"), app.store.atomic():
+        app.review.save_edit(mine, before, "bob")
+
+
 def test_every_transition_of_the_table_and_only_those():
     statuses = (workflow.DRAFT, workflow.SUBMITTED, workflow.CHANGES_REQUESTED, workflow.APPROVED, workflow.WITHDRAWN)
     allowed = {(a, s) for a, t in workflow.TRANSITIONS.items() for s in t.sources}

@@ -25,6 +25,7 @@ class DraftRowsLike(Protocol):
     def create(self, user_id: str, data: dict, title: str = "", status: str = "draft") -> int: ...
     def save(self, draft_id: int, data: dict, title: str | None = None, status: str | None = None) -> int: ...
     def get(self, draft_id: int) -> StoredDraft | None: ...
+    def head(self, draft_id: int) -> tuple[int, str] | None: ...
     def list(self, status: str | None = None, user_id: str | None = None) -> list[StoredDraft]: ...
     def versions(self, draft_id: int) -> list[dict]: ...
 
@@ -59,6 +60,15 @@ class DraftRepository:
         if row is None or (owner is not None and row.user_id != str(owner)):
             return None
         return DraftRecord.from_row(row)
+
+    def unmoved(self, record: DraftRecord, as_read: Draft) -> DraftRecord | None:
+        """The draft as stored now, when it has not moved since `record` was read (same version and
+        status; its data then is `as_read`, the draft as read then): a copy, not parsed again. None
+        when it moved (or is gone): read it again with `get`."""
+        if record.id is None or self.rows.head(record.id) != (record.version, record.status):
+            return None
+        return DraftRecord(id=record.id, owner=record.owner, status=record.status, version=record.version,
+                           draft=as_read.clone(), updated_at=record.updated_at)
 
     def create(self, owner: str, draft: Draft | None = None) -> DraftRecord:
         record = DraftRecord(id=None, owner=str(owner), status=DRAFT, version=0, draft=draft or Draft())

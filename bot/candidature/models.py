@@ -61,6 +61,10 @@ class Draft(_Part):
     binome: Binome = Field(default_factory=Binome)
     expectations: str | None = None
 
+    def clone(self) -> "Draft":
+        """An independent copy (dumped and validated again: a third of `copy.deepcopy`'s time)."""
+        return Draft.model_validate(self.model_dump())
+
     def get(self, path: str) -> Any:
         value: Any = self
         for part in path.split("."):

@@ -72,7 +72,7 @@ class Turn:
         """The user's current draft (their own, or one they co-edit), loaded once per turn."""
         if not self._loaded:
             self._record = self.parts.review.workable(self.user_id, self.form.draft_id)
-            self.before = self._record.draft.model_copy(deep=True) if self._record is not None else None
+            self.before = self._record.draft.clone() if self._record is not None else None
             self._loaded = True
         return self._record
 
@@ -81,7 +81,7 @@ class Turn:
         makes the person its co-editor only when the turn is committed)."""
         self.form.draft_id = record.id
         self._record = record
-        self.before = record.draft.model_copy(deep=True)
+        self.before = record.draft.clone()
         self._loaded = True
 
     def draft(self) -> Draft | None:

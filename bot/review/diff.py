@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.candidature import form
 from bot.candidature.models import Draft
@@ -29,9 +30,25 @@ def value(draft: Draft, name: str) -> str:
 
 
 def changed_fields(old: Draft, new: Draft, names: list[str] | None = None) -> list[str]:
-    """The fields (among `names`, else all) whose value differs."""
+    """The fields (among `names`, else all) whose value differs (compared as JSON, each draft dumped once)."""
     names = [f.name for f in form.FIELDS] if names is None else names
-    return [n for n in names if form.jsonable(old.get(n)) != form.jsonable(new.get(n))]
+    before, after = old.model_dump(mode="json"), new.model_dump(mode="json")
+    return [n for n in names if _at(before, n) != _at(after, n)]
+
+
+@lru_cache(maxsize=None)
+def _parts(name: str) -> tuple[str, ...]:
+    return tuple(name.split("."))
+
+
+def _at(dumped: dict, name: str):
+    """The value at dotted path `name` of a dumped draft (None when a part on the way is empty)."""
+    value = dumped
+    for part in _parts(name):
+        value = value.get(part) if isinstance(value, dict) else None
+        if value is None:
+            return None
+    return value
 
 
 def changes(old: Draft, new: Draft) -> list[Change]:

@@ -170,20 +170,18 @@ class Review:
             self.drafts.save(record)
             self.rows.log(record.id, actor, "create", to_status=record.status, version=record.version)
             return [f.name for f in form.FIELDS if form.is_filled(record.draft, f)]
-        fresh = self.drafts.get(record.id)
+        fresh = (before is not None and self.drafts.unmoved(record, before)) or self.drafts.get(record.id)
         if fresh is None:
             raise Refused("not_found")
         if not workflow.editable(fresh.status):
             raise Refused("frozen", status=fresh.status)
         touched = changed_fields(before or Draft(), record.draft)
-        merged = fresh.draft.model_copy(deep=True)
-        for name in touched:
-            merged.set(name, record.draft.get(name))
-        changed = changed_fields(fresh.draft, merged, touched)
+        changed = changed_fields(fresh.draft, record.draft, touched)
         if not changed:
             record.draft, record.version, record.status = fresh.draft, fresh.version, fresh.status
             return []
-        fresh.draft = merged
+        for name in changed:  # `fresh` was read for this merge alone: it takes the turn's values in place
+            fresh.draft.set(name, record.draft.get(name))
         self.drafts.save(fresh)
         for name in changed:
             self.rows.log(fresh.id, actor, "edit", version=fresh.version, field=name)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
 import sqlite3
 import threading
 import time
@@ -83,6 +82,7 @@ class Store:
         self.path = Path(db_path)
         self.busy_timeout_ms = busy_timeout_ms
         self._lock = threading.RLock()
+        self._depth = 0  # savepoints open inside the current transaction
         memory = str(db_path) == ":memory:"
         if not memory:
             try:  # a new deployment's folder (/var/lib/candibot) is created with the file
@@ -140,7 +140,8 @@ class Store:
         with self._lock:
             conn = self.db.conn
             if conn.in_transaction:
-                name = f"sp_{secrets.token_hex(8)}"
+                self._depth += 1  # one name per depth: the statements are prepared once, and cached
+                name = f"sp_{self._depth}"
                 conn.execute(f"SAVEPOINT {name}")
                 try:
                     yield self
@@ -149,6 +150,8 @@ class Store:
                         conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
                         conn.execute(f"RELEASE SAVEPOINT {name}")
                     raise
+                finally:
+                    self._depth -= 1
                 conn.execute(f"RELEASE SAVEPOINT {name}")
                 return
             self._begin_immediate()

@@ -81,6 +81,11 @@ class DraftRows:
                 )
             return version
 
+    def head(self, draft_id: int) -> tuple[int, str] | None:
+        """The draft's (version, status), or None: enough to tell whether it moved since it was read."""
+        rows = self.store.rows("SELECT version, status FROM drafts WHERE id = ?", [int(draft_id)])
+        return (int(rows[0]["version"]), rows[0]["status"]) if rows else None
+
     def get(self, draft_id: int) -> StoredDraft | None:
         rows = self.store.rows("SELECT * FROM drafts WHERE id = ?", [int(draft_id)])
         return self._draft(rows[0]) if rows else None
