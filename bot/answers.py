@@ -52,6 +52,10 @@ _BOTH = re.compile(r"\b(?:les|ces|tous les|toutes les) deux\b|\bl['’ ]une? (?:
                    r"\b(?:ce sont|sont-ils|sont-elles|sont ils|sont elles)\b", re.IGNORECASE)
 # « on hésite entre X et Y », « deux pistes : X ou Y »: two things named, to be answered in the order given
 _TWO_NAMED = re.compile(rf"\bentre\b|\bdeux (?:{_TWO_THINGS}|outils)\b", re.IGNORECASE)
+# a short question about what the one before it asked (« et ça se passe quand ? », « c'est à faire avant ou après ? »):
+# searched after it, its own words weighing most
+_REFERS_BACK = re.compile(r"^(?:et |mais |alors |donc )?(?:ça|ca|cela|ceci|c['’]est|celle-ci|celui-ci|celle-là|celui-là)\b|"
+                          r"\b(?:le faire|la faire|les faire|en parler|y participer|y aller)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"(?<=[.!?;:,])\s+|\n+")
 
 
@@ -256,7 +260,8 @@ class Answerer:
     def _answer_part(self, piece: str, previous: str, context: str = "", ignored: np.ndarray | None = None) -> "_Result":
         """One question of a message, searched alone; one that finds no answer alone is searched again
         with the context before it (« Nous sommes une CC. »), and a short one (« et le social ? ») after
-        the question before it, its own words weighing most."""
+        the question before it, its own words weighing most; a short one that refers back to the question
+        before it (« et ça intervient quand ? ») is searched after it first, alone when that finds nothing."""
         if context:
             asked = clean(piece)
             if self._few_words(asked):  # « Peut-on quand même candidater ? »
@@ -272,11 +277,16 @@ class Answerer:
         # asked as a question
         searched = clean(self._without_what_follows(piece))
         searched = searched if searched.endswith("?") else f"{searched.rstrip(' .!,;:')} ?"
+        after_previous = (lambda: self._answer_one(piece, f"{clean(previous)} {searched}", focus=searched,
+                                                   focus_weight=PART_WEIGHT, ignored=ignored))
+        if previous and self._few_words(searched) and _REFERS_BACK.search(searched):
+            found = after_previous()
+            if found.reason == "answered":
+                return found
         alone = self._answer_one(piece, searched, ignored=ignored)
         if alone.reason != "abstain" or not previous or not self._few_words(searched):
             return alone
-        return self._answer_one(piece, f"{clean(previous)} {searched}", focus=searched, focus_weight=PART_WEIGHT,
-                                ignored=ignored)
+        return after_previous()
 
     def _answer_one(self, question: str, text: str, focus: str | None = None,
                     focus_weight: float | None = None, ignored: np.ndarray | None = None) -> "_Result":

@@ -493,6 +493,16 @@ def test_a_claim_to_confirm_is_about_the_programme_even_near_an_off_topic_group(
 
 
 @pytest.mark.slow
+def test_a_short_part_that_refers_back_is_read_after_the_question_before_it(answerer):
+    # from the read set holdout27: « ça » is the binôme; alone, « à quel moment du dossier » is the candidature's steps
+    answer = answerer.answer("Binôme = qui exactement ? Et ça intervient à quel moment du dossier ?")
+    assert [p.sources[0].id for p in answer.parts] == ["binome", "etapes-candidature"]
+    # a part that asks its own question is searched alone when what it refers to finds nothing better
+    answer = answerer.answer("Bonjour ! c'est gratuit pour nous et ça dure combien de mois en tout ?")
+    assert [p.sources[0].id for p in answer.parts] == ["gratuite", "duree-et-parcours"]
+
+
+@pytest.mark.slow
 def test_a_question_that_confirms_nothing_false_is_not_contradicted(answerer):
     answer = answerer.answer("Le parcours dure 8 mois, vous confirmez ?")
     assert answer.sources[0].id == "duree-et-parcours"
