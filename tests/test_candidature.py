@@ -251,3 +251,16 @@ def test_person_without_separators():
     assert (person.name, person.role, person.email) == ("Marie Dupont", "cheffe du service déchets", "marie.dupont@agglo.fr")
     with pytest.raises(FieldError):
         p.person("marie dupont cheffe marie@x.fr")
+
+
+@pytest.mark.parametrize("raw", [
+    "Marie Dupont, cheffe du service déchets, marie.dupont@agglo.fr, 06 12 34 56 78",
+    "Marie Dupont, cheffe du service déchets, marie.dupont@agglo.fr\n0612345678",
+    "Marie Dupont - cheffe du service déchets - marie.dupont@agglo.fr - Tél. : +33 6 12 34 56 78",
+    "Marie Dupont, cheffe du service déchets, portable 02.99.12.34.56, marie.dupont@agglo.fr",
+])
+def test_a_phone_number_given_with_the_contact_is_not_taken_for_their_function(raw):
+    from bot.candidature import parsers as p
+
+    person = p.person(raw)
+    assert (person.name, person.role, person.email) == ("Marie Dupont", "cheffe du service déchets", "marie.dupont@agglo.fr")

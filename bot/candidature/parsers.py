@@ -218,14 +218,20 @@ _CAP = r"[A-ZÀ-ÖØ-ÞŒ][^\W\d_]*(?:[’'\-][^\W\d_]+)*"
 NAME_THEN_ROLE = re.compile(rf"^((?:{_CAP}\s+){{1,3}}{_CAP})\s+([a-zà-öø-ÿœ].*)$")
 
 
+# a French phone number, with what names it (« tél. : 06 12 34 56 78 », « +33 6 12 34 56 78 »): the form asks for none
+PHONE = re.compile(r"(?:\b(?:t[ée]l[ée]phone|t[ée]l|portable|mobile|fixe|ligne directe)\b\s*\.?\s*:?\s*)?"
+                   r"(?:\+33\s?(?:\(0\)\s?)?|\b0)[1-9](?:[\s.\-]?\d{2}){4}\b", re.IGNORECASE)
+
+
 def person(text: str) -> Person:
-    """« Marie Dupont, cheffe du service déchets, marie.dupont@agglo.fr » (commas, semicolons or lines)."""
+    """« Marie Dupont, cheffe du service déchets, marie.dupont@agglo.fr » (commas, semicolons or lines).
+    A phone number given with them is left out: it is not their function, and the form does not ask for it."""
     text = clean(re.sub(r"\s*\n\s*", ", ", (text or "").strip()), max_length=400)
     candidate = EMAIL_CANDIDATE.search(text)
     if not candidate:
         raise _error("error_email_missing")
     address = email(candidate.group(0))
-    rest = text[: candidate.start()] + " " + text[candidate.end():]
+    rest = PHONE.sub(" ", text[: candidate.start()] + " " + text[candidate.end():])
     parts = [p.strip(" -–:") for p in re.split(r"[,;]|\s[-–]\s", rest) if p.strip(" -–:")]
     if len(parts) == 1:
         # « Marie Dupont cheffe du service déchets »: capitalised words, then the role in lower case
