@@ -82,7 +82,6 @@ class Store:
         self.path = Path(db_path)
         self.busy_timeout_ms = busy_timeout_ms
         self._lock = threading.RLock()
-        self._depth = 0  # savepoints open inside the current transaction
         memory = str(db_path) == ":memory:"
         if not memory:
             try:  # a new deployment's folder (/var/lib/candibot) is created with the file
@@ -140,19 +139,17 @@ class Store:
         with self._lock:
             conn = self.db.conn
             if conn.in_transaction:
-                self._depth += 1  # one name per depth: the statements are prepared once, and cached
-                name = f"sp_{self._depth}"
-                conn.execute(f"SAVEPOINT {name}")
+                # one name at every depth: SQLite rolls back to and releases the most recent savepoint of a
+                # name, so nested blocks need no names of their own, and the statements are prepared once
+                conn.execute("SAVEPOINT nested")
                 try:
                     yield self
                 except BaseException:
                     if conn.in_transaction:
-                        conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-                        conn.execute(f"RELEASE SAVEPOINT {name}")
+                        conn.execute("ROLLBACK TO SAVEPOINT nested")
+                        conn.execute("RELEASE SAVEPOINT nested")
                     raise
-                finally:
-                    self._depth -= 1
-                conn.execute(f"RELEASE SAVEPOINT {name}")
+                conn.execute("RELEASE SAVEPOINT nested")
                 return
             self._begin_immediate()
             try:
