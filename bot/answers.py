@@ -277,16 +277,19 @@ class Answerer:
         # asked as a question
         searched = clean(self._without_what_follows(piece))
         searched = searched if searched.endswith("?") else f"{searched.rstrip(' .!,;:')} ?"
-        after_previous = (lambda: self._answer_one(piece, f"{clean(previous)} {searched}", focus=searched,
-                                                   focus_weight=PART_WEIGHT, ignored=ignored))
-        if previous and self._few_words(searched) and _REFERS_BACK.search(searched):
-            found = after_previous()
-            if found.reason == "answered":
-                return found
+        short = bool(previous) and self._few_words(searched)
+
+        def after_previous() -> "_Result":
+            return self._answer_one(piece, f"{clean(previous)} {searched}", focus=searched, focus_weight=PART_WEIGHT,
+                                    ignored=ignored)
+
+        referred = after_previous() if short and _REFERS_BACK.search(searched) else None
+        if referred is not None and referred.reason == "answered":
+            return referred
         alone = self._answer_one(piece, searched, ignored=ignored)
-        if alone.reason != "abstain" or not previous or not self._few_words(searched):
+        if alone.reason != "abstain" or not short:
             return alone
-        return after_previous()
+        return referred if referred is not None else after_previous()  # searched once
 
     def _answer_one(self, question: str, text: str, focus: str | None = None,
                     focus_weight: float | None = None, ignored: np.ndarray | None = None) -> "_Result":
