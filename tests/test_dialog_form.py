@@ -218,6 +218,36 @@ def test_a_line_typed_on_past_a_confirmation_is_kept_for_the_next_field(engine, 
     assert engine.state(user).form.carried == [] and engine.state(user).form.prefill == {}
 
 
+@pytest.mark.parametrize(("typed", "stored", "said"), [
+    ("communauté de communes", "communauté de communes", "C'est bien noté"),
+    ("ah non, c'est une communauté d'agglomération", "communauté d’agglomération", "C'est corrigé"),
+])
+def test_the_type_a_name_states_is_said_and_a_type_typed_later_confirms_or_corrects_it(engine, user, app, typed,
+                                                                                        stored, said):
+    # a hurried person types the type they expected to be asked, while the form asks the next step
+    start_form(engine, user)
+    replies = engine.handle(user, "CC du Pays de Brocéliande")
+    assert "« communauté de communes », d'après le nom" in texts(replies)
+    engine.handle(user, "35")
+    assert engine.state(user).form.field == "interco.details"
+    replies = engine.handle(user, typed)
+    assert said in texts(replies) and "Je n’ai trouvé ni SIREN" not in texts(replies), texts(replies)
+    assert engine.state(user).form.field == "interco.details" and "Étape 4/" in texts(replies)
+    assert engine.state(user).form.fails == 0
+    draft = app.drafts.get(engine.state(user).form.draft_id).draft
+    assert draft.get("interco.type") == stored and draft.get("interco.departement") == "Ille-et-Vilaine (35)"
+    engine.handle(user, "45 000 habitants, 26 communes")
+    assert engine.state(user).form.field == "contact"
+
+
+def test_a_line_that_answers_no_step_still_gets_the_steps_message(engine, user):
+    start_form(engine, user)
+    engine.handle(user, "CC du Pays de Brocéliande")
+    engine.handle(user, "35")
+    replies = engine.handle(user, "je sais pas trop")
+    assert "Je n’ai trouvé ni SIREN" in texts(replies) and engine.state(user).form.fails == 1
+
+
 @pytest.mark.parametrize(("bad", "expected"), [
     ("", "Je n'ai rien reçu"),
     ("x" * 5000, "trop long (5000 caractères)"),

@@ -26,7 +26,7 @@ from bot.candidature.models import Draft
 from bot.candidature.parsers import FieldError
 from bot.prompts import texts
 
-__all__ = ["FIELDS", "DESCRIPTION_FIELD", "Field", "FieldError", "answer", "field", "find", "index",
+__all__ = ["FIELDS", "DESCRIPTION_FIELD", "Field", "FieldError", "answer", "field", "find", "index", "inferred",
            "is_empty", "is_filled", "label", "missing", "missing_fields", "next_field", "show"]
 
 
@@ -121,6 +121,12 @@ def answer(draft: Draft, f: Field, value: Any) -> None:
     draft.set(f.name, value)
     if f.name == "interco.name" and value and draft.interco.type is None:
         draft.interco.type = p.type_from_name(str(value))
+
+
+def inferred(draft: Draft) -> list[Field]:
+    """The fields whose value the form deduced rather than asked: the type an interco's name states."""
+    return [_BY_NAME["interco.type"]] if draft.interco.type and draft.interco.type == p.type_from_name(
+        draft.interco.name or "") else []
 
 
 def missing_fields(draft: Draft) -> list[Field]:

@@ -15,7 +15,7 @@ from bot.candidature.form import FieldError
 from bot.dialog import views
 from bot.dialog.scene import STAY, WAIT, Next, Scene, Step
 from bot.dialog.reading import read_line
-from bot.dialog.scenes.form_held import answered_meanwhile, parses, typed_on
+from bot.dialog.scenes.form_held import answered_meanwhile, answers_a_deduced_step, parses, typed_on
 from bot.dialog.scenes.idea import check_eligibility
 from bot.dialog.scenes.question import answer
 from bot.dialog.scenes.recap import frozen, no_draft, show_recap
@@ -96,6 +96,9 @@ def accept(turn: Turn, field: form.Field, text: str) -> Next:
     try:
         value = field.parse(text)
     except FieldError as error:
+        deduced = answers_a_deduced_step(turn, field, text)
+        if deduced is not None:
+            return deduced
         turn.form.fails += 1
         turn.send(t("invalid", message=error.message_fr))
         if turn.form.fails >= MAX_FAILS:  # its help, its example, and the way on
@@ -112,8 +115,11 @@ def accept(turn: Turn, field: form.Field, text: str) -> Next:
 
 def commit(turn: Turn, field: form.Field, value: Any) -> Next:
     """Write an accepted value to the draft (saved with the turn), then go on."""
+    deduced_before = form.inferred(turn.draft())
     form.answer(turn.draft(), field, value)
     turn.touch_draft()
+    for deduced in (f for f in form.inferred(turn.draft()) if f not in deduced_before):  # the step it spares
+        turn.say("deduced", label=deduced.label, value=form.show(turn.draft().get(deduced.name)))
     turn.form.prefill.pop(field.name, None)
     if field.name in turn.form.carried:
         turn.form.carried.remove(field.name)

@@ -1,6 +1,7 @@
 """Lines the form holds while something else waits for the person: a line typed on past a confirmation
 (kept for the next field), a line typed over an answer the team gave meanwhile (kept until they say
-whether it replaces it). Nothing typed is dropped silently."""
+whether it replaces it), a line that answers a step the form did not ask (its answer deduced). Nothing typed is
+dropped silently."""
 
 from __future__ import annotations
 
@@ -46,3 +47,21 @@ def answered_meanwhile(turn: Turn, field: form.Field, text: str) -> Next:
              who=turn.parts.conversations.name_of(who) if who else t("review.someone"),
              label=field.label, value=form.show(record.draft.get(field.name)))
     return Next("form", prompt=False)
+
+
+def answers_a_deduced_step(turn: Turn, field: form.Field, text: str) -> Next | None:
+    """A line that does not answer `field` but answers a step the form did not ask, its answer deduced (« CC du
+    Val Vert » states the type): a hurried person answering the question they expected. It is taken as that
+    step's answer (the deduction confirmed, or corrected) and `field` is asked again; None when it is not one."""
+    draft = turn.draft()
+    for deduced in form.inferred(draft):
+        if deduced is field or not parses(deduced, text):
+            continue
+        value = deduced.parse(text)
+        same = value == draft.get(deduced.name)
+        if not same:
+            form.answer(draft, deduced, value)
+            turn.touch_draft()
+        turn.say("deduced_confirmed" if same else "deduced_corrected", label=deduced.label, value=form.show(value))
+        return Next("form")
+    return None
