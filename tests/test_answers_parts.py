@@ -167,6 +167,17 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         # « genre … » that asks by its own words asks another thing
         ("ça s'étale sur combien de temps ? genre en heures par semaine ça prend combien",
          ["ça s'étale sur combien de temps ?", "genre en heures par semaine ça prend combien"]),
+        # dictated, no question mark: a strong opener begins a new question after one that asks already...
+        ("le programme c'est quoi exactement c'est qui le formateur",
+         ["le programme, c'est quoi exactement", "c'est qui le formateur"]),
+        ("on voudrait un portail open data est-ce que ça rentre et sinon c'est quoi qui est prioritaire",
+         ["on voudrait un portail open data, est-ce que ça rentre", "et sinon c'est quoi qui est prioritaire"]),
+        # ...and a list said aloud after its announcement is a list
+        ("j'ai trois questions un c'est quoi le but deux est-ce qu'une commune seule peut y aller et trois ça dure combien",
+         ["j'ai trois questions c'est quoi le but", "est-ce qu'une commune seule peut y aller", "ça dure combien"]),
+        # « et ça, ça … »: the pronoun set off before the question is not a question of its own
+        ("c'est en ligne ou sur place et ça, ça se passe à quel moment",
+         ["c'est en ligne ou sur place", "et ça, ça se passe à quel moment"]),
     ],
 )
 def test_a_message_of_several_questions_is_split_in_order(message, parts):
@@ -263,6 +274,10 @@ def test_an_introduction_before_est_ce_que_is_the_context_of_its_question():
         # « genre … », « par exemple … » illustrate the question before them
         "c'est quoi les champs d'application possibles ? genre climat, déplacements, accès aux soins ?",
         "Vous couvrez quels thèmes ? par exemple l'eau, la forêt ?",
+        # dictated, no question mark: an opener after what does not ask yet; numbers that are not a list said aloud
+        "je voudrais savoir est-ce que c'est gratuit",
+        "on est une comcom est-ce qu'on peut candidater",
+        "deux questions un peu bêtes on a un projet de mobilité est-ce qu'il faut deux personnes",
     ],
 )
 def test_one_question_with_its_context_stays_whole(message):

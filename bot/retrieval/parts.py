@@ -409,12 +409,22 @@ def _introduced(piece: str) -> list[str]:
     return [piece[:found.start()], piece[found.end():]]
 
 
+# with no question mark in the message, a strong opener begins a question where a comma would be typed (`_commas`
+# keeps it with what precedes unless that asks already)
+_RUN_ON = re.compile(r"(?<=[\w'’])(?<!\bet)(?<!\bou)(?<!\bmais)(?<!\bpuis)(?<!\bsinon)(?<!\balors)(?<!\bdonc)(?<!\bcoup)"
+                     r"\s+(?=(?:est[- ]ce qu|qu['’]est[- ]ce qu|c['’]est (?:quoi|qui|quand|combien|où)\b|y a[- ]t[- ]il\b))",
+                     re.IGNORECASE)
+
+
 def _pieces(text: str) -> tuple[list[str], list[tuple[str, list[str]]]]:
     """The pieces of `text` (its sentences, cut at their coordinators, or what asks and the things asked
     for), and the `requested` of each sentence that asks for several things in a row."""
     out, found = [], []
+    unmarked = "?" not in text
     for line in _LIST_ITEM.split(text):
         for sentence in _AFTER_SENTENCE.split(line):
+            if unmarked:  # dictated: « …ça rentre est-ce que c'est payant »
+                sentence = _RUN_ON.sub(", ", sentence)
             asked = requested(sentence)
             if asked:
                 found.append(asked)
@@ -431,6 +441,7 @@ _COMMA_ASKS = re.compile(rf"\s*,\s*(?=(?:{_QUESTION_WORDS}|où|(?:jusqu['’]|à
                          # « jusqu'à quand on peut l'envoyer, on le dépose où, … »: a clause that asks by its last word
                          r"|(?:[^\s,;?]+\s+){2,}(?:où|ou|quand|combien|comment|quoi)\s*(?:[,;?]|$)"
                          r"|[a-zà-ÿ]+-(?:t-)?(?:il|elle|on|ils|elles|nous|vous)\b)", re.IGNORECASE)
+_PRONOUN_TOPIC = re.compile(r"^(?:et |mais |alors )?(?:ca|cela|ceci)$")  # « et ça, ça se passe quand » asks once
 _ASKS_BY_WORD = re.compile(rf"^(?:{_QUESTION_WORDS}|ou|qu est ce|est ce)\b|\b(?:{_QUESTION_WORDS})$")
 
 
@@ -441,8 +452,8 @@ def _commas(piece: str) -> list[str]:
     out: list[str] = []
     for part in (p.strip() for p in _COMMA_ASKS.split(piece) if p and p.strip()):
         before = _OPENING_PLAIN.sub("", plain(expand(out[-1].rpartition(":")[2]))) if out else ""
-        asks = (_ASKS_BY_WORD.search(before) or _YES_NO.search(before) or _TOPIC_THEN_ASKS.search(before)
-                or out and out[-1].endswith("?"))
+        asks = not _PRONOUN_TOPIC.match(before) and (_ASKS_BY_WORD.search(before) or _YES_NO.search(before)
+                                                     or _TOPIC_THEN_ASKS.search(before) or out and out[-1].endswith("?"))
         if out and not asks or _BETWEEN.search(before):
             out[-1] = f"{out[-1]}, {part}"
         else:
@@ -495,9 +506,41 @@ def asked_of_each(text: str) -> list[tuple[str, str]] | None:
     return [(f"{head.strip()} {colon} {asked}", thing) for thing in things]
 
 
+# a list said aloud, with no mark: « trois questions virgule un c'est quoi le but deux est-ce qu'une commune… et trois… »
+_SAID_COUNT = re.compile(r"\b(deux|trois|quatre|[234])\s+(?:questions?|choses?|points?)\b[\s,:]*(?:(?:alors|donc|voil[aà])\s+)?",
+                         re.IGNORECASE)
+_SAID_NUMBERS = ("un|une|premi[eè]rement|primo|1", "deux|deuxi[eè]mement|secundo|2", "trois|troisi[eè]mement|tertio|3",
+                 "quatre|quatri[eè]mement|4")
+_SAID_AS_NUMBER = {"deux": 2, "trois": 3, "quatre": 4, "2": 2, "3": 3, "4": 4}
+
+
+def said_list(text: str) -> str:
+    """`text` written as a list (« 1) … 2) … ») when, with no question mark, it announces two to four questions and
+    says their numbers in order right after (« un …, deux …, et trois … »); `text` otherwise."""
+    announced = _SAID_COUNT.search(text)
+    if "?" in text or not announced:
+        return text
+    count, rest = _SAID_AS_NUMBER[announced.group(1).lower()], text[announced.end():]
+    first = re.match(rf"(?:{_SAID_NUMBERS[0]})\b[\s,]*", rest, re.IGNORECASE)
+    if not first:
+        return text
+    items, start = [], first.end()
+    for number in _SAID_NUMBERS[1:count]:
+        found = re.compile(rf"[\s,]+(?:et\s+)?(?:{number})\b[\s,]*", re.IGNORECASE).search(rest, start)
+        if not found:
+            return text
+        items.append(rest[start:found.start()])
+        start = found.end()
+    items.append(rest[start:])
+    if any(len(item.split()) < MIN_WORDS for item in items):
+        return text
+    return text[:announced.end()].rstrip(" ,") + "".join(f"\n{n}) {item.strip()}" for n, item in enumerate(items, 1))
+
+
 def split_parts(text: str) -> list[tuple[str, str]]:
     """The questions of `text`, in order, each as (the context that precedes it, the question); one
     (« », `text`) when it holds one question."""
+    text = said_list(text)
     each = asked_of_each(text)
     if each:
         return each
