@@ -175,6 +175,11 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         # ...and a list said aloud after its announcement is a list
         ("j'ai trois questions un c'est quoi le but deux est-ce qu'une commune seule peut y aller et trois ça dure combien",
          ["j'ai trois questions c'est quoi le but", "est-ce qu'une commune seule peut y aller", "ça dure combien"]),
+        # a series after a request, its last thing after « ainsi que », each of up to twelve words
+        ("je souhaiterais connaître la durée exacte du programme, ce qu'il convient de mettre dans le dossier de "
+         "candidature, ainsi que l'adresse électronique d'une personne à qui écrire",
+         ["je souhaiterais connaître la durée exacte du programme", "ce qu'il convient de mettre dans le dossier de candidature",
+          "l'adresse électronique d'une personne à qui écrire"]),
         # « et ça, ça … »: the pronoun set off before the question is not a question of its own
         ("c'est en ligne ou sur place et ça, ça se passe à quel moment",
          ["c'est en ligne ou sur place", "et ça, ça se passe à quel moment"]),

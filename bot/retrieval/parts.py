@@ -296,7 +296,7 @@ _REQUEST = re.compile(r"\b(?:besoin|savoir|connaitre|info|infos|information|info
                       r"je souhaiterais|je souhaite|nous aimerions|nous voudrions|nous souhaiterions|quels sont|quelles sont|"
                       # the formal requests of a letter (« je vous saurais gré de m'indiquer… », « pourriez-vous me préciser… »)
                       r"saurais gre|saurions gre|(?:m|me|nous) (?:indiquer|preciser|rappeler|confirmer|expliquer|communiquer))\b")
-_LIST_SEPARATOR = re.compile(r"\s*[,;]\s*(?:et\s+)?|\s+et\s+")
+_LIST_SEPARATOR = re.compile(r"\s*[,;]\s*(?:et\s+|ainsi que\s+)?|\s+(?:et|ainsi que)\s+")
 MAX_ITEM_WORDS = 6
 
 
@@ -324,7 +324,7 @@ _SERIES = re.compile(
 )
 _THING = re.compile(r"^(?:(?:sur|concernant|quant a|quant au|quant aux)\s+)?"
                     r"(?:le|la|les|l|du|des|de la|de l|un|une|vos|votre|leur|leurs|son|sa|ses|ce|cet|cette|ces)\s+\S")
-MAX_SERIES_WORDS = 9  # « sur la composition de l'équipe projet à désigner »
+MAX_SERIES_WORDS = 12  # « sur la composition de l'équipe projet à désigner », « l'adresse électronique d'un interlocuteur à qui… »
 
 
 def requested_series(sentence: str) -> list[str] | None:
