@@ -334,7 +334,8 @@ def sealed_report(retriever: Retriever, answerer: Answerer, before: tuple[Retrie
 # and holdout24 (three more writers each, the nineteenth session) likewise, each after its own freeze; holdout25
 # (three more writers, the twentieth session) likewise, holdout26 (three more, the twenty-second), holdout27
 # (three more, the twenty-third), holdout28 (three more, the twenty-fourth), holdout29 (three more, the
-# twenty-fifth), holdout30 (three more, the twenty-sixth) and holdout31 (three more, the twenty-seventh).
+# twenty-fifth), holdout30 (three more, the twenty-sixth), holdout31 (three more, the twenty-seventh) and
+# holdout32 (three more, the twenty-eighth).
 ISSUE15_LABELLED = ("dev11", "holdout11", "dev12", "holdout12", "dev13", "holdout13", "dev14", "holdout14",
                     "holdout15", "holdout16", "holdout17", "holdout18")
 ISSUE15_SEALED = (("holdout19 (mesuré, session 14)", "questions_holdout19.yaml"),
@@ -350,7 +351,8 @@ ISSUE15_SEALED = (("holdout19 (mesuré, session 14)", "questions_holdout19.yaml"
                   ("holdout28 (mesuré, session 24)", "questions_holdout28.yaml"),
                   ("holdout29 (mesuré, session 25)", "questions_holdout29.yaml"),
                   ("holdout30 (mesuré, session 26)", "questions_holdout30.yaml"),
-                  ("holdout31 (mesuré, session 27)", "questions_holdout31.yaml"))
+                  ("holdout31 (mesuré, session 27)", "questions_holdout31.yaml"),
+                  ("holdout32 (mesuré, session 28)", "questions_holdout32.yaml"))
 KINDS = ("multi", "situation", "premise", "words", "typo", "oos")
 
 
@@ -407,7 +409,7 @@ def kinds_report(retriever: Retriever, answerer: Answerer, folds, plain: tuple[R
     return "\n".join([
         "Jeux de l’issue 15, écrits à l’aveugle depuis la source du programme : " + " ; ".join(sizes) + ". "
         "Les jeux étiquetés (`knowledge/questions/`, lus) sont chacun répondus par l’index construit sans eux ; "
-        "holdout19, holdout20, dev15, holdout21 à holdout31, jamais indexés, par candibot. "
+        "holdout19, holdout20, dev15, holdout21 à holdout32, jamais indexés, par candibot. "
         "Une question à plusieurs parties compte juste quand chaque partie l’est (une partie hors sujet : "
         "dite hors sujet) ; « oos » : part des questions hors sujet où l’assistant s’abstient.", "", *lines,
     ])
@@ -514,7 +516,8 @@ IDEA_SETS = (("dev", "ideas_dev.yaml"), ("test", "ideas_test.yaml"),
              ("holdout22 (mesuré, session 24)", "ideas_holdout22.yaml"),
              ("holdout23 (mesuré, session 25)", "ideas_holdout23.yaml"),
              ("holdout24 (mesuré, session 26)", "ideas_holdout24.yaml"),
-             ("holdout25 (mesuré, session 27)", "ideas_holdout25.yaml"))
+             ("holdout25 (mesuré, session 27)", "ideas_holdout25.yaml"),
+             ("holdout26 (mesuré, session 28)", "ideas_holdout26.yaml"))
 
 
 def eligibility_report(retriever: Retriever, checker) -> str:
