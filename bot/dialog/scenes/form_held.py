@@ -55,9 +55,12 @@ def answers_a_deduced_step(turn: Turn, field: form.Field, text: str) -> Next | N
     step's answer (the deduction confirmed, or corrected) and `field` is asked again; None when it is not one."""
     draft = turn.draft()
     for deduced in form.inferred(draft):
-        if deduced is field or not parses(deduced, text):
+        if deduced is field:
             continue
-        value = deduced.parse(text)
+        try:
+            value = deduced.parse(text)
+        except FieldError:
+            continue
         same = value == draft.get(deduced.name)
         if not same:
             form.answer(draft, deduced, value)
