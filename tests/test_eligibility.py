@@ -448,3 +448,26 @@ def test_an_interco_in_the_applicant_role_wins(checker, idea):
 ])
 def test_data_centric_edges(checker, idea, verdict_name):
     assert checker.check(idea).verdict == verdict_name
+
+
+@pytest.mark.parametrize("idea, domain", [
+    # the words of a water network, without « eau » (« fuites » alone is a generic word)
+    ("La CC voudrait croiser les relevés de débit et l'âge des canalisations pour localiser les fuites", "eau"),
+    ("Notre interco perd beaucoup entre le forage et le robinet, on voudrait savoir où", "eau"),
+    # what pollutes the air, without « qualité de l'air »
+    ("Comcom de vallée : mesurer les particules l'hiver, quand le chauffage au bois tourne partout", "air"),
+])
+def test_a_domain_named_by_its_own_things(checker, idea, domain):
+    verdict = checker.check(idea)
+    assert verdict.verdict == "eligible", (idea, verdict.verdict, verdict.reasons)
+    assert domain in verdict.domains
+
+
+def test_data_used_to_reach_out_to_people_is_a_policy_use(checker):
+    """« dans le respect du RGPD » names a data word, but « aller vers » / « repérer » / « prévenir » say what for."""
+    idea = ("Le CIAS de l'agglo voudrait croiser, dans le respect du RGPD, les impayés et les demandes d'aide "
+            "pour aller vers les familles isolées")
+    verdict = checker.check(idea)
+    assert verdict.verdict == "eligible", verdict.reasons
+    assert "social" in verdict.domains
+    assert checker.check("L'agglo veut un catalogue de données conforme au RGPD").verdict == "not_priority"
