@@ -335,7 +335,8 @@ def sealed_report(retriever: Retriever, answerer: Answerer, before: tuple[Retrie
 # (three more writers, the twentieth session) likewise, holdout26 (three more, the twenty-second), holdout27
 # (three more, the twenty-third), holdout28 (three more, the twenty-fourth), holdout29 (three more, the
 # twenty-fifth), holdout30 (three more, the twenty-sixth), holdout31 (three more, the twenty-seventh) and
-# holdout32 (three more, the twenty-eighth).
+# holdout32 (three more, the twenty-eighth). unrelated29 (two more writers, the twenty-ninth) holds only messages
+# unrelated to the programme that share one or two of its words, scored once with the session's start code, then read.
 ISSUE15_LABELLED = ("dev11", "holdout11", "dev12", "holdout12", "dev13", "holdout13", "dev14", "holdout14",
                     "holdout15", "holdout16", "holdout17", "holdout18")
 ISSUE15_SEALED = (("holdout19 (mesuré, session 14)", "questions_holdout19.yaml"),
@@ -352,7 +353,8 @@ ISSUE15_SEALED = (("holdout19 (mesuré, session 14)", "questions_holdout19.yaml"
                   ("holdout29 (mesuré, session 25)", "questions_holdout29.yaml"),
                   ("holdout30 (mesuré, session 26)", "questions_holdout30.yaml"),
                   ("holdout31 (mesuré, session 27)", "questions_holdout31.yaml"),
-                  ("holdout32 (mesuré, session 28)", "questions_holdout32.yaml"))
+                  ("holdout32 (mesuré, session 28)", "questions_holdout32.yaml"),
+                  ("unrelated29 (mesuré, session 29)", "questions_unrelated29.yaml"))
 KINDS = ("multi", "situation", "premise", "words", "typo", "oos")
 
 
@@ -371,6 +373,11 @@ def without_issue15_sets(folder: Path, embedder, paraphrases: bool = True) -> tu
     settings = Settings(CANDIBOT_KNOWLEDGE_DIR=knowledge_dir, CANDIBOT_INDEX_DIR=folder / "index")
     retriever = Retriever.load(settings, embedder=embedder)
     return retriever, Answerer(retriever, settings, split=paraphrases)
+
+
+def cell(value: float) -> str:
+    """A share with three decimals; « — » when the set has no item of that kind."""
+    return "—" if value != value else f"{value:.3f}"
 
 
 def kinds_report(retriever: Retriever, answerer: Answerer, folds, plain: tuple[Retriever, Answerer],
@@ -402,14 +409,14 @@ def kinds_report(retriever: Retriever, answerer: Answerer, folds, plain: tuple[R
             compose.split = True
             flags = [right(i, o) for i, o in zip(items, outcomes)]
             m = qa_metrics(items, outcomes)
-            cells = [f"{share(f for i, f in zip(items, flags) if i.get('kind') == k):.3f}" for k in KINDS]
-            cells += [f"{m['answer accuracy']:.3f}", f"{m['abstains unrelated']:.3f}", f"{m['overall']:.3f}",
+            cells = [cell(share(f for i, f in zip(items, flags) if i.get('kind') == k)) for k in KINDS]
+            cells += [cell(m['answer accuracy']), cell(m['abstains unrelated']), cell(m['overall']),
                       f"{m['median ms']:.1f}" if timed else "—"]
             lines.append(f"| {name} | {split} | " + " | ".join(cells) + " |")
     return "\n".join([
         "Jeux de l’issue 15, écrits à l’aveugle depuis la source du programme : " + " ; ".join(sizes) + ". "
         "Les jeux étiquetés (`knowledge/questions/`, lus) sont chacun répondus par l’index construit sans eux ; "
-        "holdout19, holdout20, dev15, holdout21 à holdout32, jamais indexés, par candibot. "
+        "holdout19, holdout20, dev15, holdout21 à holdout32 et unrelated29, jamais indexés, par candibot. "
         "Une question à plusieurs parties compte juste quand chaque partie l’est (une partie hors sujet : "
         "dite hors sujet) ; « oos » : part des questions hors sujet où l’assistant s’abstient.", "", *lines,
     ])
@@ -533,7 +540,9 @@ def eligibility_report(retriever: Retriever, checker) -> str:
              "septième session, dev12 et holdout12 de même, par quelqu’un d’autre, à la huitième, holdout13 par un "
              "troisième, à la dixième, holdout14 par un quatrième, à la douzième, "
              "holdout15 et holdout16 par deux autres chacun, à la treizième, holdout17 par un autre encore, à la "
-             "quatorzième, mesuré à la quinzième, holdout18 par un autre, à la dix-neuvième, holdout19, holdout20, holdout21 et holdout22 par un autre chacun, à la vingtième, à la vingt-deuxième, à la vingt-troisième et à la vingt-quatrième)", ""]
+             "quatorzième, mesuré à la quinzième, holdout18 par un autre, à la dix-neuvième, holdout19 à holdout26 par un "
+             "autre chacun, à la vingtième, à la vingt-deuxième, puis à chaque session de la vingt-troisième à la "
+             "vingt-huitième, chacun mesuré une fois puis lu)", ""]
     lines.append("| method | set | " + " | ".join(VERDICTS) + " | overall | domains right (eligible) | median ms |")
     lines.append("|---|---|" + "---|" * (len(VERDICTS) + 3))
     for split, items in sets:

@@ -66,7 +66,7 @@ IDEA_FILES = {"eval/ideas_dev.yaml": (80, 15), "eval/ideas_test.yaml": (48, 12),
               "eval/ideas_holdout25.yaml": (39, 3), "eval/ideas_holdout26.yaml": (40, 3)}
 # the sets of issue 15 in five kinds (`kind`), a message of several questions with its `parts`: (file, minimum
 # items); those scored and read are labelled questions since the fourteenth session; holdout19, holdout20,
-# dev15 and holdout21 to holdout32 are never indexed
+# dev15, holdout21 to holdout32 and unrelated29 are never indexed
 KIND_FILES = {QUESTIONS + "dev11.yaml": 100, QUESTIONS + "holdout11.yaml": 150,
               QUESTIONS + "dev12.yaml": 100, QUESTIONS + "holdout12.yaml": 150,
               QUESTIONS + "dev13.yaml": 80, QUESTIONS + "holdout13.yaml": 150,
@@ -80,7 +80,8 @@ KIND_FILES = {QUESTIONS + "dev11.yaml": 100, QUESTIONS + "holdout11.yaml": 150,
               "eval/questions_holdout26.yaml": 147, "eval/questions_holdout27.yaml": 148,
               "eval/questions_holdout28.yaml": 150, "eval/questions_holdout29.yaml": 150,
               "eval/questions_holdout30.yaml": 150, "eval/questions_holdout31.yaml": 160,
-              "eval/questions_holdout32.yaml": 158}
+              "eval/questions_holdout32.yaml": 158,
+              "eval/questions_unrelated29.yaml": 180}  # only unrelated messages sharing the programme's words
 KINDS = {"multi", "situation", "premise", "words", "typo", "oos"}
 
 
