@@ -471,3 +471,11 @@ def test_data_used_to_reach_out_to_people_is_a_policy_use(checker):
     assert verdict.verdict == "eligible", verdict.reasons
     assert "social" in verdict.domains
     assert checker.check("L'agglo veut un catalogue de données conforme au RGPD").verdict == "not_priority"
+
+
+def test_a_word_typed_without_its_accents_is_not_read_as_another_domain_s_keyword(checker):
+    """« releves » (relevés) is one letter from « eleves » (élèves): a typo keeps its first letter."""
+    verdict = checker.check("Notre CC voudrait exploiter les releves des compteurs d'eau pour trouver les fuites")
+    assert verdict.verdict == "eligible" and "eau" in verdict.domains
+    assert "éducation" not in verdict.domains
+    assert "mobilité" in checker.check("notre interco veut suivre la mobilitée des habitants").domains  # still read

@@ -28,6 +28,9 @@ class EligibilityChecker:
         self.retriever = retriever
         self.rules: Rules = load_rules(Path(settings.knowledge_dir))
         self._vocabulary_set = frozenset(self.rules.vocabulary)
+        self._by_initial: dict[str, list[str]] = {}  # a typo keeps its first letter: « releves » is no « eleves »
+        for keyword in self.rules.vocabulary:
+            self._by_initial.setdefault(keyword[0], []).append(keyword)
 
     # -- the rule entries cited ------------------------------------------------------------------
     def _reason(self, rule_id: str, key: str, **values) -> Reason:
@@ -138,7 +141,8 @@ class EligibilityChecker:
 
     def corrected(self, idea: str) -> str:
         """The idea's words with each unknown word of 5+ letters replaced by the closest domain
-        keyword (« mobilitée » -> « mobilite », « consomation » -> « consommation »)."""
+        keyword that begins with the same letter (« mobilitée » -> « mobilite », « consomation » ->
+        « consommation »; « releves », typed without its accents, stays « relevés », not « élèves »)."""
         return " ".join(self._correct(w) for w in words(idea))
 
     @lru_cache(maxsize=16384)
@@ -146,7 +150,7 @@ class EligibilityChecker:
         plain = strip_accents(word)
         if len(plain) < 5 or is_french(word) or plain in self._vocabulary_set:
             return plain
-        match = process.extractOne(plain, self.rules.vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        match = process.extractOne(plain, self._by_initial.get(plain[0], []), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
         return match[0] if match else plain
 
     def examples(self, idea: str, domains: list[str] | None = None) -> list[ExampleMatch]:
