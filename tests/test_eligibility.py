@@ -479,3 +479,10 @@ def test_a_word_typed_without_its_accents_is_not_read_as_another_domain_s_keywor
     assert verdict.verdict == "eligible" and "eau" in verdict.domains
     assert "éducation" not in verdict.domains
     assert "mobilité" in checker.check("notre interco veut suivre la mobilitée des habitants").domains  # still read
+
+
+def test_security_is_the_public_s_not_the_servers(checker):
+    """« sécurité » alone (of a data platform, of the servers) is no policy; road accidents are."""
+    verdict = checker.check("L'agglo veut un data lake alimenté par tous ses services, avec une sécurité de bout en bout")
+    assert verdict.verdict == "not_priority" and "sécurité" not in verdict.domains
+    assert "sécurité" in checker.check("La CC veut croiser l'accidentologie et les vitesses près des écoles").domains
