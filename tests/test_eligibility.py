@@ -486,3 +486,15 @@ def test_security_is_the_public_s_not_the_servers(checker):
     verdict = checker.check("L'agglo veut un data lake alimenté par tous ses services, avec une sécurité de bout en bout")
     assert verdict.verdict == "not_priority" and "sécurité" not in verdict.domains
     assert "sécurité" in checker.check("La CC veut croiser l'accidentologie et les vitesses près des écoles").domains
+
+
+@pytest.mark.parametrize("idea, verdict_name", [
+    # a body that acts towards the applicant is not the applicant: « nous » then its verb, not ours
+    ("La région nous a transmis ses comptages de trafic. Nous, communauté d'agglomération, voudrions adapter nos lignes de bus",
+     "eligible"),
+    ("En tant que département, nous voulons suivre la fréquentation des collèges", "not_eligible"),
+    # an eurométropole is a métropole
+    ("L'Eurométropole voudrait croiser ses capteurs et les relevés de l'observatoire régional pour suivre l'air", "eligible"),
+])
+def test_who_speaks_and_who_acts_towards_them(checker, idea, verdict_name):
+    assert checker.check(idea).verdict == verdict_name, checker.check(idea).reasons

@@ -73,7 +73,10 @@ class SelfDeclared:
         lead = rf"(?:{start}|\b(?:{intro})\s+)(?:{person})?(?:(?:{skip})\s+)*"
 
         def declaring(words: list[str]) -> re.Pattern:
-            return re.compile(lead + "(?:" + "|".join(_pattern(n)[2:] for n in words) + ")")
+            # not a body that acts towards the applicant (« Le département nous a proposé ses données. Nous, CC… »):
+            # « nous » then a verb that is not its own (« En tant que commune, nous voulons… » declares)
+            return re.compile(lead + "(?:" + "|".join(_pattern(n)[2:] for n in words) + ")"
+                              + r"(?!\s+(?:nous|vous)\s+(?!\w+(?:ons|ez)\b|sommes\b|etes\b))")
 
         # an organisation of the intercommunalité's own (« office de tourisme intercommunal ») declares none
         self._own = declaring(own) if own else None
