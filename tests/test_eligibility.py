@@ -498,3 +498,12 @@ def test_security_is_the_public_s_not_the_servers(checker):
 ])
 def test_who_speaks_and_who_acts_towards_them(checker, idea, verdict_name):
     assert checker.check(idea).verdict == verdict_name, checker.check(idea).reasons
+
+
+def test_particulier_as_an_adjective_and_the_hotel_of_a_body(checker):
+    """« sans projet particulier » is no private person; « À l'hôtel du département » is the département."""
+    idea = "Un espace de partage de fichiers avec les mairies, sans projet métier particulier derrière pour l'instant"
+    assert checker._applicant_not_interco(normalize(idea)) is None
+    assert checker._applicant_not_interco(normalize("À l'hôtel du département, notre service voirie veut suivre les routes")) \
+        == "département"
+    assert checker._applicant_not_interco(normalize("Je suis un particulier et je voudrais suivre le bruit")) == "particulier"
