@@ -142,7 +142,7 @@ class EligibilityChecker:
     def corrected(self, idea: str) -> str:
         """The idea's words with each unknown word of 5+ letters replaced by the closest domain
         keyword that begins with the same letter (« mobilitée » -> « mobilite », « consomation » ->
-        « consommation »; « releves », typed without its accents, stays « relevés », not « élèves »)."""
+        « consommation »; « releves », relevés typed without its accents, stays as typed, not « eleves »)."""
         return " ".join(self._correct(w) for w in words(idea))
 
     @lru_cache(maxsize=16384)
