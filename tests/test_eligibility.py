@@ -507,3 +507,11 @@ def test_particulier_as_an_adjective_and_the_hotel_of_a_body(checker):
     assert checker._applicant_not_interco(normalize("À l'hôtel du département, notre service voirie veut suivre les routes")) \
         == "département"
     assert checker._applicant_not_interco(normalize("Je suis un particulier et je voudrais suivre le bruit")) == "particulier"
+
+
+def test_data_with_no_use_in_mind_asked_for_an_idea_is_to_clarify(checker):
+    """Data-centric words, but the applicant says it does not know what for and asks: the idea is to clarify,
+    not a data project to redirect; a data project with no such words stays not a priority."""
+    asking = "Nos logiciels métiers sont pleins de données, on voudrait les valoriser, mais pour quoi faire ? Aidez-nous à trouver une idée"
+    assert checker.check(asking).verdict == "to_clarify"
+    assert checker.check("L'agglo veut un catalogue de données pour tous ses services").verdict == "not_priority"

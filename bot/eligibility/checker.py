@@ -209,7 +209,7 @@ class EligibilityChecker:
                 examples=examples,
             )
         if not domains:
-            if marker:
+            if marker and not self.rules.no_use_yet.find(text):  # « …on ne sait pas pour quoi faire » is to clarify
                 return Verdict(
                     idea=idea,
                     verdict="not_priority",

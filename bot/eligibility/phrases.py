@@ -112,6 +112,7 @@ class Rules:
     data_centric: Phrases
     data_management: re.Pattern  # work on the data itself (« partage des données »)
     early_stage: Phrases
+    no_use_yet: Phrases  # the applicant says it has no use in mind yet, and asks for one
     data_words: Phrases
     english: set[str]
     policy_use: Phrases
@@ -212,6 +213,7 @@ def load_rules(knowledge_dir: Path) -> Rules:
         data_management=_data_management(rules["data_management"], rules["data_management_object"],
                                          rules["data_management_around"]),
         early_stage=Phrases(rules["early_stage"]),
+        no_use_yet=Phrases(rules.get("no_use_yet", [])),
         data_words=Phrases(rules["data_words"]),
         english={normalize(w) for w in rules["english"]},
         policy_use=Phrases(rules["policy_use"]),
