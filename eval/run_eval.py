@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import math
 import re
 import shutil
 import statistics
@@ -377,7 +378,7 @@ def without_issue15_sets(folder: Path, embedder, paraphrases: bool = True) -> tu
 
 def cell(value: float) -> str:
     """A share with three decimals; « — » when the set has no item of that kind."""
-    return "—" if value != value else f"{value:.3f}"
+    return "—" if math.isnan(value) else f"{value:.3f}"
 
 
 def kinds_report(retriever: Retriever, answerer: Answerer, folds, plain: tuple[Retriever, Answerer],
