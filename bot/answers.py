@@ -21,6 +21,7 @@ import numpy as np
 from bot.config import Settings
 from bot.details import DetailCheck, PremiseCheck
 from bot.knowledge import NOT_IN_SOURCE_GROUP, Entry
+from bot.private_life import PrivateLife
 from bot.prompts import say, texts
 from bot.retrieval import Hit, Retriever
 from bot.retrieval.dictation import punctuated
@@ -86,7 +87,9 @@ class Answer:
 @dataclass
 class _Result:
     """One question's answer and how it came: `reason` answered, detail (the entry lacks the detail
-    asked for), not_in_source, abstain; `entry` the entry answered, `shown` the entry whose text is shown."""
+    asked for), not_in_source, abstain; `entry` the entry answered, `shown` the entry whose text is shown;
+    `unrelated`: abstained because the question is about something else (an off-topic group matched it, or
+    it is about the asker's private life)."""
 
     answer: Answer
     hits: list[Hit]
@@ -94,6 +97,7 @@ class _Result:
     entry: str | None = None
     shown: str | None = None
     detail: str | None = None
+    unrelated: bool = False
 
 
 _TELLS = re.compile(r"(?<![.?!])[.!]\s*$")  # a sentence ended by a full stop (not « ... », not « ?. »)
@@ -146,6 +150,7 @@ class Answerer:
         self.split = split  # answer each question of a message that holds several
         self.details = DetailCheck.load(Path(settings.knowledge_dir), Path(settings.index_dir))
         self.premises = PremiseCheck.load(Path(settings.knowledge_dir), Path(settings.index_dir))
+        self.private_life = PrivateLife.load(Path(settings.knowledge_dir), Path(settings.index_dir))
         self._asking_detail: np.ndarray | None = None  # see _detail_questions
         self._about: dict[str, frozenset[str]] = {}  # entry id -> the tokens of its `about` (see _names)
 
@@ -168,14 +173,20 @@ class Answerer:
         ignored = self._detail_questions(expand(text))
         if not text:
             return Answer(question=question, answer=say("answers", "empty_question"), abstained=True), []
+        if self.private_life.about(text):  # « Ma belle-mère entre en EHPAD : comment demander l'APA, et combien de mois… »
+            return self.abstention(question), []
         pieces = split_parts(text) if self.split else [("", text)]
         if len(pieces) < 2:
             whole = self._answer_one(question, unframed(self._without_what_follows(text)), ignored=ignored)
             both = self._both(question, text, whole) if _BOTH.search(text) else None
             return (self._combine(question, both, topics=True), whole.hits) if both else (whole.answer, whole.hits)
-        parts, previous = [], ""
+        parts, previous, followed = [], "", False
         for context, piece in pieces:
-            parts.append(self._answer_part(piece, previous, context, ignored))
+            if parts and self._follows_unrelated(parts[-1], piece):  # « C'est quoi un data center, et ça consomme combien ? »
+                parts.append(_Result(self.abstention(piece), [], "abstain", unrelated=True))
+                followed = True
+            else:
+                parts.append(self._answer_part(piece, previous, context, ignored))
             previous = piece
         parts = self._asked_again(parts, [piece for _, piece in pieces])
         if len(parts) == 1:
@@ -184,6 +195,8 @@ class Answerer:
         answered = [p for p in parts if p.entry is not None]
         if answered and len({p.entry for p in answered}) > 1 or len(answered) not in (0, len(parts)):
             return self._combine(question, parts), [h for p in parts for h in p.hits]
+        if not answered and followed:  # one subject, not the programme's: not searched again as a whole
+            return self.abstention(question), [h for p in parts for h in p.hits]
         # nothing answered part by part, or every part by one entry: the message as one question
         whole = self._answer_one(question, text, ignored=ignored)
         if answered and whole.entry != answered[0].entry:
@@ -230,6 +243,14 @@ class Answerer:
                 question = parts[i].answer.question
                 parts[i] = self._answered(question, hit, parts[i].hits, self.focus(expand(clean(question))))
         return parts
+
+    def _follows_unrelated(self, before: "_Result", piece: str) -> bool:
+        """Whether `piece` is a short question or one that refers back (« et ça consomme combien ? ») right after one
+        about something else (`before`), so about that same thing, unless it names the programme (« et le
+        programme, c'est gratuit ? »). A part that announces what follows (« qq questions vite fait : ») asks nothing."""
+        asked = clean(piece)
+        return before.unrelated and not before.answer.question.rstrip().endswith(":") \
+            and (self._few_words(asked) or _REFERS_BACK.search(asked) is not None) and not self.private_life.names_programme(piece)
 
     def _adds_a_topic(self, part: "_Result", index: int) -> bool:
         """Whether a part after the first is only « et » and a topic of few words (« et le commerce ? »)."""
@@ -296,6 +317,8 @@ class Answerer:
         """One question's answer (`text`: the question as searched, its shorthand spelt out: « cb de tps »);
         the index's documents at positions `ignored` count for nothing."""
         text = without_introduction(expand(text))
+        if self.private_life.about(text):  # « Ma banque me facture des frais, c'est gratuit normalement ? »
+            return _Result(self.abstention(question), [], "abstain", unrelated=True)
         focus = self.focus(text) if focus is None else without_introduction(expand(focus))
         # a claim given to confirm (« c'est un prêt, j'imagine ? ») is searched without the words that ask to
         # confirm it, and it is about the programme: an off-topic group must match it clearly better to
@@ -307,7 +330,8 @@ class Answerer:
         best, off_topic = self._best_hit(hits, margin, self.retriever.query_tokens(text))
         not_in_source = off_topic is not None and off_topic.entry.id == NOT_IN_SOURCE_GROUP
         if best is None or (off_topic is not None and not not_in_source):
-            return _Result(self.abstention(question, not_in_source), hits, "not_in_source" if not_in_source else "abstain")
+            return _Result(self.abstention(question, not_in_source), hits, "not_in_source" if not_in_source else "abstain",
+                           unrelated=off_topic is not None and not not_in_source)
         composed = self.compose(best.entry)
         sources = [self._source(best)] + [self._source(h) for h in self._grounding(best.entry, hits)]
         detail = self.details.missing(focus, composed)
