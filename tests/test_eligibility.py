@@ -456,6 +456,13 @@ def test_data_centric_edges(checker, idea, verdict_name):
     ("Notre interco perd beaucoup entre le forage et le robinet, on voudrait savoir où", "eau"),
     # what pollutes the air, without « qualité de l'air »
     ("Comcom de vallée : mesurer les particules l'hiver, quand le chauffage au bois tourne partout", "air"),
+    # energy and housing by the words of renovation: passoires, DPE, France Rénov'
+    ("L'agglo veut repérer les passoires thermiques des centres-bourgs pour y envoyer ses conseillers", "énergie"),
+    ("Notre CA voudrait trier les DPE par quartier pour savoir où pousser les aides", "énergie"),
+    ("Communauté urbaine : les passoires thermiques du parc privé, où sont-elles ?", "habitat"),
+    # cemeteries are planned like land: concessions, saturation, extensions
+    ("La CC gère quatre cimetières, on voudrait suivre les concessions qui arrivent à échéance et prévoir les extensions",
+     "urbanisme"),
 ])
 def test_a_domain_named_by_its_own_things(checker, idea, domain):
     verdict = checker.check(idea)
@@ -495,6 +502,9 @@ def test_security_is_the_public_s_not_the_servers(checker):
     ("En tant que département, nous voulons suivre la fréquentation des collèges", "not_eligible"),
     # an eurométropole is a métropole
     ("L'Eurométropole voudrait croiser ses capteurs et les relevés de l'observatoire régional pour suivre l'air", "eligible"),
+    # a researcher or a teacher writes for their university or school
+    ("Je suis enseignant-chercheur à l'université : on voudrait analyser les crues des rivières avec les stations", "not_eligible"),
+    ("Professeure au lycée, j'aimerais cartographier les trajets des élèves", "not_eligible"),
 ])
 def test_who_speaks_and_who_acts_towards_them(checker, idea, verdict_name):
     assert checker.check(idea).verdict == verdict_name, checker.check(idea).reasons
