@@ -57,6 +57,11 @@ _TWO_NAMED = re.compile(rf"\bentre\b|\bdeux (?:{_TWO_THINGS}|outils)\b", re.IGNO
 # searched after it, its own words weighing most
 _REFERS_BACK = re.compile(r"^(?:et |mais |alors |donc )?(?:ça|ca|cela|ceci|c['’]est|celle-ci|celui-ci|celle-là|celui-là)\b|"
                           r"\b(?:le faire|la faire|les faire|en parler|y participer|y aller)\b", re.IGNORECASE)
+# only when or where, of what was just asked (« …elle aura lieu dans quelle ville et à quelle date ? »): its words name
+# no topic, the question before it does
+_ONLY_WHEN_WHERE = re.compile(r"^(?:et |mais |alors )?(?:(?:à|a|vers) )?(?:quelle date|quel jour|quel moment|quand|où|"
+                              r"dans quelle ville)\s*\??$", re.IGNORECASE)
+ONLY_WHEN_WEIGHT = 0.3  # share of such a question's own words, searched after the one before it
 _CLAUSE_END = re.compile(r"(?<=[.!?;:,])\s+|\n+")
 
 
@@ -300,13 +305,15 @@ class Answerer:
         searched = searched if searched.endswith("?") else f"{searched.rstrip(' .!,;:')} ?"
         short = bool(previous) and self._few_words(searched)
 
-        def after_previous() -> "_Result":
-            return self._answer_one(piece, f"{clean(previous)} {searched}", focus=searched, focus_weight=PART_WEIGHT,
-                                    ignored=ignored)
+        only_when = short and _ONLY_WHEN_WHERE.search(searched) is not None
 
-        referred = after_previous() if short and _REFERS_BACK.search(searched) else None
-        if referred is not None and referred.reason == "answered":
-            return referred
+        def after_previous() -> "_Result":
+            return self._answer_one(piece, f"{clean(previous)} {searched}", focus=searched,
+                                    focus_weight=ONLY_WHEN_WEIGHT if only_when else PART_WEIGHT, ignored=ignored)
+
+        referred = after_previous() if short and (only_when or _REFERS_BACK.search(searched)) else None
+        if referred is not None and (referred.reason == "answered" or only_when and referred.reason != "abstain"):
+            return referred  # « à quelle date ? » of the restitution: the presentation does not say, not the deadline
         alone = self._answer_one(piece, searched, ignored=ignored)
         if alone.reason != "abstain" or not short:
             return alone

@@ -5,7 +5,7 @@ shares « binôme » with the programme, and its search finds the binôme entry;
 acting for an intercommunalité, so a question naming one of the asker's relatives or private services is not
 answered, unless the message names the programme itself.
 
->>> check = PrivateLife(("mon", "ma"), ("fils", "banque"), ("programme",))
+>>> check = PrivateLife(("mon", "ma"), ("fils", "banque"), ("programme",), between=("ancien",))
 >>> check.about("Ma banque me facture des frais, c'est légal ?"), check.about("Mon fils gère le programme ?")
 (True, False)
 """
@@ -26,8 +26,9 @@ def _alternatives(phrases) -> str:
 
 
 class PrivateLife:
-    def __init__(self, possessives, nouns, unless) -> None:
-        self._private = re.compile(rf"\b(?:{_alternatives(possessives)}) (?:{_alternatives(nouns)})\b") \
+    def __init__(self, possessives, nouns, unless, between=()) -> None:
+        between = rf"(?:(?:{_alternatives(between)}) )?" if between else ""
+        self._private = re.compile(rf"\b(?:{_alternatives(possessives)}) {between}(?:{_alternatives(nouns)})\b") \
             if possessives and nouns else None
         self._programme = re.compile(rf"\b(?:{_alternatives(unless)})\b") if unless else None
 
@@ -37,7 +38,7 @@ class PrivateLife:
         no file: no question is taken for private life."""
         path = Path(knowledge_dir) / PRIVATE_LIFE_FILE
         data = (read_yaml(path, cache_dir) if path.exists() else None) or {}
-        return cls(data.get("possessives") or (), data.get("nouns") or (), data.get("unless") or ())
+        return cls(data.get("possessives") or (), data.get("nouns") or (), data.get("unless") or (), data.get("between") or ())
 
     def names_programme(self, text: str) -> bool:
         """Whether `text` names the programme or one of its partners."""

@@ -23,6 +23,17 @@ from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, s
         ("combien de temps dure le programme, qui sont les partenaires et qui peut candidater ?",
          ["combien de temps dure le programme", "qui sont les partenaires", "et qui peut candidater ?"]),
         ("Il y a un suivi après la formation et on postule où ?", ["Il y a un suivi après la formation", "et on postule où ?"]),
+        # what another asks, « qui » after « demande »; « où » typed without its accent after a verb of finding
+        ("ma DG me demande qui finance le programme et combien de territoires seront pris",
+         ["ma DG me demande qui finance le programme", "et combien de territoires seront pris"]),
+        ("faut mettre quoi dans le dossier et on voit ou les projets deja retenus",
+         ["faut mettre quoi dans le dossier", "et on voit ou les projets deja retenus"]),
+        # with no mark: after « ça passe », a question word begins the next question; « on a jusqu'à quand » asks
+        ("un projet sur les bus ca passe cmt on candidate", ["un projet sur les bus ca passe", "cmt on candidate"]),
+        ("Combien de mois ça dure, on a jusqu'à quand pour candidater, et qui forme ?",
+         ["Combien de mois ça dure", "on a jusqu'à quand pour candidater", "et qui forme ?"]),
+        # « vous auriez… ? » asks for something: « et sur les transports » asks the same of another topic
+        ("Vous auriez un exemple sur l'eau ? et sur les transports", ["Vous auriez un exemple sur l'eau ?", "et sur les transports"]),
         # a claim given to confirm, a request, « ou pas »
         ("La formation dure un an, je crois, et c'est en ligne ?", ["La formation dure un an, je crois", "et c'est en ligne ?"]),
         ("Dis-moi qui finance et qui forme", ["Dis-moi qui finance", "et qui forme"]),
@@ -579,3 +590,13 @@ def test_a_word_of_the_programme_typed_with_e_for_er_is_its_infinitive_once_the_
     from bot.retrieval.shorthand import expand
 
     assert expand("sa dure cb ? on peu candidaté jusqa quand") == "ça dure combien ? on peut candidater jusqu'à quand"
+
+
+@pytest.mark.slow
+def test_only_when_or_where_is_asked_of_the_question_before_not_of_the_deadline(answerer):
+    # « et quand ? » names no topic: it asks when the starter training is, which the presentation does not say;
+    # the application deadline is another date
+    for question in ("Le temps de restitution se tient dans quelle ville ? et à quelle date ?",
+                     "La formation starter, on la suit comment ? et quand ?"):
+        answer = answerer.answer(question)
+        assert "date-limite" not in [s.id for s in answer.sources], (question, answer.answer)

@@ -23,6 +23,11 @@ def check():
         ("Quand commence la formation ?", "Elle commence le 3 mars 2025.", False),
         ("Quel est le mail de contact ?", "Voir le site du programme.", True),
         ("Quelle est l'adresse e-mail ?", "Écrivez à equipe@example.org.", False),
+        # a web address: « le site web du programme » gives none
+        ("le lien exact pour déposer svp", "Les candidatures sont à déposer sur le site web du programme.", True),
+        ("le lien exact pour déposer svp", "Déposez-la sur https://example.org/candidater.", False),
+        # when the applicants will be told is a date
+        ("Les lauréats seront-ils informés rapidement ?", "Une dizaine d'intercommunalités seront retenues.", True),
         ("Le programme rembourse-t-il les frais ?", "Le programme est gratuit.", True),
         ("Combien de pages pour le dossier ?", "Décrire le projet.", True),
         ("Combien de pages pour le dossier ?", "Deux pages au plus.", False),

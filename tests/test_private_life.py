@@ -22,6 +22,7 @@ def check():
     ("ma belle-mere entre en maison de retraite, combien de temps dure le dossier", True),  # no accent, a hyphen
     ("Ma banque me propose un accompagnement, c'est gratuit ?", True),
     ("Est-ce que mes parents peuvent venir à la restitution ?", True),
+    ("Mon ancien propriétaire garde la caution, la restitution prend combien de temps ?", True),  # a word between
     # someone close who is not the asker's private life, children of the territory, the programme named
     ("Le maire, qui est aussi mon voisin, demande si sa commune peut candidater seule", False),
     ("Mon collègue me dit que c'est payant, c'est vrai ?", False),

@@ -35,11 +35,12 @@ _COORDINATOR = re.compile(
     re.IGNORECASE,
 )
 # the question words, as typed (« koi », « kel », « cb »), each part of a message asks with
-_QUESTION_WORDS = "qui|quoi|koi|ki|quel|quels|quelle|quelles|kel|combien|cb|quand|qd|kan|comment|pourquoi"
+_QUESTION_WORDS = "qui|quoi|koi|ki|quel|quels|quelle|quelles|kel|combien|cb|quand|qd|kan|comment|cmt|pourquoi"
 # « qui » asks at a clause's beginning, after a preposition or « c'est » (« avec qui », « c'est qui »), or last; after
 # a noun it is a relative (« une agglo qui hésite à se lancer »), which asks nothing
 _WHO = (r"(?:^|(?<=\ba )|(?<=\bde )|(?<=\bpour )|(?<=\bpar )|(?<=\bavec )|(?<=\bchez )|(?<=\bsur )|(?<=\bc est )|"
-        r"(?<=\best )|(?<=\bsont )|(?<=\bsavoir )|(?<=\bdire )|(?<=\bqui ))(?:qui|ki)\b|\b(?:qui|ki)$")
+        r"(?<=\best )|(?<=\bsont )|(?<=\bsavoir )|(?<=\bdire )|(?<=\bqui )|(?<=\bdemande )|(?<=\bdemandent ))(?:qui|ki)\b|"
+        r"\b(?:qui|ki)$")
 _ASKING_WORDS = "quoi|koi|quel|quels|quelle|quelles|kel|combien|cb|quand|comment|pourquoi"
 # words that make a piece a question (normalised: no accents, lower case)
 _INTERROGATIVE = re.compile(
@@ -115,6 +116,8 @@ _NEXT_QUESTION = re.compile(r"^(?:et\s+)?(?:autres? questions?|(?:deuxieme|secon
                             r"question suivante)\b")
 # a piece beginning with one of these words asks where (« où ») even without its accent
 _WHERE = re.compile(r"(?:^|\s)où\b|\bou\s+(?:on|est ce|faut il|se|trouver|deposer|candidater|postuler)\b|"
+                    r"\b(?:trouve|trouver|trouvent|trouvez|voit|voir|voient|consulte|consulter|depose|deposer|dépose|déposer|envoie|envoyer|"
+                    r"inscrit|inscrire|postule|postuler|candidate|candidater|publie|publiee|publiée)\s+ou\b(?!\s+(?:pas|non|bien)\b)|"
                     r"\bou\s*(?:stp|svp|svpl|s['’]il (?:te|vous) pla[iî]t|please)?\s*\??$",
                     re.IGNORECASE)
 # « la différence entre X et Y », « on hésite entre X et Y »: one question, when « entre » comes a few words before the
@@ -294,6 +297,7 @@ _REQUEST = re.compile(r"\b(?:besoin|savoir|connaitre|info|infos|information|info
                       r"precision|precisions|question|questions|detail|details|dites moi|dis moi|donnez moi|donne moi|"
                       r"je cherche|il me faut|il me faudrait|il nous faut|il nous faudrait|j aimerais|je voudrais|"
                       r"je souhaiterais|je souhaite|nous aimerions|nous voudrions|nous souhaiterions|quels sont|quelles sont|"
+                      r"vous auriez|auriez vous|avez vous|"
                       # the formal requests of a letter (« je vous saurais gré de m'indiquer… », « pourriez-vous me préciser… »)
                       r"saurais gre|saurions gre|(?:m|me|nous) (?:indiquer|preciser|rappeler|confirmer|expliquer|communiquer))\b")
 _LIST_SEPARATOR = re.compile(r"\s*[,;]\s*(?:et\s+|ainsi que\s+)?|\s+(?:et|ainsi que)\s+")
@@ -414,6 +418,10 @@ def _introduced(piece: str) -> list[str]:
 _RUN_ON = re.compile(r"(?<=[\w'’])(?<!\bet)(?<!\bou)(?<!\bmais)(?<!\bpuis)(?<!\bsinon)(?<!\balors)(?<!\bdonc)(?<!\bcoup)"
                      r"\s+(?=(?:est[- ]ce qu|qu['’]est[- ]ce qu|c['’]est (?:quoi|qui|quand|combien|où)\b|y a[- ]t[- ]il\b))",
                      re.IGNORECASE)
+# ...and after a clause that asks whether it will do (« un projet sur le commerce ça marche »), a question word
+# begins the next question (« …ça marche cmt on s'inscrit »)
+_WILL_DO_THEN = re.compile(r"(\b(?:[çc]a|cela|c['’]est)\s+(?:marche|passe|rentre|colle|jouable|faisable|possible|[ée]ligible|ok))"
+                           rf"\s+(?=(?:{_QUESTION_WORDS}|où)\b)", re.IGNORECASE)
 
 
 def _pieces(text: str) -> tuple[list[str], list[tuple[str, list[str]]]]:
@@ -424,7 +432,7 @@ def _pieces(text: str) -> tuple[list[str], list[tuple[str, list[str]]]]:
     for line in _LIST_ITEM.split(text):
         for sentence in _AFTER_SENTENCE.split(line):
             if unmarked:  # dictated: « …ça rentre est-ce que c'est payant »
-                sentence = _RUN_ON.sub(", ", sentence)
+                sentence = _WILL_DO_THEN.sub(r"\1, ", _RUN_ON.sub(", ", sentence))
             asked = requested(sentence)
             if asked:
                 found.append(asked)
@@ -440,6 +448,7 @@ _COMMA_ASKS = re.compile(rf"\s*,\s*(?=(?:{_QUESTION_WORDS}|où|(?:jusqu['’]|à
                          r"est-ce qu|qu['’]est-ce|y a-t-il|il y a|y a|ya)\b"
                          # « jusqu'à quand on peut l'envoyer, on le dépose où, … »: a clause that asks by its last word
                          r"|(?:[^\s,;?]+\s+){2,}(?:où|ou|quand|combien|comment|quoi)\s*(?:[,;?]|$)"
+                         r"|(?:[^\s,;?]+\s+){1,3}jusqu['’](?:à|a) quand\b"
                          r"|[a-zà-ÿ]+-(?:t-)?(?:il|elle|on|ils|elles|nous|vous)\b)", re.IGNORECASE)
 _PRONOUN_TOPIC = re.compile(r"^(?:et |mais |alors )?(?:ca|cela|ceci)$")  # « et ça, ça se passe quand » asks once
 _ASKS_BY_WORD = re.compile(rf"^(?:{_QUESTION_WORDS}|ou|qu est ce|est ce)\b|\b(?:{_QUESTION_WORDS})$")
@@ -453,7 +462,8 @@ def _commas(piece: str) -> list[str]:
     for part in (p.strip() for p in _COMMA_ASKS.split(piece) if p and p.strip()):
         before = _OPENING_PLAIN.sub("", plain(expand(out[-1].rpartition(":")[2]))) if out else ""
         asks = not _PRONOUN_TOPIC.match(before) and (_ASKS_BY_WORD.search(before) or _YES_NO.search(before)
-                                                     or _TOPIC_THEN_ASKS.search(before) or out and out[-1].endswith("?"))
+                                                     or _TOPIC_THEN_ASKS.search(before) or _ENDS_ASKING.search(before)
+                                                     or out and out[-1].endswith("?"))
         if out and not asks or _BETWEEN.search(before):
             out[-1] = f"{out[-1]}, {part}"
         else:
