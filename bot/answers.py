@@ -25,7 +25,7 @@ from bot.private_life import PrivateLife
 from bot.prompts import say, texts
 from bot.retrieval import Hit, Retriever
 from bot.retrieval.dictation import punctuated
-from bot.retrieval.introduction import without_introduction
+from bot.retrieval.introduction import without_introduction, without_relay
 from bot.retrieval.parts import adds_a_topic, clean, split_parts, tells, unframed, unsigned
 from bot.retrieval.shorthand import expand
 
@@ -94,7 +94,7 @@ class _Result:
     """One question's answer and how it came: `reason` answered, detail (the entry lacks the detail
     asked for), not_in_source, abstain; `entry` the entry answered, `shown` the entry whose text is shown;
     `unrelated`: abstained because the question is about something else (an off-topic group matched it, or
-    it is about the asker's private life)."""
+    it is about the asker's private life: `private`)."""
 
     answer: Answer
     hits: list[Hit]
@@ -103,6 +103,7 @@ class _Result:
     shown: str | None = None
     detail: str | None = None
     unrelated: bool = False
+    private: bool = False
 
 
 _TELLS = re.compile(r"(?<![.?!])[.!]\s*$")  # a sentence ended by a full stop (not « ... », not « ?. »)
@@ -178,8 +179,6 @@ class Answerer:
         ignored = self._detail_questions(expand(text))
         if not text:
             return Answer(question=question, answer=say("answers", "empty_question"), abstained=True), []
-        if self.private_life.about(text):  # « Ma belle-mère entre en EHPAD : comment demander l'APA, et combien de mois… »
-            return self.abstention(question), []
         pieces = split_parts(text) if self.split else [("", text)]
         if len(pieces) < 2:
             whole = self._answer_one(question, unframed(self._without_what_follows(text)), ignored=ignored)
@@ -188,7 +187,7 @@ class Answerer:
         parts, previous, followed = [], "", False
         for context, piece in pieces:
             if parts and self._follows_unrelated(parts[-1], piece):  # « C'est quoi un data center, et ça consomme combien ? »
-                parts.append(_Result(self.abstention(piece), [], "abstain", unrelated=True))
+                parts.append(_Result(self.abstention(piece), [], "abstain", unrelated=True, private=parts[-1].private))
                 followed = True
             else:
                 parts.append(self._answer_part(piece, previous, context, ignored))
@@ -252,10 +251,13 @@ class Answerer:
     def _follows_unrelated(self, before: "_Result", piece: str) -> bool:
         """Whether `piece` is a short question or one that refers back (« et ça consomme combien ? ») right after one
         about something else (`before`), so about that same thing, unless it names the programme (« et le
-        programme, c'est gratuit ? »). A part that announces what follows (« qq questions vite fait : ») asks nothing."""
+        programme, c'est gratuit ? »); after one about the asker's private life, any question that does not name the
+        programme (« Ma belle-mère entre en EHPAD, comment demander l'APA et combien de mois dure l'instruction ? »).
+        A part that announces what follows (« qq questions vite fait : ») asks nothing."""
         asked = clean(piece)
         return before.unrelated and not before.answer.question.rstrip().endswith(":") \
-            and (self._few_words(asked) or _REFERS_BACK.search(asked) is not None) and not self.private_life.names_programme(piece)
+            and (before.private or self._few_words(asked) or _REFERS_BACK.search(asked) is not None) \
+            and not self.private_life.names_programme(piece)
 
     def _adds_a_topic(self, part: "_Result", index: int) -> bool:
         """Whether a part after the first is only « et » and a topic of few words (« et le commerce ? »)."""
@@ -323,10 +325,10 @@ class Answerer:
                     focus_weight: float | None = None, ignored: np.ndarray | None = None) -> "_Result":
         """One question's answer (`text`: the question as searched, its shorthand spelt out: « cb de tps »);
         the index's documents at positions `ignored` count for nothing."""
-        text = without_introduction(expand(text))
+        text = without_introduction(without_relay(expand(text)))
         if self.private_life.about(text):  # « Ma banque me facture des frais, c'est gratuit normalement ? »
-            return _Result(self.abstention(question), [], "abstain", unrelated=True)
-        focus = self.focus(text) if focus is None else without_introduction(expand(focus))
+            return _Result(self.abstention(question), [], "abstain", unrelated=True, private=True)
+        focus = self.focus(text) if focus is None else without_introduction(without_relay(expand(focus)))
         # a claim given to confirm (« c'est un prêt, j'imagine ? ») is searched without the words that ask to
         # confirm it, and it is about the programme: an off-topic group must match it clearly better to
         # make the assistant abstain

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answers import Answerer
-from bot.retrieval.introduction import without_introduction
+from bot.retrieval.introduction import without_introduction, without_relay
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,22 @@ def test_the_question_after_an_introduction_is_answered_not_who_may_apply(retrie
     answer = Answerer(retriever, settings).answer(question)
     assert not answer.abstained
     assert answer.sources[0].id == expected
+
+
+@pytest.mark.parametrize(("message", "searched"), [
+    ("ma DG me demande qui finance le programme", "qui finance le programme"),
+    ("Mon président m'a demandé si on pouvait candidater à plusieurs", "on pouvait candidater à plusieurs"),
+    ("le DGS voudrait savoir : combien ça coûte", "combien ça coûte"),
+    ("les élus demandent s'il faut un binôme", "il faut un binôme"),
+    # not a relay: the request itself, or nothing left to ask
+    ("la demande de subvention est-elle gratuite ?", "la demande de subvention est-elle gratuite ?"),
+    ("Le président demande qui", "Le président demande qui"),
+])
+def test_who_relays_the_question_is_left_out_of_what_is_searched(message, searched):
+    assert without_relay(message) == searched
+
+
+@pytest.mark.slow
+def test_a_relayed_question_is_answered_as_if_asked_directly(retriever, settings):
+    answer = Answerer(retriever, settings).answer("ma DG me demande qui finance le programme et combien de territoires seront pris")
+    assert [p.sources[0].id for p in answer.parts] == ["partenaires", "nombre-laureats"]

@@ -61,3 +61,14 @@ def test_a_short_question_after_an_unrelated_one_is_about_the_same_thing_unless_
     answer = answerer.answer("Il pleut à Brest demain ? et le programme c'est gratuit ?")
     assert not answer.abstained and [p.abstained for p in answer.parts] == [True, False]
     assert [s.id for s in answer.sources] == ["gratuite"]
+
+
+@pytest.mark.slow
+def test_in_a_message_of_several_questions_those_after_a_private_one_are_about_it_those_before_are_not(answerer):
+    answer = answerer.answer("Ma mère entre en maison de retraite, comment faire la demande d'aide et combien de mois dure "
+                             "l'instruction du dossier ?")
+    assert answer.abstained and not answer.sources
+    answer = answerer.answer("Qui sont les partenaires du programme ? Et, à titre personnel, où inscrire ma fille au "
+                             "judo ?")
+    assert not answer.abstained and [p.abstained for p in answer.parts] == [False, True]
+    assert [s.id for s in answer.sources] == ["partenaires"]

@@ -15,6 +15,12 @@ What is not an intercommunalité (a commune, a syndicat, a PETR…) decides the 
     'on a pas de data scientist, ça suffit comme équipe ?'
     >>> without_introduction("Nous sommes une commune de 3 000 habitants, peut-on candidater ?")
     'Nous sommes une commune de 3 000 habitants, peut-on candidater ?'
+
+Who relays the question (« ma DG me demande qui finance le programme ») is left out too (`without_relay`): « demande »
+and the director's title are the words of no entry, and they drew the question to the entry on who may apply.
+
+    >>> without_relay("ma DG me demande qui finance le programme")
+    'qui finance le programme'
 """
 
 from __future__ import annotations
@@ -66,6 +72,25 @@ _ASKS_TO_APPLY = re.compile(  # on the plain text (`parts.plain`)
     r"(?:pour|aux) (?:les|des) (?:petite|grosse|grande)s?|(?:petite|grosse|grande)s? (?:structure|interco|collectivite|territoire)s?|"
     r"(?:pour|aux) (?:les|des) (?:metropole|agglo|interco)s?|c est pour (?:qui|nous)|notre taille|taille|niveau)\b"
 )
+
+
+# who asks, at the beginning (« mon DGS me demande si… », « le président voudrait savoir : », « ma cheffe demande
+# qui… »): a person or a body of one to four words, then the verb that relays; what follows is the question
+_RELAY = re.compile(
+    r"^(?:(?:bonjour|bonsoir|slt|bjr|salut)\s*[,!.]?\s*)?(?:(?:mon|ma|mes|notre|nos|le|la|les|l['’])\s*(?:[^\s,;:?!.]+\s+){1,4}?"
+    r"(?:me |m['’]|nous )?(?:a |ont )?(?:demandent|demandait|demandé|demande|voudraient savoir|voudrait savoir|veulent savoir|veut savoir|"
+    r"aimerait savoir|souhaiterait savoir|souhaite savoir)|je me demande|on se demande|nous nous demandons)\b"
+    r"\s*(?:si\s+|s['’]\s*(?=il)|:\s*|,\s*)?",
+    re.IGNORECASE)
+
+
+def without_relay(text: str) -> str:
+    """`text` without who relays it at its beginning (`_RELAY`), when what follows still says MIN_WORDS words."""
+    found = _RELAY.match(text)
+    if found is None:
+        return text
+    left = text[found.end():]
+    return left if len(plain(left).split()) >= MIN_WORDS else text
 
 
 def without_introduction(text: str) -> str:
