@@ -3,7 +3,7 @@
 The words live in `knowledge/private_life.yaml`. « Mon fils doit faire un exposé en binôme sur les volcans »
 shares « binôme » with the programme, and its search finds the binôme entry; the programme speaks to people
 acting for an intercommunalité, so a question naming one of the asker's relatives or private services is not
-answered, unless the message names the programme itself.
+answered, unless it names the programme itself.
 
 >>> check = PrivateLife(("mon", "ma"), ("fils", "banque"), ("programme",), between=("ancien",))
 >>> check.about("Ma banque me facture des frais, c'est légal ?"), check.about("Mon fils gère le programme ?")
