@@ -42,12 +42,14 @@ class PrivateLife:
 
     def names_programme(self, text: str) -> bool:
         """Whether `text` names the programme or one of its partners."""
-        return self._programme is not None and self._programme.search(normalize(text)) is not None
+        return self._names_programme(normalize(text))
 
     def about(self, text: str) -> bool:
         """Whether `text` names one of the asker's relatives or private services, and not the programme."""
         if self._private is None:
             return False
         normalised = normalize(text)
-        return self._private.search(normalised) is not None and not (
-            self._programme is not None and self._programme.search(normalised))
+        return self._private.search(normalised) is not None and not self._names_programme(normalised)
+
+    def _names_programme(self, normalised: str) -> bool:
+        return self._programme is not None and self._programme.search(normalised) is not None

@@ -548,7 +548,7 @@ def eligibility_report(retriever: Retriever, checker) -> str:
              "holdout15 et holdout16 par deux autres chacun, à la treizième, holdout17 par un autre encore, à la "
              "quatorzième, mesuré à la quinzième, holdout18 par un autre, à la dix-neuvième, holdout19 à holdout26 par un "
              "autre chacun, à la vingtième, à la vingt-deuxième, puis à chaque session de la vingt-troisième à la "
-             "vingt-huitième, chacun mesuré une fois puis lu)", ""]
+             "vingt-huitième, holdout27 par deux autres, à la trentième, chacun mesuré une fois puis lu)", ""]
     lines.append("| method | set | " + " | ".join(VERDICTS) + " | overall | domains right (eligible) | median ms |")
     lines.append("|---|---|" + "---|" * (len(VERDICTS) + 3))
     for split, items in sets:
