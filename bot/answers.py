@@ -26,7 +26,7 @@ from bot.prompts import say, texts
 from bot.retrieval import Hit, Retriever
 from bot.retrieval.dictation import punctuated
 from bot.retrieval.introduction import without_introduction, without_relay
-from bot.retrieval.parts import adds_a_topic, clean, split_parts, tells, unframed, unsigned
+from bot.retrieval.parts import adds_a_topic, clean, may_hold_two, split_parts, tells, unframed, unsigned
 from bot.retrieval.shorthand import expand
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: a question is a sentence or two
@@ -62,6 +62,14 @@ _REFERS_BACK = re.compile(r"^(?:et |mais |alors |donc )?(?:ça|ca|cela|ceci|c['�
 _ONLY_WHEN_WHERE = re.compile(r"^(?:et |mais |alors )?(?:(?:à|a|vers) )?(?:quelle date|quel jour|quel moment|quand|où|"
                               r"dans quelle ville)\s*\??$", re.IGNORECASE)
 ONLY_WHEN_WEIGHT = 0.3  # share of such a question's own words, searched after the one before it
+# a clause that only says why the applicant asks, after the question (« …, car notre conseil ne se réunit qu'une fois par
+# trimestre »): not the question's focus
+_WHY = re.compile(r"^(?:car|parce qu['’]?|parce que|puisqu['’]?|puisque|vu qu['’]?|vu que|[ée]tant donn[ée] qu['’]?|[ée]tant donn[ée] que)\b",
+                  re.IGNORECASE)
+# a question that asks for the programme's examples (« vous citez quels exemples sur les déchets ? »)
+_ASKS_EXAMPLES = re.compile(r"\bexemples?\b|\buse cases?\b|\bcas (?:concrets?|d['’ ]usage)\b|\bid[ée]es de projets?\b|"
+                            r"\bcit(?:e|é|ée|és|ées|ez|ent)\b", re.IGNORECASE)
+SAME_DOMAIN_MARGIN = 0.15  # another programme example in the same domain, answered with the best when it scores within this
 _CLAUSE_END = re.compile(r"(?<=[.!?;:,])\s+|\n+")
 
 
@@ -183,7 +191,12 @@ class Answerer:
         if len(pieces) < 2:
             whole = self._answer_one(question, unframed(self._without_what_follows(text)), ignored=ignored)
             both = self._both(question, text, whole) if _BOTH.search(text) else None
-            return (self._combine(question, both, topics=True), whole.hits) if both else (whole.answer, whole.hits)
+            if both:
+                return self._combine(question, both, topics=True), whole.hits
+            two = self._two_by_meaning(text, whole, ignored) if self.split else None
+            if two:  # « date limite pr déposer le dossier et on le dépose où »
+                return self._combine(question, two), [h for p in two for h in p.hits]
+            return whole.answer, whole.hits
         parts, previous, followed = [], "", False
         for context, piece in pieces:
             if parts and self._follows_unrelated(parts[-1], piece):  # « C'est quoi un data center, et ça consomme combien ? »
@@ -206,6 +219,27 @@ class Answerer:
         if answered and whole.entry != answered[0].entry:
             return answered[0].answer, whole.hits
         return whole.answer, whole.hits
+
+    def _two_by_meaning(self, text: str, whole: "_Result", ignored: np.ndarray | None) -> list["_Result"] | None:
+        """The two questions of a message that the rules keep whole, cut where it may hold two (`may_hold_two`): when
+        each half, searched as a part, finds its own entry confidently, and the whole message found one of those two
+        or none (« quels domaines sont couverts + concrètement on y gagne quoi »). Of several such cuts, the one
+        whose weaker half scores best; None when there is none (« Peut-on travailler sur la santé et le social ? »
+        finds « domaines » twice)."""
+        best: tuple[float, list[_Result]] | None = None
+        for first, second in may_hold_two(text):
+            if len(self.retriever.query_tokens(clean(first))) < 2 or not self.retriever.query_tokens(clean(second)):
+                continue
+            one = self._answer_part(first, "", ignored=ignored)
+            if one.reason != "answered":
+                continue
+            other = self._answer_part(second, first, ignored=ignored)
+            if other.reason != "answered" or other.entry == one.entry or whole.entry not in (None, one.entry, other.entry):
+                continue
+            weaker = min(preference(next(h for h in part.hits if h.entry.id == part.entry)) for part in (one, other))
+            if best is None or weaker > best[0]:
+                best = (weaker, [one, other])
+        return best[1] if best else None
 
     def _asked_again(self, parts: list["_Result"], pieces: list[str]) -> list["_Result"]:
         """One question asked twice, by two parts that found the same entry: a sentence that tells what the
@@ -358,10 +392,25 @@ class Answerer:
         composed = self.compose(best.entry) if composed is None else composed
         if sources is None:
             sources = [self._source(best)] + [self._source(h) for h in self._grounding(best.entry, hits)]
+        also = self._same_domain_examples(best, hits, question)
+        if also:  # « vous citez quels exemples sur les déchets ? »: the collection rounds and the fly-tipping
+            composed = "\n\n".join([composed, *(self.compose(h.entry) for h in also)])
+            sources = sources + [self._source(h) for h in also]
         if self.premises.contradicted(focus, best.entry.body):  # « c'est limité à 5 territoires, c'est ça ? »
             composed = f"{say('answers', 'premise_not_so')}\n{composed}"
         answer = Answer(question=question, answer=composed, abstained=False, sources=sources)
         return _Result(answer, hits, "answered", entry=best.entry.id, shown=best.entry.id)
+
+    def _same_domain_examples(self, best: Hit, hits: list[Hit], question: str) -> list[Hit]:
+        """The programme's other examples in the domain of `best`, one of its examples, when the question asks for
+        examples (« vous citez quels exemples sur les déchets ? »: the collection rounds, and the fly-tipping), among
+        `hits`, confident and within SAME_DOMAIN_MARGIN of it; none for our illustrative examples."""
+        if best.entry.kind != "example" or best.entry.illustrative or not best.entry.domains \
+                or not _ASKS_EXAMPLES.search(question):
+            return []
+        return [h for h in hits if h.entry.kind == "example" and not h.entry.illustrative and h.entry.id != best.entry.id
+                and set(h.entry.domains) & set(best.entry.domains) and self.confident(h)
+                and preference(h) >= preference(best) - SAME_DOMAIN_MARGIN]
 
     def _combine(self, question: str, parts: list["_Result"], topics: bool = False) -> Answer:
         """Each question of the message with its answer and source, in order; an entry already given
@@ -445,10 +494,14 @@ class Answerer:
         « Bonjour, je suis DGS d'une agglo, on a des données énergie, combien ça coûte d'y
         participer ? » has most of its words in the context; its question is the last clause. What follows
         the last question mark and asks nothing is left out (« Quels thèmes sont couverts ? Chez nous ce
-        serait plutôt l'habitat. »).
+        serait plutôt l'habitat. »), and so is a last clause that says why the applicant asks (« …, car notre conseil ne
+        se réunit qu'une fois par trimestre »).
         """
         text = self._without_what_follows(text.strip())
         clauses = [c for c in _CLAUSE_END.split(text) if c.strip()]
+        if len(clauses) > 1 and _WHY.match(clauses[-1]) and not self._few_words(" ".join(clauses[:-1])):
+            clauses.pop()  # « …seront-ils informés, car notre conseil ne se réunit qu'une fois par trimestre. »
+            text = " ".join(clauses)
         for start in range(len(clauses) - 1, -1, -1):
             tail = " ".join(clauses[start:])
             if not self._few_words(tail):

@@ -143,6 +143,16 @@ def test_an_illustrative_example_is_followed_by_what_the_programme_says_of_domai
     assert f"« {rule.title} » — présentation du programme" in answer.answer
 
 
+def test_asked_for_its_examples_in_a_domain_the_programme_gives_each_it_cites(answerer, retriever):
+    answer = answerer.answer("Côté ordures ménagères, quels exemples le programme cite-t-il ?")
+    assert [s.id for s in answer.sources] == ["exemple-collecte-dechets", "exemple-depots-sauvages"]
+    for entry in ("exemple-collecte-dechets", "exemple-depots-sauvages"):
+        assert retriever.by_id[entry].body.strip() in answer.answer
+    # a project of one of them, not a request for examples: that one alone
+    answer = answerer.answer("optimiser la collecte des ordures, ça rentre ?")
+    assert [s.id for s in answer.sources] == ["exemple-collecte-dechets"]
+
+
 def test_a_programme_answer_has_one_source(answerer):
     answer = answerer.answer("Le programme est-il payant ?")
     assert [s.id for s in answer.sources] == ["gratuite"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answers import Answerer
-from bot.retrieval.parts import adds_a_topic, clean, is_question, split_parts, split_questions
+from bot.retrieval.parts import adds_a_topic, clean, is_question, may_hold_two, split_parts, split_questions
 
 
 @pytest.mark.parametrize(
@@ -385,6 +385,35 @@ def test_a_topic_added_to_a_question_keeps_the_entry_they_found_together(answere
     assert [s.id for s in answer.sources][:1] == ["exemple-attractivite-commerciale"] and not answer.parts
 
 
+@pytest.mark.parametrize(("message", "cuts"), [
+    # a thing named in a few words, then a question: a cut before « et »; « + » is left out of the second
+    ("nombre de places et on envoie le dossier où", [("nombre de places", "et on envoie le dossier où")]),
+    ("les thèmes acceptés + concrètement ça rapporte quoi", [("les thèmes acceptés", "concrètement ça rapporte quoi")]),
+    # what another asks, then what one wonders
+    ("mon DGS demande qui organise et moi je me demandais si c'est à distance",
+     [("mon DGS demande qui organise", "et moi je me demandais si c'est à distance")]),
+    # what the applicant tells is no question of its own; « entre X et Y » compares; a second half that asks nothing
+    ("nos agents sont très dispersés et se déplacent peu, la formation se passe où ?", []),
+    ("Entre le lancement et la fin, il y a des jalons ?", []),
+    ("c'est gratuit et ouvert aux communes", []),
+])
+def test_where_a_message_kept_whole_may_hold_two_questions(message, cuts):
+    assert split_parts(message) == [("", message)]
+    assert may_hold_two(message) == cuts
+
+
+@pytest.mark.slow
+def test_two_questions_the_rules_keep_whole_are_answered_each_when_each_half_finds_its_own_entry(answerer):
+    answer = answerer.answer("les thèmes acceptés + concrètement ça rapporte quoi à une interco")
+    assert [s.id for s in answer.sources] == ["domaines", "benefices"]
+    assert "« concrètement ça rapporte quoi à une interco »" in answer.answer
+    answer = answerer.answer("nombre de places et on envoie le dossier où")
+    assert [s.id for s in answer.sources] == ["nombre-laureats", "ou-candidater"]
+    # one question about two topics finds one entry: it stays one question
+    answer = answerer.answer("La santé et le social sont-ils acceptés ?")
+    assert not answer.parts and answer.sources[0].id == "domaines"
+
+
 @pytest.mark.slow
 def test_an_out_of_scope_part_is_said_so_and_the_others_are_answered(answerer):
     answer = answerer.answer("c'est gratuit ? et au fait il fait quel temps à Lyon demain")
@@ -445,6 +474,19 @@ def test_two_ideas_announced_then_asked_about_together_get_both(answerer):
     assert {p.sources[0].id for p in answer.parts} == {"exemple-pcaet", "exemple-attractivite-commerciale"}
 
 
+@pytest.mark.slow
+def test_the_focus_leaves_out_a_last_clause_that_says_why_the_applicant_asks(answerer):
+    message = "À quelle date les lauréats seront-ils informés de la décision, puisque notre conseil ne se réunit que rarement ?"
+    assert answerer.focus(message) == "À quelle date les lauréats seront-ils informés de la décision,"
+    # the date is asked, and the presentation gives none for it: not the application deadline
+    answer = answerer.answer("À quelle date les lauréats seront-ils informés de la décision, puisque notre conseil "
+                             "communautaire ne se réunit que rarement ?")
+    assert answer.abstained and not answer.sources
+    # a question of too few words to be searched alone keeps the clause that follows it
+    assert "car mon DGS veut le nom" in answerer.focus("Qui forme, car mon DGS veut le nom ?")
+
+
+@pytest.mark.slow
 def test_the_focus_leaves_out_what_follows_the_last_question_and_asks_nothing(answerer):
     assert answerer.focus("Quels champs thématiques sont couverts ? Chez nous ce serait plutôt GEMAPI ou habitat.") \
         == "Quels champs thématiques sont couverts ?"

@@ -606,6 +606,43 @@ def split_parts(text: str) -> list[tuple[str, str]]:
     return parts if len(parts) > 1 else [("", text.strip())]
 
 
+# where a message that `split_parts` keeps whole may still hold two questions: before « et », « + » or « & »
+_MAY_CUT = re.compile(r"\s*,?\s+(?=(?:et|\+|&)\s)")
+MAX_CUTS = 4
+# what another asks, or one wonders, by a question word after « demande » or « savoir » (« la cheffe se demande si… »,
+# « le chef du SI demande ce qu'il faut mettre dans le dossier »)
+_ASKS_INDIRECTLY = re.compile(r"\b(?:demande|demandent|demandait|demandais|demandions|demandez|savoir)\s+(?:si|s il|s ils|ce qu|"
+                              r"ce que|qui|quand|combien|comment|ou|quel|quels|quelle|quelles|pourquoi)\b")
+# a clause with a subject pronoun or a common verb, or that begins by a possessive, tells something (« nos agents sont
+# répartis sur un territoire très rural ») when it asks nothing; a few words without them name what is asked
+# (« date limite pr déposer le dossier »)
+_TELLS_OF = re.compile(r"\b(?:je|j|me|m|nous|on|il|ils|elle|elles|vous|tu|est|sont|ont|etait|etaient|sera|seront|fait|font|veut|"
+                       r"veulent|peut|peuvent|doit|doivent|va|vont|souhaite|souhaitent|souhaiterait|voudrait|aimerait)\b|"
+                       r"^(?:notre|nos|mon|ma|mes|leur|leurs|chez nous|ici|moi)\b")
+
+
+def _asks(piece: str) -> bool:
+    return is_question(piece) or bool(_ASKS_INDIRECTLY.search(plain(piece)))
+
+
+def may_hold_two(text: str) -> list[tuple[str, str]]:
+    """Where `text`, a message `split_parts` keeps whole, may be cut into two questions: (the first, the second, with its
+    « et ») at each « et », « + » or « & » (the first MAX_CUTS), when the second asks and the first asks too, or names
+    what is asked in a few words with no subject nor verb (« date limite pr déposer le dossier et on le dépose où »),
+    in a message of one sentence, and the « et » does not join two things compared (« entre le lancement et la fin »). Whether it holds two questions
+    is for their answers to say (`Answerer`): « La santé et le social sont-ils acceptés ? » asks one."""
+    cuts: list[tuple[str, str]] = []
+    if len(_AFTER_SENTENCE.split(text.strip())) > 1:
+        return cuts
+    for found in list(_MAY_CUT.finditer(text))[:MAX_CUTS]:
+        first, second = text[:found.start()].strip(), _JOINING_MARK.sub("", text[found.end():].strip())
+        if not first or not second or _BETWEEN.search(plain(first)):
+            continue
+        if _asks(second) and (_asks(first) or not _TELLS_OF.search(plain(clean(first)))):
+            cuts.append((first, second))
+    return cuts
+
+
 def split_questions(text: str) -> list[str]:
     """The questions of `text`, in order, each with the context that precedes it."""
     return [f"{context} {question}" if context else question for context, question in split_parts(text)]
