@@ -58,16 +58,16 @@ IDEA_FILES = {"eval/ideas_dev.yaml": (80, 15), "eval/ideas_test.yaml": (48, 12),
               # holdout17 at the fourteenth, by one more; holdout18 at the nineteenth, holdout19 at the twentieth,
               # holdout20 at the twenty-second, holdout21 at the twenty-third, holdout22 at the twenty-fourth, holdout23 at
               # the twenty-fifth, holdout24 at the twenty-sixth, holdout25 at the twenty-seventh, holdout26 at the
-              # twenty-eighth, by one more each; holdout27 at the thirtieth, by two more
+              # twenty-eighth, by one more each; holdout27 at the thirtieth, by two more; holdout28 at the thirty-first, by one more
               "eval/ideas_holdout17.yaml": (40, 6), "eval/ideas_holdout18.yaml": (39, 3),
               "eval/ideas_holdout19.yaml": (39, 3), "eval/ideas_holdout20.yaml": (40, 3),
               "eval/ideas_holdout21.yaml": (40, 3), "eval/ideas_holdout22.yaml": (40, 3),
               "eval/ideas_holdout23.yaml": (40, 3), "eval/ideas_holdout24.yaml": (40, 3),
               "eval/ideas_holdout25.yaml": (39, 3), "eval/ideas_holdout26.yaml": (40, 3),
-              "eval/ideas_holdout27.yaml": (80, 6)}
+              "eval/ideas_holdout27.yaml": (80, 6), "eval/ideas_holdout28.yaml": (40, 3)}
 # the sets of issue 15 in five kinds (`kind`), a message of several questions with its `parts`: (file, minimum
 # items); those scored and read are labelled questions since the fourteenth session; holdout19, holdout20,
-# dev15, holdout21 to holdout34 and unrelated29 are never indexed
+# dev15, holdout21 to holdout35 and unrelated29 are never indexed
 KIND_FILES = {QUESTIONS + "dev11.yaml": 100, QUESTIONS + "holdout11.yaml": 150,
               QUESTIONS + "dev12.yaml": 100, QUESTIONS + "holdout12.yaml": 150,
               QUESTIONS + "dev13.yaml": 80, QUESTIONS + "holdout13.yaml": 150,
@@ -83,7 +83,8 @@ KIND_FILES = {QUESTIONS + "dev11.yaml": 100, QUESTIONS + "holdout11.yaml": 150,
               "eval/questions_holdout30.yaml": 150, "eval/questions_holdout31.yaml": 160,
               "eval/questions_holdout32.yaml": 158,
               "eval/questions_unrelated29.yaml": 180,  # only unrelated messages sharing the programme's words
-              "eval/questions_holdout33.yaml": 150, "eval/questions_holdout34.yaml": 120}
+              "eval/questions_holdout33.yaml": 150, "eval/questions_holdout34.yaml": 120,
+              "eval/questions_holdout35.yaml": 149}
 KINDS = {"multi", "situation", "premise", "words", "typo", "oos"}
 
 
