@@ -21,6 +21,7 @@ import numpy as np
 from bot.config import Settings
 from bot.details import DetailCheck, PremiseCheck
 from bot.knowledge import NOT_IN_SOURCE_GROUP, Entry
+from bot.other_senses import OtherSenses
 from bot.private_life import PrivateLife
 from bot.prompts import say, texts
 from bot.retrieval import Hit, Retriever
@@ -165,6 +166,7 @@ class Answerer:
         self.details = DetailCheck.load(Path(settings.knowledge_dir), Path(settings.index_dir))
         self.premises = PremiseCheck.load(Path(settings.knowledge_dir), Path(settings.index_dir))
         self.private_life = PrivateLife.load(Path(settings.knowledge_dir), Path(settings.index_dir))
+        self.other_senses = OtherSenses.load(Path(settings.knowledge_dir), Path(settings.index_dir))
         self._asking_detail: np.ndarray | None = None  # see _detail_questions
         self._about: dict[str, frozenset[str]] = {}  # entry id -> the tokens of its `about` (see _names)
 
@@ -362,6 +364,8 @@ class Answerer:
         text = without_introduction(without_relay(expand(text)))
         if self.private_life.about(text):  # « Ma banque me facture des frais, c'est gratuit normalement ? »
             return _Result(self.abstention(question), [], "abstain", unrelated=True, private=True)
+        if self.other_senses.about(text) and not self.private_life.names_programme(text):  # « la promo sur les pneus »
+            return _Result(self.abstention(question), [], "abstain", unrelated=True)
         focus = self.focus(text) if focus is None else without_introduction(without_relay(expand(focus)))
         # a claim given to confirm (« c'est un prêt, j'imagine ? ») is searched without the words that ask to
         # confirm it, and it is about the programme: an off-topic group must match it clearly better to

@@ -16,13 +16,9 @@ import re
 from pathlib import Path
 
 from bot.knowledge import read_yaml
-from bot.retrieval.normalize import normalize
+from bot.retrieval.normalize import alternatives as _alternatives, normalize
 
 PRIVATE_LIFE_FILE = "private_life.yaml"
-
-
-def _alternatives(phrases) -> str:
-    return "|".join(sorted((re.escape(p) for p in {normalize(x) for x in phrases} if p), key=len, reverse=True))
 
 
 class PrivateLife:

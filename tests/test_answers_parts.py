@@ -294,6 +294,9 @@ def test_an_introduction_before_est_ce_que_is_the_context_of_its_question():
         "je voudrais savoir est-ce que c'est gratuit",
         "on est une comcom est-ce qu'on peut candidater",
         "deux questions un peu bêtes on a un projet de mobilité est-ce qu'il faut deux personnes",
+        # a question word alone, then « et » and what it asks of: two details of one thing
+        "À quelle date et dans quelle ville a lieu la restitution ?",
+        "vers quelle heure et ou se passe le starter",
     ],
 )
 def test_one_question_with_its_context_stays_whole(message):

@@ -43,6 +43,12 @@ def normalize(text: str) -> str:
     return " ".join(strip_accents(w) for w in words(text))
 
 
+def alternatives(phrases: Iterable[str]) -> str:
+    """A regular expression's alternatives for `phrases` once normalised (each escaped, the longest first, empty ones
+    left out): « mes|mon|ma » of the words « ma, mes, mon » of a knowledge file."""
+    return "|".join(sorted((re.escape(p) for p in {normalize(x) for x in phrases} if p), key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     lines = STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()

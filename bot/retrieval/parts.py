@@ -547,6 +547,23 @@ def said_list(text: str) -> str:
     return text[:announced.end()].rstrip(" ,") + "".join(f"\n{n}) {item.strip()}" for n, item in enumerate(items, 1))
 
 
+# a piece that is only a question word, with no topic of its own (« À quelle date », « vers quelle heure »)
+_BARE_ASK = re.compile(r"^(?:(?:a|vers|depuis|pendant|pour|avec|par|de|chez|dans|sur)\s+)?(?:quelle date|quel jour|quelle heure|"
+                       r"quel moment|quand|qd|ou|qui|combien|comment|quel lieu|quelle ville|quel endroit)$")
+
+
+def _bare_asks_joined(pieces: list[str]) -> list[str]:
+    """`pieces` with each one that is only a question word joined to the « et » piece after it: « À quelle date et dans
+    quelle ville se tiendra la restitution ? » asks two details of one thing, one question."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and _BARE_ASK.match(plain(out[-1])) and _AND.match(plain(piece)):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
+
+
 def split_parts(text: str) -> list[tuple[str, str]]:
     """The questions of `text`, in order, each as (the context that precedes it, the question); one
     (« », `text`) when it holds one question."""
@@ -555,6 +572,7 @@ def split_parts(text: str) -> list[tuple[str, str]]:
     if each:
         return each
     pieces, found = _pieces(text)
+    pieces = _bare_asks_joined(pieces)
     if len(pieces) <= 1:
         return [("", text.strip())]
     parts: list[tuple[str, str]] = []
