@@ -102,8 +102,10 @@ class Answer:
 class _Result:
     """One question's answer and how it came: `reason` answered, detail (the entry lacks the detail
     asked for), not_in_source, abstain; `entry` the entry answered, `shown` the entry whose text is shown;
-    `unrelated`: abstained because the question is about something else (an off-topic group matched it, or
-    it is about the asker's private life: `private`)."""
+    `unrelated`: abstained because the question is about something else (an off-topic group matched it, it is about
+    the asker's private life, or it takes a word of the programme in another sense); `settles`: what it is about is the
+    subject of the questions after it in the same message too (private life, or a context that takes a word of the
+    programme in another sense)."""
 
     answer: Answer
     hits: list[Hit]
@@ -112,7 +114,7 @@ class _Result:
     shown: str | None = None
     detail: str | None = None
     unrelated: bool = False
-    private: bool = False
+    settles: bool = False
 
 
 _TELLS = re.compile(r"(?<![.?!])[.!]\s*$")  # a sentence ended by a full stop (not « ... », not « ?. »)
@@ -154,6 +156,7 @@ class Answerer:
         off_topic_margin: float = OFF_TOPIC_MARGIN,
         dense_sure: float = DENSE_SURE,
         split: bool = True,
+        meaning_cuts: bool = True,
     ):
         self.retriever = retriever
         self.settings = settings
@@ -163,6 +166,7 @@ class Answerer:
         self.off_topic_margin = off_topic_margin
         self.dense_sure = dense_sure
         self.split = split  # answer each question of a message that holds several
+        self.meaning_cuts = meaning_cuts  # ...and try the cuts of one the rules keep whole (`_two_by_meaning`)
         self.details = DetailCheck.load(Path(settings.knowledge_dir), Path(settings.index_dir))
         self.premises = PremiseCheck.load(Path(settings.knowledge_dir), Path(settings.index_dir))
         self.private_life = PrivateLife.load(Path(settings.knowledge_dir), Path(settings.index_dir))
@@ -195,14 +199,14 @@ class Answerer:
             both = self._both(question, text, whole) if _BOTH.search(text) else None
             if both:
                 return self._combine(question, both, topics=True), whole.hits
-            two = self._two_by_meaning(text, whole, ignored) if self.split else None
+            two = self._two_by_meaning(text, whole, ignored) if self.split and self.meaning_cuts else None
             if two:  # « date limite pr déposer le dossier et on le dépose où »
                 return self._combine(question, two), [h for p in two for h in p.hits]
             return whole.answer, whole.hits
         parts, previous, followed = [], "", False
         for context, piece in pieces:
             if parts and self._follows_unrelated(parts[-1], piece):  # « C'est quoi un data center, et ça consomme combien ? »
-                parts.append(_Result(self.abstention(piece), [], "abstain", unrelated=True, private=parts[-1].private))
+                parts.append(_Result(self.abstention(piece), [], "abstain", unrelated=True, settles=parts[-1].settles))
                 followed = True
             else:
                 parts.append(self._answer_part(piece, previous, context, ignored))
@@ -287,12 +291,13 @@ class Answerer:
     def _follows_unrelated(self, before: "_Result", piece: str) -> bool:
         """Whether `piece` is a short question or one that refers back (« et ça consomme combien ? ») right after one
         about something else (`before`), so about that same thing, unless it names the programme (« et le
-        programme, c'est gratuit ? »); after one about the asker's private life, any question that does not name the
-        programme (« Ma belle-mère entre en EHPAD, comment demander l'APA et combien de mois dure l'instruction ? »).
+        programme, c'est gratuit ? »); after one that `settles` the subject (the asker's private life, a context that
+        takes a word of the programme in another sense), any question that does not name the programme (« Ma
+        belle-mère entre en EHPAD, comment demander l'APA et combien de mois dure l'instruction ? »).
         A part that announces what follows (« qq questions vite fait : ») asks nothing."""
         asked = clean(piece)
         return before.unrelated and not before.answer.question.rstrip().endswith(":") \
-            and (before.private or self._few_words(asked) or _REFERS_BACK.search(asked) is not None) \
+            and (before.settles or self._few_words(asked) or _REFERS_BACK.search(asked) is not None) \
             and not self.private_life.names_programme(piece)
 
     def _adds_a_topic(self, part: "_Result", index: int) -> bool:
@@ -327,6 +332,11 @@ class Answerer:
         the question before it, its own words weighing most; a short one that refers back to the question
         before it (« et ça intervient quand ? ») is searched after it first, alone when that finds nothing."""
         if context:
+            # the context may say what the question is about: « Je prépare ma candidature aux élections départementales.
+            # Comment constituer le binôme ? »
+            elsewhere = self._elsewhere(piece, expand(f"{context} {piece}"), settles=True)
+            if elsewhere is not None:
+                return elsewhere
             asked = clean(piece)
             if self._few_words(asked):  # « Peut-on quand même candidater ? »
                 with_context = self._answer_one(piece, f"{clean(context)} {asked}", focus=asked, focus_weight=PART_WEIGHT,
@@ -357,15 +367,25 @@ class Answerer:
             return alone
         return referred if referred is not None else after_previous()  # searched once
 
+    def _elsewhere(self, question: str, text: str, settles: bool = False) -> "_Result | None":
+        """The abstention on `question` when `text` is about the asker's private life (« Ma banque me facture des frais,
+        c'est gratuit normalement ? ») or takes a word of the programme in another sense (« la promo sur les pneus »),
+        and names neither the programme nor its partners; None otherwise. Private life, or another sense in what
+        `settles` the subject (a context), is the subject of the questions after it too."""
+        if self.private_life.about(text):
+            return _Result(self.abstention(question), [], "abstain", unrelated=True, settles=True)
+        if self.other_senses.about(text) and not self.private_life.names_programme(text):
+            return _Result(self.abstention(question), [], "abstain", unrelated=True, settles=settles)
+        return None
+
     def _answer_one(self, question: str, text: str, focus: str | None = None,
                     focus_weight: float | None = None, ignored: np.ndarray | None = None) -> "_Result":
         """One question's answer (`text`: the question as searched, its shorthand spelt out: « cb de tps »);
         the index's documents at positions `ignored` count for nothing."""
         text = without_introduction(without_relay(expand(text)))
-        if self.private_life.about(text):  # « Ma banque me facture des frais, c'est gratuit normalement ? »
-            return _Result(self.abstention(question), [], "abstain", unrelated=True, private=True)
-        if self.other_senses.about(text) and not self.private_life.names_programme(text):  # « la promo sur les pneus »
-            return _Result(self.abstention(question), [], "abstain", unrelated=True)
+        elsewhere = self._elsewhere(question, text)
+        if elsewhere is not None:
+            return elsewhere
         focus = self.focus(text) if focus is None else without_introduction(without_relay(expand(focus)))
         # a claim given to confirm (« c'est un prêt, j'imagine ? ») is searched without the words that ask to
         # confirm it, and it is about the programme: an off-topic group must match it clearly better to

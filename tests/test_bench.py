@@ -92,3 +92,11 @@ def test_the_face_alone_sends_the_replies_it_is_given_through_python_telegram_bo
         texts = [c["params"]["text"] for c in api.calls() if c["method"] == "sendMessage"]
     assert sent == 1.0 and cpu > 0
     assert texts == ["Voici ce que je sais faire."] * 5
+
+
+def test_the_cuts_benchmark_times_one_sentence_messages_that_hold_et_or_plus():
+    import bench_cuts
+
+    messages = bench_cuts.joined_messages(limit=50)
+    assert len(messages) == 50
+    assert all((" et " in m or " + " in m) and m.count("?") <= 1 for m in messages)

@@ -63,3 +63,13 @@ def test_a_question_on_another_sense_of_a_programme_word_is_not_answered_unless_
         assert answer.abstained and not answer.sources, question
     answer = answerer.answer("La prochaine promotion du programme ouvre quand ?")
     assert not answer.abstained and answer.sources[0].id == "faq-prochaine-promotion"
+
+
+@pytest.mark.slow
+def test_a_context_that_takes_a_programme_word_in_another_sense_is_the_subject_of_the_questions_after_it(answerer):
+    answer = answerer.answer("Je prépare ma candidature aux élections municipales. Le binôme doit-il être paritaire et "
+                             "quels documents faut-il déposer ?")
+    assert answer.abstained and not answer.sources
+    # the deadline of another procedure is not the application deadline
+    answer = answerer.answer("La date limite des vœux Parcoursup, c'est quand cette année ?")
+    assert answer.abstained and not answer.sources
