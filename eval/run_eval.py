@@ -340,7 +340,8 @@ def sealed_report(retriever: Retriever, answerer: Answerer, before: tuple[Retrie
 # unrelated to the programme that share one or two of its words, scored once with the session's start code, then read.
 # holdout33 (three more writers, the thirtieth) was scored once mid-session, the settings frozen at 6afde59, beside the
 # start code, then read; holdout34 (three more, written later that session) once at its end, likewise, then read.
-# holdout35 (three more writers, the thirty-first) once at the end of that session, the settings frozen, beside its start code.
+# holdout35 (three more writers, the thirty-first) once mid-session, the settings frozen at 9963c64, beside the start code,
+# then read; holdout36 (three more, written later that session) once at its end, likewise.
 ISSUE15_LABELLED = ("dev11", "holdout11", "dev12", "holdout12", "dev13", "holdout13", "dev14", "holdout14",
                     "holdout15", "holdout16", "holdout17", "holdout18")
 ISSUE15_SEALED = (("holdout19 (mesuré, session 14)", "questions_holdout19.yaml"),
@@ -361,7 +362,8 @@ ISSUE15_SEALED = (("holdout19 (mesuré, session 14)", "questions_holdout19.yaml"
                   ("unrelated29 (mesuré, session 29)", "questions_unrelated29.yaml"),
                   ("holdout33 (mesuré, session 30)", "questions_holdout33.yaml"),
                   ("holdout34 (mesuré, fin de la session 30)", "questions_holdout34.yaml"),
-                  ("holdout35 (mesuré, session 31)", "questions_holdout35.yaml"))
+                  ("holdout35 (mesuré, session 31)", "questions_holdout35.yaml"),
+                  ("holdout36 (mesuré, fin de la session 31)", "questions_holdout36.yaml"))
 KINDS = ("multi", "situation", "premise", "words", "typo", "oos")
 
 
@@ -423,7 +425,7 @@ def kinds_report(retriever: Retriever, answerer: Answerer, folds, plain: tuple[R
     return "\n".join([
         "Jeux de l’issue 15, écrits à l’aveugle depuis la source du programme : " + " ; ".join(sizes) + ". "
         "Les jeux étiquetés (`knowledge/questions/`, lus) sont chacun répondus par l’index construit sans eux ; "
-        "holdout19, holdout20, dev15, holdout21 à holdout35 et unrelated29, jamais indexés, par candibot. "
+        "holdout19, holdout20, dev15, holdout21 à holdout36 et unrelated29, jamais indexés, par candibot. "
         "Une question à plusieurs parties compte juste quand chaque partie l’est (une partie hors sujet : "
         "dite hors sujet) ; « oos » : part des questions hors sujet où l’assistant s’abstient.", "", *lines,
     ])

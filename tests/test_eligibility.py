@@ -505,6 +505,11 @@ def test_security_is_the_public_s_not_the_servers(checker):
     # a researcher or a teacher writes for their university or school
     ("Je suis enseignant-chercheur à l'université : on voudrait analyser les crues des rivières avec les stations", "not_eligible"),
     ("Professeure au lycée, j'aimerais cartographier les trajets des élèves", "not_eligible"),
+    # a university's lecturer, their own lab
+    ("Maîtresse de conférences en géographie, je voudrais étudier le bruit routier près des écoles", "not_eligible"),
+    ("mon labo bosse sur les déplacements des habitants de l'agglo, on peut candidater ?", "not_eligible"),
+    # a data lakehouse whose uses come later serves no policy yet
+    ("La CA veut monter un data lakehouse pour réunir toutes ses bases, les usages métier viendront après", "not_priority"),
 ])
 def test_who_speaks_and_who_acts_towards_them(checker, idea, verdict_name):
     assert checker.check(idea).verdict == verdict_name, checker.check(idea).reasons

@@ -67,7 +67,7 @@ IDEA_FILES = {"eval/ideas_dev.yaml": (80, 15), "eval/ideas_test.yaml": (48, 12),
               "eval/ideas_holdout27.yaml": (80, 6), "eval/ideas_holdout28.yaml": (40, 3)}
 # the sets of issue 15 in five kinds (`kind`), a message of several questions with its `parts`: (file, minimum
 # items); those scored and read are labelled questions since the fourteenth session; holdout19, holdout20,
-# dev15, holdout21 to holdout35 and unrelated29 are never indexed
+# dev15, holdout21 to holdout36 and unrelated29 are never indexed
 KIND_FILES = {QUESTIONS + "dev11.yaml": 100, QUESTIONS + "holdout11.yaml": 150,
               QUESTIONS + "dev12.yaml": 100, QUESTIONS + "holdout12.yaml": 150,
               QUESTIONS + "dev13.yaml": 80, QUESTIONS + "holdout13.yaml": 150,
@@ -84,7 +84,7 @@ KIND_FILES = {QUESTIONS + "dev11.yaml": 100, QUESTIONS + "holdout11.yaml": 150,
               "eval/questions_holdout32.yaml": 158,
               "eval/questions_unrelated29.yaml": 180,  # only unrelated messages sharing the programme's words
               "eval/questions_holdout33.yaml": 150, "eval/questions_holdout34.yaml": 120,
-              "eval/questions_holdout35.yaml": 149}
+              "eval/questions_holdout35.yaml": 149, "eval/questions_holdout36.yaml": 147}
 KINDS = {"multi", "situation", "premise", "words", "typo", "oos"}
 
 
