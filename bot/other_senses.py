@@ -2,8 +2,8 @@
 badges », « la formation secourisme »), so that the question is not about the programme.
 
 The words live in `knowledge/other_senses.yaml`: for each programme word, the words that, a few words after or before
-it, give it another sense, and the other senses said in full (« pilote de ligne », not « pilote de ligne de bus »). Whether the question names the
-programme all the same is for the caller to say (`PrivateLife.names_programme`).
+it, give it another sense, and the other senses said in full (« pilote de ligne », not « pilote de ligne de bus »).
+Whether the question names the programme all the same is for the caller to say (`PrivateLife.names_programme`).
 
 >>> senses = OtherSenses([(("promo",), ("pneus", "magasin"), ())], after=5, before=3)
 >>> senses.about("Il y a une promo sur les pneus hiver ?"), senses.about("La prochaine promo démarre quand ?")

@@ -45,7 +45,7 @@ def normalize(text: str) -> str:
 
 def alternatives(phrases: Iterable[str]) -> str:
     """A regular expression's alternatives for `phrases` once normalised (each escaped, the longest first, empty ones
-    left out): « mes|mon|ma » of the words « ma, mes, mon » of a knowledge file."""
+    left out, equal lengths in any order): « mon|mes|ma » of the words « ma, mes, mon » of a knowledge file."""
     return "|".join(sorted((re.escape(p) for p in {normalize(x) for x in phrases} if p), key=len, reverse=True))
 
 

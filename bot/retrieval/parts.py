@@ -647,8 +647,9 @@ def may_hold_two(text: str) -> list[tuple[str, str]]:
     """Where `text`, a message `split_parts` keeps whole, may be cut into two questions: (the first, the second, with its
     « et ») at each « et », « + » or « & » (the first MAX_CUTS), when the second asks and the first asks too, or names
     what is asked in a few words with no subject nor verb (« date limite pr déposer le dossier et on le dépose où »),
-    in a message of one sentence, and the « et » does not join two things compared (« entre le lancement et la fin »). Whether it holds two questions
-    is for their answers to say (`Answerer`): « La santé et le social sont-ils acceptés ? » asks one."""
+    in a message of one sentence, and the « et » does not join two things compared (« entre le lancement et la fin »).
+    Whether it holds two questions is for their answers to say (`Answerer`): « La santé et le social sont-ils
+    acceptés ? » asks one."""
     cuts: list[tuple[str, str]] = []
     if len(_AFTER_SENTENCE.split(text.strip())) > 1:
         return cuts
