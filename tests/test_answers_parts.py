@@ -613,6 +613,7 @@ def test_an_approximate_number_is_a_claim_only_an_other_one_contradicts(answerer
     ("qu'un binôme, ça ira", "qu'un binôme, ça ira"),  # an elided word is not a shorthand
     ("un peu de temps", "un peu de temps"),  # French words stay: « peu », « ces »
     ("nb de places avek 1 idé ?", "nombre de places avec 1 idée ?"),
+    ("ki fé la formation", "qui fait la formation"),
     ("NB : on est une CC", "NB : on est une CC"),  # « nb » alone is a nota bene
     # homophones told by their neighbour, « é » typed for the « er » of an infinitive, « z » for « s »
     ("ki peu postulé ?", "qui peut postuler ?"),
