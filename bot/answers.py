@@ -116,6 +116,11 @@ class _Result:
     unrelated: bool = False
     settles: bool = False
 
+    @property
+    def hit(self) -> Hit:
+        """The hit of the entry answered (a result with an `entry`)."""
+        return next(h for h in self.hits if h.entry.id == self.entry)
+
 
 _TELLS = re.compile(r"(?<![.?!])[.!]\s*$")  # a sentence ended by a full stop (not « ... », not « ?. »)
 
@@ -242,7 +247,7 @@ class Answerer:
             other = self._answer_part(second, first, ignored=ignored)
             if other.reason != "answered" or other.entry == one.entry or whole.entry not in (None, one.entry, other.entry):
                 continue
-            weaker = min(preference(next(h for h in part.hits if h.entry.id == part.entry)) for part in (one, other))
+            weaker = min(preference(part.hit) for part in (one, other))
             if best is None or weaker > best[0]:
                 best = (weaker, [one, other])
         return best[1] if best else None
@@ -275,7 +280,7 @@ class Answerer:
             return parts
         options = []
         for i in answered:
-            best = next(h for h in parts[i].hits if h.entry.id == parts[i].entry)
+            best = parts[i].hit
             near = [h for h in parts[i].hits if not h.entry.off_topic and h.entry.id != best.entry.id
                     and self.confident(h) and preference(h) >= preference(best) - DISTINCT_MARGIN]
             options.append([best, *near[:2]])
@@ -314,7 +319,7 @@ class Answerer:
         each answered, when the question asks about both."""
         if whole.reason != "answered":
             return None
-        best = next(h for h in whole.hits if h.entry.id == whole.entry)
+        best = whole.hit
         other = next((h for h in whole.hits if not h.entry.off_topic and h.entry.id != best.entry.id
                       and h.entry.id != DOMAINS_RULE), None)
         if other is None or not self.confident(other) or preference(other) < preference(best) - BOTH_MARGIN:
